@@ -1,0 +1,53 @@
+# Two commands do all set-up: `make map` builds the map, `make test` runs the whole suite.
+# Both create .venv when missing and are idempotent; stamps make the second run fast.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BASE   := $(VENV)/.installed-base
+TEST   := $(VENV)/.installed-test
+
+.PHONY: map test lint pytest assets browser bench screenshot data clean
+
+map: $(BASE) assets
+	$(PY) build_map.py
+
+test: $(TEST) assets browser lint pytest
+
+lint: $(TEST)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+pytest: $(TEST) assets browser
+	$(PY) -m pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(BASE): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TEST): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(BASE)
+
+# Third-party JS/CSS that the map inlines, pinned in layers/assets.json (npm pack + sha512).
+assets: $(BASE)
+	$(PY) scripts/fetch_assets.py
+
+# Headless Chromium for the browser tests: Debian's package when possible.
+browser: $(TEST)
+	PY=$(PY) sh scripts/install_browser.sh
+
+# Refresh docs/screenshot.png from the browser test's artefact.
+screenshot: $(TEST) assets browser
+	IDLIB_UPDATE_DOCS_SCREENSHOT=1 $(PY) -m pytest tests/browser -q
+
+# Re-derive data/ from ../shared/data (maintainers only; the outputs are committed).
+data: $(BASE)
+	$(PY) scripts/derive_data.py
+
+clean:
+	rm -rf $(VENV) assets output/*.html tests/artifacts

@@ -1,0 +1,102 @@
+"""Read the project's CSV files with errors that name the file, line and column."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.errors import DataFileError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row of a CSV file, with the line it starts on (the header is line 1)."""
+
+    path: Path
+    line: int
+    values: dict[str, str]
+
+    def error(self, column: str, problem: str) -> DataFileError:
+        """Return a :class:`DataFileError` naming this row's file, line and ``column``."""
+        return DataFileError(f"{self.path}, line {self.line}, column {column!r}: {problem}")
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        """Return the stripped text of ``column``; raise if required and empty."""
+        value = self.values.get(column, "").strip()
+        if required and not value:
+            raise self.error(column, "is empty")
+        return value
+
+    def number(self, column: str, *, low: float, high: float) -> float:
+        """Return ``column`` as a float in ``[low, high]`` (bounds inclusive)."""
+        raw = self.text(column)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.error(column, f"{raw!r} is not a number") from None
+        if not low <= value <= high:  # also rejects NaN
+            raise self.error(column, f"{value} is outside [{low}, {high}]")
+        return value
+
+    def integer(self, column: str, *, required: bool = True) -> int | None:
+        """Return ``column`` as a non-negative integer, or None when empty and optional."""
+        raw = self.text(column, required=required)
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise self.error(column, f"{raw!r} is not a non-negative whole number")
+        return int(raw)
+
+
+def read_rows(path: Path, *, required_columns: Iterable[str]) -> list[Row]:
+    """Read a UTF-8 CSV file (BOM optional) into rows, skipping blank lines.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    required_columns
+        Columns the header must contain.
+
+    Returns
+    -------
+    list of Row
+        The data rows in file order.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [name.strip() for name in next(reader, [])]
+            missing = [name for name in required_columns if name not in header]
+            if missing:
+                msg = f"{path}, line 1: missing column(s) {', '.join(missing)}"
+                raise DataFileError(msg)
+            rows: list[Row] = []
+            line = reader.line_num + 1
+            for record in reader:
+                if any(value.strip() for value in record):
+                    if len(record) != len(header):
+                        msg = (
+                            f"{path}, line {line}: {len(record)} fields, "
+                            f"the header has {len(header)} (a missing or extra comma?)"
+                        )
+                        raise DataFileError(msg)
+                    rows.append(
+                        Row(path=path, line=line, values=dict(zip(header, record, strict=True)))
+                    )
+                line = reader.line_num + 1
+    except FileNotFoundError:
+        msg = f"{path}: file not found"
+        raise DataFileError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text (byte {exc.start}): save the file as UTF-8"
+        raise DataFileError(msg) from None
+    except csv.Error as exc:
+        msg = f"{path}: malformed CSV: {exc}"
+        raise DataFileError(msg) from None
+    return rows

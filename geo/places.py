@@ -1,0 +1,102 @@
+"""The gazetteer: named places with positions, Arabic names and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.coords import AREA_OF_INTEREST, LonLat
+from geo.csvfile import read_rows
+from geo.errors import DataFileError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PLACE_COLUMNS = (
+    "place_id",
+    "name_en",
+    "name_ar",
+    "alt_names",
+    "kind",
+    "lon",
+    "lat",
+    "precision_m",
+    "admin1",
+    "admin1_pcode",
+    "admin2",
+    "admin2_pcode",
+    "admin3",
+    "admin3_pcode",
+    "sources",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A named place of the gazetteer.
+
+    ``precision_m`` is how far the true place may be from ``position``, in metres: about
+    100 m for a village point with 3-4 decimals, several km for an area such as a mountain.
+    """
+
+    place_id: str
+    name_en: str
+    name_ar: str
+    alt_names: tuple[str, ...]
+    kind: str
+    position: LonLat
+    precision_m: int
+    admin1: str
+    admin2: str
+    admin3: str
+    sources: tuple[str, ...]
+
+
+def load_places(path: Path) -> list[Place]:
+    """Load the gazetteer CSV, sorted by ``place_id``.
+
+    Parameters
+    ----------
+    path
+        A CSV with the columns of :data:`PLACE_COLUMNS`.
+
+    Returns
+    -------
+    list of Place
+
+    Raises
+    ------
+    DataFileError
+        On a missing column, an empty required field, a position outside the area of
+        interest or a repeated ``place_id``; the message names the file, line and column.
+    """
+    places: dict[str, Place] = {}
+    for row in read_rows(path, required_columns=PLACE_COLUMNS):
+        place_id = row.text("place_id")
+        if place_id in places:
+            raise row.error("place_id", f"{place_id!r} is used twice")
+        position = LonLat(
+            lon=row.number("lon", low=AREA_OF_INTEREST.west, high=AREA_OF_INTEREST.east),
+            lat=row.number("lat", low=AREA_OF_INTEREST.south, high=AREA_OF_INTEREST.north),
+        )
+        places[place_id] = Place(
+            place_id=place_id,
+            name_en=row.text("name_en"),
+            name_ar=row.text("name_ar", required=False),
+            alt_names=_split(row.text("alt_names", required=False)),
+            kind=row.text("kind"),
+            position=position,
+            precision_m=row.integer("precision_m") or 0,
+            admin1=row.text("admin1", required=False),
+            admin2=row.text("admin2", required=False),
+            admin3=row.text("admin3", required=False),
+            sources=_split(row.text("sources")),
+        )
+    if not places:
+        msg = f"{path}: no places"
+        raise DataFileError(msg)
+    return [places[key] for key in sorted(places)]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split("|") if part.strip())

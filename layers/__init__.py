@@ -1,0 +1,4 @@
+"""Map layers: one module per layer, each turning ``geo`` data into folium elements.
+
+Only this package imports folium.
+"""

@@ -1,0 +1,184 @@
+"""folium elements that hand plain data to the page's own builders in ``js/idlib_map.js``.
+
+Data goes into the page once, as JSON inside a ``<script>``; the browser builds markers,
+popups and tooltips from it with DOM nodes, so text from the data never becomes HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+
+def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable value
+    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become unicode escapes, so no ``</script>`` or ``<!--`` can appear,
+    and U+2028/U+2029 are escaped for older JavaScript parsers.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script>"})
+    '{"name":"\\u003c/script\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _asset_text(name: str) -> str:
+    return resources.files("layers").joinpath("js", name).read_text(encoding="utf-8")
+
+
+class ClientAssets(MacroElement):
+    """Inline the project's own JS and CSS into the page header and register the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        IdlibMap.setMap({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClientAssets"
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401
+        """Add the script and style elements to the figure header."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "ClientAssets must be added to a map inside a Figure"
+            raise TypeError(msg)
+        script = _asset_text("idlib_map.js").replace("</", "<\\/")
+        figure.header.add_child(
+            Element(f"<style>{_asset_text('idlib_map.css')}</style>"), name="idlib_css"
+        )
+        figure.header.add_child(Element(f"<script>{script}</script>"), name="idlib_js")
+        super().render(**kwargs)
+
+
+class ClientLayer(folium.map.Layer):
+    """A layer built in the browser by ``IdlibMap.<builder>(data, options)``.
+
+    Parameters
+    ----------
+    data
+        A GeoJSON FeatureCollection (lon/lat) whose properties hold ``style``, ``label`` and
+        ``popup`` as plain data.
+    builder
+        ``"points"`` (circle markers) or ``"shapes"`` (lines and polygons).
+    name
+        The name shown in the layer control.
+    show
+        Whether the layer is on when the map opens.
+    options
+        Builder options, e.g. ``{"permanentLabels": True}``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = IdlibMap.{{ this.builder }}(
+            {{ this.data_json }}, {{ this.options_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        builder: str,
+        name: str,
+        show: bool = True,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        if builder not in {"points", "shapes"}:
+            msg = f"unknown builder {builder!r}; expected 'points' or 'shapes'"
+            raise ValueError(msg)
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ClientLayer"
+        self.builder = builder
+        self.data = data
+        self.data_json = script_json(data)
+        self.options_json = script_json({**(options or {}), "name": name})
+
+
+class Legend(MacroElement):
+    """A legend box; ``entries`` are ``{"label", "color", "fill", "shape"}`` dicts."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        IdlibMap.legend(
+            {{ this._parent.get_name() }}, {{ this.title_json }}, {{ this.entries_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, entries: list[dict[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.entries = entries
+        self.title_json = script_json(title)
+        self.entries_json = script_json(entries)
+
+
+class Attribution(MacroElement):
+    """Plain-text attribution lines added to the map's attribution control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        IdlibMap.attribution({{ this._parent.get_name() }}, {{ this.texts_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, texts: list[str]) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.texts = texts
+        self.texts_json = script_json(texts)
+
+
+class Title(MacroElement):
+    """A title box in the top-left corner with a smaller subtitle line."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var box = document.createElement("div");
+                box.className = "idlib-title leaflet-bar";
+                box.textContent = {{ this.title_json }};
+                var sub = document.createElement("small");
+                sub.textContent = {{ this.subtitle_json }};
+                box.appendChild(sub);
+                return box;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self._name = "Title"
+        self.title_json = script_json(title)
+        self.subtitle_json = script_json(subtitle)

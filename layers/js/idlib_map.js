@@ -1,0 +1,126 @@
+/* Client-side builders for the Idlib map's data layers.
+ *
+ * Layers arrive as GeoJSON with plain-data properties; popups, tooltips and the legend are
+ * built here with DOM nodes and textContent, so no text from the data is ever parsed as HTML.
+ * Links are created only for http(s) URLs and open in a new tab without an opener.
+ */
+(function (global) {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function safeHref(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
+  }
+
+  /* A popup from {title, rows: [[label, value], ...], link: {href, text}, note}. */
+  function popupContent(popup) {
+    var root = el("div", "idlib-popup");
+    root.appendChild(el("div", "idlib-popup-title", popup.title));
+    var table = el("table", "idlib-popup-rows");
+    (popup.rows || []).forEach(function (row) {
+      if (row[1] === null || row[1] === undefined || row[1] === "") { return; }
+      var tr = el("tr");
+      tr.appendChild(el("th", null, row[0]));
+      tr.appendChild(el("td", null, row[1]));
+      table.appendChild(tr);
+    });
+    root.appendChild(table);
+    if (popup.note) { root.appendChild(el("div", "idlib-popup-note", popup.note)); }
+    var links = popup.links || [];
+    links.forEach(function (link) {
+      var href = safeHref(link.href);
+      var line = el("div", "idlib-popup-source");
+      if (href) {
+        var a = el("a", null, link.text || href);
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        line.appendChild(a);
+      } else {
+        line.textContent = link.text || "";
+      }
+      root.appendChild(line);
+    });
+    return root;
+  }
+
+  function bindText(layer, props, options) {
+    if (props.popup) {
+      layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340 });
+    }
+    if (props.label) {
+      layer.bindTooltip(el("span", null, props.label), {
+        permanent: Boolean(options.permanentLabels),
+        direction: options.permanentLabels ? "right" : "auto",
+        className: options.permanentLabels ? "idlib-label" : "",
+        offset: options.permanentLabels ? [6, 0] : [0, 0]
+      });
+    }
+  }
+
+  var registry = {};
+
+  function register(options, layer) {
+    if (options.name) { registry[options.name] = layer; }
+    return layer;
+  }
+
+  /* Points drawn as circle markers; style per feature in properties.style. */
+  function points(data, options) {
+    options = options || {};
+    return register(options, L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, feature.properties.style || options.style || {});
+      },
+      onEachFeature: function (feature, layer) { bindText(layer, feature.properties, options); }
+    }));
+  }
+
+  /* Lines and polygons; style per feature in properties.style. */
+  function shapes(data, options) {
+    options = options || {};
+    return register(options, L.geoJSON(data, {
+      style: function (feature) { return feature.properties.style || options.style || {}; },
+      onEachFeature: function (feature, layer) { bindText(layer, feature.properties, options); }
+    }));
+  }
+
+  /* A legend control from [{label, color, shape}] entries. */
+  function legend(map, title, entries) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = el("div", "idlib-legend leaflet-bar");
+      box.appendChild(el("div", "idlib-legend-title", title));
+      entries.forEach(function (entry) {
+        var row = el("div", "idlib-legend-row");
+        var swatch = el("span", "idlib-swatch idlib-swatch-" + (entry.shape || "box"));
+        swatch.style.background = entry.fill || entry.color;
+        swatch.style.borderColor = entry.color;
+        row.appendChild(swatch);
+        row.appendChild(el("span", null, entry.label));
+        box.appendChild(row);
+      });
+      return box;
+    };
+    return control.addTo(map);
+  }
+
+  /* Add plain-text attributions (escaped here) to the map's attribution control. */
+  function attribution(map, texts) {
+    texts.forEach(function (text) {
+      map.attributionControl.addAttribution(el("span", null, text).outerHTML);
+    });
+  }
+
+  /* The page's map and its data layers by name, for scripts and tests. */
+  var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
+              popupContent: popupContent, layers: registry, map: null };
+  api.setMap = function (map) { api.map = map; };
+  global.IdlibMap = api;
+})(window);

@@ -1,0 +1,38 @@
+"""The layout the product design fixes: geo/ is pure, build_map.py is thin."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_geo_never_imports_folium_or_layers() -> None:
+    for path in sorted((ROOT / "geo").glob("*.py")):
+        assert not imported_modules(path) & {"folium", "branca", "layers"}, path.name
+
+
+def test_runtime_code_never_reads_shared() -> None:
+    for path in [
+        *sorted((ROOT / "geo").glob("*.py")),
+        *sorted((ROOT / "layers").glob("*.py")),
+        ROOT / "build_map.py",
+    ]:
+        assert "shared" not in path.read_text(encoding="utf-8").replace("shared by", ""), path.name
+
+
+def test_build_map_only_wires() -> None:
+    tree = ast.parse((ROOT / "build_map.py").read_text(encoding="utf-8"))
+    functions = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    assert set(functions) <= {"main", "_parser"}
+    assert len((ROOT / "build_map.py").read_text(encoding="utf-8").splitlines()) < 120
