@@ -12,6 +12,7 @@ import csv
 import json
 from pathlib import Path
 
+import gazetteer
 import geopandas as gpd
 import shapely
 
@@ -19,18 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 AOI = shapely.box(35.7, 35.2, 37.6, 36.7)  # west, south, east, north
 
-PLACE_COLUMNS = [
-    "place_id", "name_en", "name_ar", "alt_names", "kind", "lon", "lat", "precision_m",
-    "admin1", "admin1_pcode", "admin2", "admin2_pcode", "admin3", "admin3_pcode", "sources",
-]  # fmt: skip
-
-# Position uncertainty by kind, in metres: a village point stands for a built-up area a few
-# hundred metres across; a town's for one a kilometre or more; a derived area point for a
-# whole mountain district.
-PRECISION_M = {"village": 300, "town": 1_000, "city": 3_000, "area": 8_000, "air base": 1_000}
-KIND = {"mountain area (derived point)": "area", "mountain": "area"}
-# Alternate names the curated file lists but its own notes identify as another place.
-NOT_ALIASES = {"ain_al_hawr": {"Al Hawr"}}
+PLACE_COLUMNS = list(gazetteer.PLACE_COLUMNS)
 
 
 def _admin_lookup(shared: Path) -> gpd.GeoDataFrame:
@@ -41,49 +31,37 @@ def _admin_lookup(shared: Path) -> gpd.GeoDataFrame:
 
 
 def derive_places(shared: Path) -> None:
-    """Write ``data/places.csv`` from the curated seed places (with coordinates, in the AOI)."""
+    """Write ``data/places.csv``: curated, Wikipedia-module and GeoNames places, merged."""
+    records = gazetteer.merge_sources(
+        curated=_read_csv(shared / "gazetteer" / "places_idlib_curated.csv"),
+        wp=_read_csv(shared / "gazetteer" / "wp_module_places_nw.csv"),
+        geonames=_read_csv(shared / "gazetteer" / "geonames_cities500_sy.csv"),
+    )
     admin3 = _admin_lookup(shared)
+    points = gpd.GeoDataFrame(
+        {"i": range(len(records))},
+        geometry=gpd.points_from_xy([r.lon for r in records], [r.lat for r in records]),
+        crs=admin3.crs,
+    )
+    joined = gpd.sjoin(points, admin3, how="left", predicate="within").drop_duplicates("i")
     rows = []
-    with (shared / "gazetteer" / "places_idlib_curated.csv").open(encoding="utf-8") as handle:
-        for src in csv.DictReader(handle):
-            if not src["lat"] or not src["lon"]:
-                print(f"skipped {src['place_id']}: no coordinates in the source")
-                continue
-            lon, lat = float(src["lon"]), float(src["lat"])
-            if not AOI.contains(shapely.Point(lon, lat)):
-                print(f"skipped {src['place_id']}: outside the area of interest")
-                continue
-            kind = KIND.get(src["place_type"], src["place_type"])
-            hit = admin3[admin3.contains(shapely.Point(lon, lat))]
-            admin = hit.iloc[0] if len(hit) else None
-            source = src["coord_source"]
-            if source == "WP":
-                source = f"WP:{src['coord_source_label']}"
-            rows.append(
-                {
-                    "place_id": src["place_id"],
-                    "name_en": src["name_en"],
-                    "name_ar": src["name_ar"],
-                    "alt_names": "|".join(
-                        name
-                        for name in src["alt_names"].split("|")
-                        if name not in NOT_ALIASES.get(src["place_id"], set())
-                    ),
-                    "kind": kind,
-                    "lon": f"{lon:.5f}",
-                    "lat": f"{lat:.5f}",
-                    "precision_m": PRECISION_M.get(kind, 1_000),
-                    "admin1": admin["ADM1_EN"] if admin is not None else "",
-                    "admin1_pcode": admin["ADM1_PCODE"] if admin is not None else "",
-                    "admin2": admin["ADM2_EN"] if admin is not None else "",
-                    "admin2_pcode": admin["ADM2_PCODE"] if admin is not None else "",
-                    "admin3": admin["NAME_EN"] if admin is not None else "",
-                    "admin3_pcode": admin["PCODE"] if admin is not None else "",
-                    "sources": f"curated|{source}",
-                }
-            )
-    rows.sort(key=lambda row: row["place_id"])
+    for record, (_, admin) in zip(records, joined.sort_values("i").iterrows(), strict=True):
+        row = record.as_row()
+        if isinstance(admin["PCODE"], str):
+            row.update(
+                admin1=admin["ADM1_EN"], admin1_pcode=admin["ADM1_PCODE"],
+                admin2=admin["ADM2_EN"], admin2_pcode=admin["ADM2_PCODE"],
+                admin3=admin["NAME_EN"], admin3_pcode=admin["PCODE"],
+            )  # fmt: skip
+        rows.append(row)
+    gazetteer.assign_ids(rows)
+    rows.sort(key=lambda row: str(row["place_id"]))
     _write_csv(DATA / "places.csv", PLACE_COLUMNS, rows)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def derive_m4(shared: Path) -> None:
