@@ -1,24 +1,29 @@
-"""Build the Idlib de-escalation zone map: ``python build_map.py`` (or ``idlib-map``).
+"""Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
-This file only parses arguments and calls the library: ``geo`` loads and derives the data,
-``layers`` renders it.
+Commands: (none) or ``build`` builds ``output/idlib_map.html``; ``geocode`` resolves place
+names; ``places`` browses the gazetteer. This file only parses arguments, calls ``geo`` and
+``layers``, and prints.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
 
 from geo import datasets
 from geo.atomic import atomic_write_text
-from geo.errors import CRSError, DataFileError, GeometryError
+from geo.coords import AREA_OF_INTEREST, LonLat
+from geo.errors import AmbiguousPlaceError, DataFileError, GeocodeInputError, PlaceNotFoundError
+from geo.gazetteer import load_gazetteer
 from geo.project import load_inputs
 from layers.compose import build_map, render_html
 from layers.offline import OfflineAssetError
 
 MAP_FILENAME = "idlib_map.html"
+_ERRORS = (DataFileError, GeocodeInputError, OfflineAssetError, ValueError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,29 +31,55 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, default=datasets.DATA_DIR, help="bundled data folder"
     )
-    parser.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
-    parser.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
-    parser.add_argument(
-        "--cdn",
-        action="store_true",
-        help="link Leaflet from its CDN instead of inlining it (smaller, needs the network)",
-    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    commands = parser.add_subparsers(dest="command")
+    build = commands.add_parser("build", help="build the map (the default)")
+    for target in (parser, build):
+        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
+        target.add_argument(
+            "--cdn",
+            action="store_true",
+            help="link Leaflet from its CDN (smaller; needs the network)",
+        )
+    geocode = commands.add_parser("geocode", help="resolve place names, offline")
+    geocode.add_argument("name", nargs="?", help="a place name in any spelling or Arabic script")
+    geocode.add_argument(
+        "--file", type=Path, help="resolve every line of this UTF-8 file, in order"
+    )
+    geocode.add_argument("--all", action="store_true", help="print the ranked candidates")
+    geocode.add_argument("--json", action="store_true", help="print JSON")
+    geocode.add_argument(
+        "--near", type=_parse_latlon, help="LAT,LON to prefer among same-named places"
+    )
+    geocode.add_argument(
+        "--in", dest="area", help="keep places in this governorate/district/sub-district"
+    )
+    geocode.add_argument("--kind", action="append", help="keep places of this kind (repeatable)")
+    places = commands.add_parser("places", help="browse the gazetteer")
+    places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
+    places.add_argument("--limit", type=int, default=20)
+    places.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Build ``output/idlib_map.html``; return the process exit status."""
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+def _parse_latlon(text: str) -> LonLat:
     try:
-        inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents)
-        html = render_html(build_map(inputs), offline=not args.cdn)
-        out_path = args.out / MAP_FILENAME
-        atomic_write_text(out_path, html)
-    except (DataFileError, CRSError, GeometryError, OfflineAssetError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LAT,LON (e.g. 35.81,36.61)") from None
+    box = AREA_OF_INTEREST
+    if not box.contains(LonLat(lon, lat)):
+        swapped = " (swapped? latitude comes first)" if box.contains(LonLat(lat, lon)) else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is outside north-west Syria{swapped}")
+    return LonLat(lon=lon, lat=lat)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents)
+    html = render_html(build_map(inputs), offline=not args.cdn)
+    out_path = args.out / MAP_FILENAME
+    atomic_write_text(out_path, html)
     if not args.quiet:
         print(
             f"Built {out_path} ({len(html) / 1e6:.1f} MB): {len(inputs.places)} places, "
@@ -56,6 +87,71 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"Open it in a browser: file://{out_path.resolve()}")
     return 0
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    if (args.name is None) == (args.file is None):
+        print("error: give a NAME or --file, not both", file=sys.stderr)
+        return 2
+    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    near = args.near or args.area
+    if args.file is not None:
+        lines = args.file.read_text(encoding="utf-8-sig").splitlines()
+        results = []
+        for line in lines:
+            try:
+                match = gazetteer.resolve(line, near=near, kinds=args.kind)
+                results.append(
+                    {"query": line, "resolved": True, **match.to_dict(), "candidates": []}
+                )
+            except (PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError) as exc:
+                options = getattr(exc, "suggestions", None) or getattr(exc, "candidates", [])
+                results.append({"query": line, "resolved": False, "error": str(exc),
+                                "candidates": [m.to_dict() for m in options]})  # fmt: skip
+        if args.json:
+            print(json.dumps(results, ensure_ascii=False, indent=1))
+        else:
+            for item in results:
+                found = (
+                    f"{item['name']} ({item['lat']:.5f}, {item['lon']:.5f})"
+                    if item["resolved"]
+                    else "UNRESOLVED"
+                )
+                print(f"{item['query']}\t{found}")
+        return 0
+    if args.all:
+        matches = gazetteer.geocode(args.name, near=near, kinds=args.kind)
+        print(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1) if args.json
+              else "\n".join(m.describe() for m in matches) or "no candidates")  # fmt: skip
+        return 0 if matches else 1
+    try:
+        match = gazetteer.resolve(args.name, near=near, kinds=args.kind)
+    except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        json.dumps(match.to_dict(), ensure_ascii=False, indent=1) if args.json else match.describe()
+    )
+    return 0
+
+
+def _cmd_places(args: argparse.Namespace) -> int:
+    matches = load_gazetteer(data_dir=args.data_dir).search(args.search, limit=args.limit)
+    print(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1) if args.json
+          else "\n".join(m.describe() for m in matches) or "no places found")  # fmt: skip
+    return 0 if matches else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    command = {"geocode": _cmd_geocode, "places": _cmd_places}.get(args.command, _cmd_build)
+    try:
+        return command(args)
+    except _ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ from geo.errors import DataFileError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from geo.admin import AdminAreas
 
 PLACE_COLUMNS = (
     "place_id",
@@ -96,6 +99,67 @@ def load_places(path: Path) -> list[Place]:
         msg = f"{path}: no places"
         raise DataFileError(msg)
     return [places[key] for key in sorted(places)]
+
+
+#: Columns of the user file ``data/places_extra.csv``; only name_en, lon and lat are required.
+EXTRA_COLUMNS = ("name_en", "lon", "lat")
+EXTRA_DEFAULT_PRECISION_M = 500
+_ID = re.compile(r"[a-z0-9_]+")
+
+
+def load_extra_places(path: Path, *, admin: AdminAreas, taken_ids: set[str]) -> list[Place]:
+    """Load the user's own places (``data/places_extra.csv``), checked row by row.
+
+    Optional columns: ``place_id`` (lower-case letters, digits, ``_``; default
+    ``extra_<name>``), ``name_ar``, ``alt_names`` (``|``-separated), ``kind`` (default
+    ``village``), ``precision_m`` (default 500), ``sources`` (default ``user``). Admin areas
+    come from the position.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file, line and column of the first problem.
+    """
+    places = []
+    taken = set(taken_ids)
+    for row in read_rows(path, required_columns=EXTRA_COLUMNS):
+        name = row.text("name_en")
+        place_id = row.text("place_id", required=False) if "place_id" in row.values else ""
+        place_id = place_id or "extra_" + "_".join(_ID.findall(name.casefold())) or "extra"
+        if not _ID.fullmatch(place_id):
+            raise row.error("place_id", f"{place_id!r} may hold only a-z, 0-9 and _")
+        if place_id in taken:
+            raise row.error("place_id", f"{place_id!r} is already used; give this row its own id")
+        taken.add(place_id)
+        position = LonLat(
+            lon=row.number("lon", low=AREA_OF_INTEREST.west, high=AREA_OF_INTEREST.east),
+            lat=row.number("lat", low=AREA_OF_INTEREST.south, high=AREA_OF_INTEREST.north),
+        )
+        area = admin.at(position)
+        optional = {
+            key: row.text(key, required=False)
+            for key in ("name_ar", "alt_names", "kind", "sources")
+            if key in row.values
+        }
+        precision = (
+            row.integer("precision_m", required=False) if "precision_m" in row.values else None
+        )
+        places.append(
+            Place(
+                place_id=place_id,
+                name_en=name,
+                name_ar=optional.get("name_ar", ""),
+                alt_names=_split(optional.get("alt_names", "")),
+                kind=optional.get("kind") or "village",
+                position=position,
+                precision_m=precision or EXTRA_DEFAULT_PRECISION_M,
+                admin1=area.admin1 if area else "",
+                admin2=area.admin2 if area else "",
+                admin3=area.admin3 if area else "",
+                sources=_split(optional.get("sources") or "user"),
+            )
+        )
+    return places
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -12,10 +12,16 @@ if TYPE_CHECKING:
     from geo.places import Place
 
 LAYER_NAME = "Places"
+#: Kinds labelled on the map at all times; other places show their name on hover.
+LABELLED_KINDS = frozenset({"city", "town", "area"})
 
 
 def places_layer(places: list[Place], *, show: bool = True) -> ClientLayer:
-    """Return the places as labelled circle markers, sorted by ``place_id``."""
+    """Return the places as circle markers, sorted by ``place_id``.
+
+    Towns, cities, areas and the curated seed places carry a permanent label; the other
+    villages are smaller dots named on hover, so the map is not buried under 1,000 labels.
+    """
     features = []
     for place in sorted(places, key=lambda item: item.place_id):
         admin = ", ".join(part for part in (place.admin3, place.admin2, place.admin1) if part)
@@ -31,12 +37,17 @@ def places_layer(places: list[Place], *, show: bool = True) -> ClientLayer:
                 ["Sources", ", ".join(place.sources)],
             ],
         }
-        properties = {"label": place.name_en, "popup": popup, "style": style.PLACE}
+        labelled = place.kind in LABELLED_KINDS or "curated" in place.sources
+        properties = {
+            "label": place.name_en,
+            "permanent": labelled,
+            "popup": popup,
+            "style": style.PLACE if labelled else style.MINOR_PLACE,
+        }
         features.append(geojson.feature(geojson.point(place.position), properties))
     return ClientLayer(
         geojson.feature_collection(features),
         builder="points",
         name=LAYER_NAME,
         show=show,
-        options={"permanentLabels": True},
     )

@@ -15,6 +15,13 @@ PATROL_END = {
     "fillOpacity": 1,
     "weight": 2,
 }
+MINOR_PLACE = {
+    "radius": 2.5,
+    "color": "#666666",
+    "fillColor": "#ffffff",
+    "fillOpacity": 1,
+    "weight": 1,
+}
 PLACE = {"radius": 4, "color": "#333333", "fillColor": "#ffffff", "fillOpacity": 1, "weight": 1.5}
 ADMIN = {"color": "#8a8f98", "weight": 1, "fill": True, "fillColor": "#f7f7f4", "fillOpacity": 0.6}
 

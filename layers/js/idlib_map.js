@@ -55,11 +55,13 @@
       layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340 });
     }
     if (props.label) {
+      var permanent = props.permanent === undefined ? Boolean(options.permanentLabels)
+                                                    : Boolean(props.permanent);
       layer.bindTooltip(el("span", null, props.label), {
-        permanent: Boolean(options.permanentLabels),
-        direction: options.permanentLabels ? "right" : "auto",
-        className: options.permanentLabels ? "idlib-label" : "",
-        offset: options.permanentLabels ? [6, 0] : [0, 0]
+        permanent: permanent,
+        direction: permanent ? "right" : "auto",
+        className: permanent ? "idlib-label" : "",
+        offset: permanent ? [6, 0] : [0, 0]
       });
     }
   }

@@ -107,7 +107,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(
 
     page, log = page_and_log
     open_map(page, tmp_path / "idlib_map.html")
-    page.evaluate("IdlibMap.layers['Incidents'].getLayers()[0].openPopup()")
+    page.evaluate("void IdlibMap.layers['Incidents'].getLayers()[0].openPopup()")
     popup = page.locator(".leaflet-popup-content")
     text = popup.inner_text()
     assert "<img src=x onerror=alert(1)>" in text

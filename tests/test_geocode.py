@@ -1,0 +1,186 @@
+"""The offline geocoder: accuracy on the corpus, honesty when unsure, context, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.coords import LonLat
+from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
+from geo.gazetteer import load_gazetteer
+from geo.geocode import Gazetteer, distance_km
+from tests import geocode_corpus
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def test_corpus_is_large_and_varied() -> None:
+    rows = geocode_corpus.variants()
+    assert len(rows) >= 200
+    rules = {row["rule"] for row in rows}
+    assert {"arabic", "turkish", "kafr", "ain", "tal", "jabal", "maarat", "sheikh", "typo"} <= rules
+    assert len(geocode_corpus.negatives()) >= 30
+
+
+def test_top1_accuracy_at_least_97_percent(gazetteer: Gazetteer) -> None:
+    result = geocode_corpus.measure(gazetteer)
+    assert result.top1_rate >= 0.97, result.misses
+    assert result.resolved_wrong == []  # no confident wrong answer on the variants either
+
+
+def test_names_not_in_the_gazetteer_are_never_resolved(gazetteer: Gazetteer) -> None:
+    assert geocode_corpus.confident_negatives(gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "place_id"),
+    [
+        ("Kansfara", "kansafra"), ("Kanasfara", "kansafra"), ("كنصفرة", "kansafra"),
+        ("Tronba", "trinbeh"), ("Tarnabah", "trinbeh"), ("Turumbah", "trinbeh"),
+        ("Ain Hour", "ain_al_hawr"), ("Ain al-Havr", "ain_al_hawr"),
+        ("Jisr ash-Shughur", "jisr_al_shughur"), ("Jisr al-Shughour", "jisr_al_shughur"),
+        ("جسر الشغور", "jisr_al_shughur"), ("أريحا", "ariha"), ("Balion", "balyoun"),
+        ("Al-Fterah", "al_fatirah"), ("Jebel Zawiye", "jabal_al_zawiya"), ("İdlib", "idlib"),
+    ],
+)  # fmt: skip
+def test_seed_spellings_resolve(gazetteer: Gazetteer, query: str, place_id: str) -> None:
+    match = gazetteer.resolve(query)
+    assert match.place.place_id == place_id
+    assert 0 < match.score <= 1
+    assert match.match in {"exact", "alias", "normalised", "fuzzy"}
+
+
+def test_exact_primary_name_scores_one(gazetteer: Gazetteer) -> None:
+    match = gazetteer.resolve("Ariha")
+    assert (match.score, match.match) == (1.0, "exact")
+
+
+def test_areas_are_flagged_with_a_radius(gazetteer: Gazetteer) -> None:
+    for name in ("Jabal al-Zawiya", "Jabal al-Arbaeen", "Sahl al-Ghab", "Jabal al-Akrad",
+                 "Jabal al-Turkman", "Jabal Shahshabu"):  # fmt: skip
+        place = gazetteer.resolve(name, kinds={"area"}).place
+        assert place.kind == "area"
+        assert place.precision_m >= 3_000
+
+
+def test_same_named_places_are_ambiguous_without_context(gazetteer: Gazetteer) -> None:
+    groups = geocode_corpus.ambiguous_groups()
+    assert len(groups) >= 3
+    for name, points in groups.items():
+        with pytest.raises(AmbiguousPlaceError) as info:
+            gazetteer.resolve(name)
+        assert len(info.value.candidates) >= 2
+        assert "ambiguous" in str(info.value)
+        for point in points:  # a nearby position picks the right one
+            match = gazetteer.resolve(name, near=LonLat(point.lon + 0.01, point.lat + 0.01))
+            assert distance_km(match.place.position, point) <= 2
+
+
+def test_admin_area_context(gazetteer: Gazetteer) -> None:
+    match = gazetteer.resolve("Sheikh Ali", near="Ariha")
+    assert match.place.admin2 == "Ariha"
+    assert gazetteer.geocode("Ariha", near="Afrin") == []
+
+
+def test_kinds_filter(gazetteer: Gazetteer) -> None:
+    assert all(m.place.kind == "area" for m in gazetteer.geocode("Zawiya", kinds={"area"}))
+
+
+def test_place_id_resolves(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("sheikh_ali__atareb").place.admin2 == "Jebel Saman"
+
+
+def test_unknown_name_suggests(gazetteer: Gazetteer) -> None:
+    with pytest.raises(PlaceNotFoundError) as info:
+        gazetteer.resolve("Kansafrayy town")
+    assert "did you mean" in str(info.value)
+    assert info.value.suggestions
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "\x00\x01", "---", "12345"])
+def test_nameless_queries_match_nothing(gazetteer: Gazetteer, query: str) -> None:
+    assert gazetteer.geocode(query) == []
+    with pytest.raises(PlaceNotFoundError):
+        gazetteer.resolve(query)
+
+
+def test_huge_and_non_text_queries_are_clear_errors(gazetteer: Gazetteer) -> None:
+    with pytest.raises(GeocodeInputError, match="10,000 characters"):
+        gazetteer.geocode("a" * 10_000)
+    with pytest.raises(GeocodeInputError, match="must be text"):
+        gazetteer.geocode(42)  # type: ignore[arg-type]
+
+
+def test_mixed_scripts_and_control_characters(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("Ariha أريحا").place.place_id == "ariha"
+    assert gazetteer.resolve("\u200fSaraqib\u200e\t").place.place_id == "saraqib"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_any_text_gives_matches_or_a_clear_error(text: str) -> None:
+    gazetteer = _shared_gazetteer()
+    try:
+        matches = gazetteer.geocode(text)
+    except GeocodeInputError:
+        return
+    assert all(0 <= m.score <= 1 for m in matches)
+
+
+def test_reverse_nearest_place(gazetteer: Gazetteer) -> None:
+    ((place, dist_km),) = gazetteer.nearest(LonLat(36.6100, 35.8140))
+    assert place.place_id == "ariha"
+    assert dist_km < 0.1
+
+
+def test_search_browses_by_substring(gazetteer: Gazetteer) -> None:
+    names = [m.place.name_en for m in gazetteer.search("zawiya")]
+    assert "Jabal al-Zawiya" in names
+
+
+def test_user_places_extend_the_gazetteer(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    root = Path(__file__).resolve().parents[1] / "data"
+    (data / "places.csv").write_bytes((root / "places.csv").read_bytes())
+    (data / "admin").symlink_to(root / "admin")
+    (data / "places_extra.csv").write_text(
+        "name_en,lon,lat,name_ar,alt_names\nKhirbet Testiyeh,36.55,35.75,خربة تست,Testiye\n",
+        encoding="utf-8",
+    )
+    gazetteer = load_gazetteer(data_dir=data)
+    match = gazetteer.resolve("Khirbat Testiyah")
+    assert match.place.place_id == "extra_khirbet_testiyeh"
+    assert match.place.admin2 == "Ariha"
+    assert match.place.sources == ("user",)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Newplace,36.55,91", r"line 2, column 'lat': 91.0 is outside"),
+        (",36.55,35.75", r"line 2, column 'name_en': is empty"),
+        ("Newplace,abc,35.75", r"line 2, column 'lon': 'abc' is not a number"),
+        ("Newplace,36.55", r"line 2: 2 fields, the header has 3"),
+    ],
+)
+def test_user_places_errors_name_line_and_column(tmp_path: Path, row: str, message: str) -> None:
+    extra = tmp_path / "places_extra.csv"
+    extra.write_text(f"name_en,lon,lat\n{row}\n", encoding="utf-8")
+    with pytest.raises(Exception, match=message):
+        load_gazetteer(extra_path=extra)
+
+
+_CACHE: list[Gazetteer] = []
+
+
+def _shared_gazetteer() -> Gazetteer:
+    if not _CACHE:
+        _CACHE.append(load_gazetteer())
+    return _CACHE[0]
