@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode screenshot data clean
+.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor screenshot data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -42,10 +42,13 @@ browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
 
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
-bench: bench-geocode
+bench: bench-geocode bench-corridor
 
 bench-geocode: $(TEST)
 	$(PY) bench/geocode.py
+
+bench-corridor: $(TEST)
+	$(PY) bench/corridor.py
 
 # Refresh docs/screenshot.png from the browser test's artefact.
 screenshot: $(TEST) assets browser

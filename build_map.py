@@ -15,15 +15,24 @@ from pathlib import Path
 
 from geo import datasets
 from geo.atomic import atomic_write_text
+from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.coords import AREA_OF_INTEREST, LonLat
-from geo.errors import AmbiguousPlaceError, DataFileError, GeocodeInputError, PlaceNotFoundError
+from geo.errors import (
+    AmbiguousPlaceError,
+    CRSError,
+    DataFileError,
+    GeocodeInputError,
+    GeometryError,
+    PlaceNotFoundError,
+)
+from geo.export import write_corridor_layers
 from geo.gazetteer import load_gazetteer
 from geo.project import load_inputs
 from layers.compose import build_map, render_html
 from layers.offline import OfflineAssetError
 
 MAP_FILENAME = "idlib_map.html"
-_ERRORS = (DataFileError, GeocodeInputError, OfflineAssetError, ValueError)
+_ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
             "--cdn",
             action="store_true",
             help="link Leaflet from its CDN (smaller; needs the network)",
+        )
+        target.add_argument(
+            "--road", type=Path, help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line"
+        )
+        target.add_argument(
+            "--config",
+            type=Path,
+            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)",
         )
     geocode = commands.add_parser("geocode", help="resolve place names, offline")
     geocode.add_argument("name", nargs="?", help="a place name in any spelling or Arabic script")
@@ -76,14 +93,29 @@ def _parse_latlon(text: str) -> LonLat:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents)
+    config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
+    config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
+    inputs = load_inputs(
+        data_dir=args.data_dir,
+        incidents_path=args.incidents or config.incidents,
+        road_path=args.road or config.road,
+    )
     html = render_html(build_map(inputs), offline=not args.cdn)
+    layers = write_corridor_layers(inputs, args.out / "layers")
     out_path = args.out / MAP_FILENAME
     atomic_write_text(out_path, html)
     if not args.quiet:
+        corridor = inputs.corridor
+        print(f"Road: {inputs.road.provenance}")
+        print(
+            f"Corridor: {corridor.length_km:.1f} km of patrol road, {corridor.area_km2:,.1f} km² "
+            f"(north, Turkish {corridor.north_area_km2:,.1f}; south, Russian "
+            f"{corridor.south_area_km2:,.1f})"
+        )
+        print(f"Layers: {', '.join(path.name for path in layers)} in {args.out / 'layers'}")
         print(
             f"Built {out_path} ({len(html) / 1e6:.1f} MB): {len(inputs.places)} places, "
-            f"{len(inputs.incidents)} incidents, corridor {inputs.corridor.area_km2:,.0f} km²."
+            f"{len(inputs.incidents)} incidents."
         )
         print(f"Open it in a browser: file://{out_path.resolve()}")
     return 0

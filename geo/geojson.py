@@ -24,7 +24,8 @@ def geometry(geom: BaseGeometry, *, decimals: int = COORD_DECIMALS) -> dict[str,
     >>> geometry(shapely.Point(36.6096412, 35.8137399))
     {'type': 'Point', 'coordinates': [36.609641, 35.81374]}
     """
-    rounded = shapely.set_precision(geom, 10.0**-decimals)
+    # Round, then orient: polygon exteriors counter-clockwise, holes clockwise (RFC 7946 3.1.6).
+    rounded = shapely.orient_polygons(shapely.set_precision(geom, 10.0**-decimals))
     result: dict[str, Any] = json.loads(shapely.to_geojson(rounded))
     return result
 

@@ -5,18 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shapely
+
 from geo import datasets
-from geo.corridor import Corridor, build_corridor, patrol_segment
+from geo.band import north_south_band
+from geo.corridor import Corridor, build_corridor, patrol_segment, to_corridor_crs
+from geo.errors import GeometryError
 from geo.incidents import Incident, load_incidents
-from geo.m4 import Road, Waypoint, load_m4
+from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
+from geo.road_file import load_road_file
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: The patrol termini named by the 5 March 2020 protocol, as M4 waypoint names.
-PATROL_WEST = "Ain al-Hawr"
-PATROL_EAST = "Trinbeh"
+    from shapely import Polygon
+
+#: The patrol termini named by the 5 March 2020 protocol, as gazetteer place ids.
+PATROL_WEST_ID = "ain_al_hawr"
+PATROL_EAST_ID = "trinbeh"
+#: How far a patrol terminus may lie from the road: the bundled points are village points.
+PATROL_END_MAX_M = 3_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +34,47 @@ class MapInputs:
 
     places: list[Place]
     road: Road
-    patrol_ends: tuple[Waypoint, Waypoint]
+    patrol_ends: tuple[Place, Place]
     corridor: Corridor
+    band_lonlat: Polygon
     incidents: list[Incident]
     governorates_path: Path
     districts_path: Path
 
 
+def load_road(*, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None) -> Road:
+    """Return the user's road file if given, else the bundled M4 waypoint line."""
+    if road_path is not None:
+        return load_road_file(road_path)
+    return load_m4(data_dir / "m4_waypoints.csv")
+
+
+def patrol_ends(places: list[Place]) -> tuple[Place, Place]:
+    """Return the (west, east) patrol termini from the gazetteer."""
+    by_id = {place.place_id: place for place in places}
+    return by_id[PATROL_WEST_ID], by_id[PATROL_EAST_ID]
+
+
+def check_ends_near_road(road: Road, ends: tuple[Place, Place]) -> None:
+    """Raise :class:`GeometryError` if a patrol terminus lies far from the road."""
+    road_proj = to_corridor_crs(road.line_lonlat)
+    for end in ends:
+        point = to_corridor_crs(shapely.Point(end.position.lon, end.position.lat))
+        dist_m = float(shapely.distance(road_proj, point))
+        if dist_m > PATROL_END_MAX_M:
+            msg = (
+                f"the road passes {dist_m / 1000:,.1f} km from {end.name_en}, a patrol terminus; "
+                f"it should pass within {PATROL_END_MAX_M / 1000:.0f} km. Is this the M4? "
+                f"({road.provenance})"
+            )
+            raise GeometryError(msg)
+
+
 def load_inputs(
-    *, data_dir: Path = datasets.DATA_DIR, incidents_path: Path | None = None
+    *,
+    data_dir: Path = datasets.DATA_DIR,
+    incidents_path: Path | None = None,
+    road_path: Path | None = None,
 ) -> MapInputs:
     """Load and derive the map's inputs from ``data_dir``.
 
@@ -43,15 +84,22 @@ def load_inputs(
         Folder with ``places.csv``, ``m4_waypoints.csv`` and ``admin/``.
     incidents_path
         The incident store (default ``data_dir / "incidents.csv"``).
+    road_path
+        A road geometry file replacing the bundled M4 waypoint line.
     """
-    road = load_m4(data_dir / "m4_waypoints.csv")
-    west, east = road.waypoint(PATROL_WEST), road.waypoint(PATROL_EAST)
+    places = load_places(data_dir / "places.csv")
+    road = load_road(data_dir=data_dir, road_path=road_path)
+    west, east = patrol_ends(places)
+    check_ends_near_road(road, (west, east))
     segment = patrol_segment(road.line_lonlat, west=west.position, east=east.position)
+    if segment.length == 0:
+        raise GeometryError("the patrol segment has no length")
     return MapInputs(
-        places=load_places(data_dir / "places.csv"),
+        places=places,
         road=road,
         patrol_ends=(west, east),
         corridor=build_corridor(segment),
+        band_lonlat=north_south_band(segment),
         incidents=load_incidents(incidents_path or data_dir / "incidents.csv"),
         governorates_path=data_dir / "admin" / "governorates.geojson",
         districts_path=data_dir / "admin" / "districts.geojson",

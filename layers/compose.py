@@ -8,7 +8,9 @@ import folium
 import shapely
 from branca.element import Figure
 
+from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
+from geo.corridor import geodesic_area_km2
 from layers import admin, corridor, incidents, m4, places, style
 from layers.clientside import Attribution, ClientAssets, Legend, Title
 from layers.offline import inline_assets
@@ -55,7 +57,12 @@ def build_map(inputs: MapInputs) -> folium.Map:
     ).add_to(fmap)
 
     admin.admin_layer(inputs.districts_path).add_to(fmap)
-    corridor.corridor_layer(inputs.corridor).add_to(fmap)
+    corridor.corridor_layer(inputs.corridor, road_provenance=inputs.road.provenance).add_to(fmap)
+    corridor.band_layer(
+        inputs.band_lonlat,
+        area_km2=geodesic_area_km2(inputs.band_lonlat),
+        difference_km2=readings_difference_km2(inputs.corridor.polygon_lonlat, inputs.band_lonlat),
+    ).add_to(fmap)
     m4.m4_layer(inputs.road).add_to(fmap)
     for layer in m4.patrol_layer(inputs.corridor, ends=inputs.patrol_ends):
         layer.add_to(fmap)
@@ -78,6 +85,7 @@ def _legend_entries(inputs: MapInputs) -> list[dict[str, str]]:
     symbols = [
         ("Corridor north half: Turkish supervision", style.CORRIDOR_NORTH, "box"),
         ("Corridor south half: Russian supervision", style.CORRIDOR_SOUTH, "box"),
+        ("Alternative reading: 6 km due north/south (off)", style.BAND, "line"),
         ("M4 highway (approximate line)", style.M4_LINE, "line"),
         ("Joint patrol segment", style.PATROL_SEGMENT, "line"),
         ("Patrol end", style.PATROL_END, "circle"),

@@ -6,6 +6,7 @@ from typing import Any
 
 CORRIDOR_NORTH = {"color": "#1b7f6b", "fillColor": "#1b9e77", "fillOpacity": 0.18, "weight": 1.5}
 CORRIDOR_SOUTH = {"color": "#5b54a3", "fillColor": "#7570b3", "fillOpacity": 0.18, "weight": 1.5}
+BAND = {"color": "#b35806", "weight": 2, "dashArray": "4 4", "fill": True, "fillOpacity": 0.05}
 M4_LINE = {"color": "#444444", "weight": 2, "dashArray": "6 5", "opacity": 0.9}
 PATROL_SEGMENT = {"color": "#111111", "weight": 4, "opacity": 0.85}
 PATROL_END = {

@@ -24,7 +24,7 @@ def test_m4_runs_west_to_east_through_the_patrol_ends(map_inputs: MapInputs) -> 
     assert names[-1] == "Aleppo"
     assert names.index("Ain al-Hawr") < names.index("Trinbeh")
     west, east = map_inputs.patrol_ends
-    assert (west.name, east.name) == ("Ain al-Hawr", "Trinbeh")
+    assert (west.name_en, east.name_en) == ("Ain al-Hawr", "Trinbeh")
 
 
 def test_seed_incidents_are_sourced_and_sorted(map_inputs: MapInputs) -> None:

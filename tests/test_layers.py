@@ -12,6 +12,7 @@ from layers.incidents import incident_popup
 EXPECTED_OVERLAYS = [
     "Boundaries (OCHA districts)",
     "Security corridor (6 km each side of the M4)",
+    "Corridor read as 6 km due north/south (alternative)",
     "M4 highway (approximate)",
     "Joint patrol segment (Trinbeh – Ain al-Hawr)",
     "Patrol ends",
