@@ -51,7 +51,13 @@ def main() -> None:
         x, y = index.project(lon[:BASELINE_POINTS], lat[:BASELINE_POINTS])
         for px, py in zip(x, y, strict=True):
             point = shapely.Point(px, py)
-            _ = "north" if north.intersects(point) else "south" if south.intersects(point) else "outside"
+            _ = (
+                "north"
+                if north.intersects(point)
+                else "south"
+                if south.intersects(point)
+                else "outside"
+            )
             _ = road.distance(point)
 
     vectorised_s = best_of(3, lambda: index.side_and_distance(lon, lat))

@@ -41,6 +41,7 @@ def build_map(inputs: MapInputs) -> folium.Map:
         max_zoom=18,
         prefer_canvas=True,
         control_scale=True,
+        zoom_snap=0.25,
     )
     # Only Leaflet itself: the map draws its own markers, so folium's jQuery, Bootstrap,
     # Font Awesome and awesome-markers are dead weight (and more files to serve offline).
@@ -75,8 +76,11 @@ def build_map(inputs: MapInputs) -> folium.Map:
     fmap.add_child(Legend("Legend", _legend_entries(inputs)))
     fmap.add_child(Attribution(DATA_ATTRIBUTION))
     folium.LayerControl(collapsed=False).add_to(fmap)
+    # Keep the data clear of the title (top left) and the layer control and legend (right).
     fmap.fit_bounds(
-        [to_latlon(LonLat(bounds[0], bounds[1])), to_latlon(LonLat(bounds[2], bounds[3]))]
+        [to_latlon(LonLat(bounds[0], bounds[1])), to_latlon(LonLat(bounds[2], bounds[3]))],
+        padding_top_left=(10, 60),
+        padding_bottom_right=(120, 10),
     )
     return fmap
 
