@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from geo import datasets
+from geo.admin import AdminAreas
 from geo.atomic import atomic_write_text
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.coords import AREA_OF_INTEREST, LonLat
@@ -25,8 +26,10 @@ from geo.errors import (
     GeometryError,
     PlaceNotFoundError,
 )
-from geo.export import write_corridor_layers
+from geo.export import write_all
 from geo.gazetteer import load_gazetteer
+from geo.incidents.acled import import_acled
+from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
 from geo.project import load_inputs
 from layers.compose import build_map, render_html
 from layers.offline import OfflineAssetError
@@ -43,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="build the map (the default)")
-    for target in (parser, build):
+    add = commands.add_parser("add", help="add incidents to the store, then rebuild")
+    acled = commands.add_parser("import-acled", help="merge an ACLED export, then rebuild")
+    for target in (parser, build, add, acled):
         target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
         target.add_argument(
@@ -59,6 +64,34 @@ def _parser() -> argparse.ArgumentParser:
             type=Path,
             help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)",
         )
+    for target in (add, acled):
+        target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
+    add.add_argument("--date", help="event date, YYYY-MM-DD")
+    add.add_argument("--place", default="", help="place name, any spelling (geocoded offline)")
+    add.add_argument("--lat", type=float, help="latitude (with --lon, instead of --place)")
+    add.add_argument("--lon", type=float, help="longitude (with --lat)")
+    add.add_argument(
+        "--type",
+        help="shelling, airstrike, drone, ied, missile, clash ... or an ACLED sub-event type",
+    )
+    add.add_argument("--source", default="", help="outlet and date, e.g. 'Enab Baladi, 8 Sep 2020'")
+    add.add_argument("--source-url", default="")
+    add.add_argument("--notes", default="")
+    add.add_argument("--tags", default="")
+    for actor in ("actor1", "assoc-actor1", "actor2", "assoc-actor2"):
+        add.add_argument(f"--{actor}", default="")
+    add.add_argument(
+        "--fatalities", type=int, help="killed (lowest reported figure); omit if unknown"
+    )
+    add.add_argument("--injured", type=int, help="injured; omit if unknown")
+    add.add_argument(
+        "--time-precision", type=int, default=1, choices=(1, 2, 3), help="1 day, 2 week, 3 month"
+    )
+    add.add_argument("--geo-precision", type=int, choices=(1, 2, 3), help="1 at, 2 near, 3 region")
+    add.add_argument("--civilian-targeting", action="store_true")
+    add.add_argument("--from", dest="from_file", type=Path, help="add every row of this CSV")
+    add.add_argument("--force", action="store_true", help="add even if it looks entered already")
+    acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
     geocode = commands.add_parser("geocode", help="resolve place names, offline")
     geocode.add_argument("name", nargs="?", help="a place name in any spelling or Arabic script")
     geocode.add_argument(
@@ -101,7 +134,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         road_path=args.road or config.road,
     )
     html = render_html(build_map(inputs), offline=not args.cdn)
-    layers = write_corridor_layers(inputs, args.out / "layers")
+    written = write_all(inputs, args.out)
     out_path = args.out / MAP_FILENAME
     atomic_write_text(out_path, html)
     if not args.quiet:
@@ -112,13 +145,59 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"(north, Turkish {corridor.north_area_km2:,.1f}; south, Russian "
             f"{corridor.south_area_km2:,.1f})"
         )
-        print(f"Layers: {', '.join(path.name for path in layers)} in {args.out / 'layers'}")
+        print(f"Data: {', '.join(str(path) for path in written)}")
+        for warning in inputs.store.warnings:
+            print(f"warning: {warning.describe(inputs.store.path)}")
         print(
             f"Built {out_path} ({len(html) / 1e6:.1f} MB): {len(inputs.places)} places, "
             f"{len(inputs.incidents)} incidents."
         )
         print(f"Open it in a browser: file://{out_path.resolve()}")
     return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    admin = AdminAreas.load(args.data_dir / "admin")
+    if args.from_file is not None:
+        rows = rows_from_file(args.from_file, gazetteer=gazetteer, admin=admin)
+    else:
+        if not (args.date and args.type and args.source):
+            print("error: add needs --date, --type and --source (or --from FILE)", file=sys.stderr)
+            return 2
+        if (args.lat is None) != (args.lon is None):
+            print("error: give both --lat and --lon", file=sys.stderr)
+            return 2
+        new = NewIncident(
+            date=args.date, kind=args.type, source=args.source, place=args.place,
+            position=LonLat(args.lon, args.lat) if args.lat is not None else None,
+            actor1=args.actor1, assoc_actor_1=args.assoc_actor1, actor2=args.actor2,
+            assoc_actor_2=args.assoc_actor2, fatalities=args.fatalities, injured=args.injured,
+            source_url=args.source_url, notes=args.notes, tags=args.tags,
+            time_precision=args.time_precision, geo_precision=args.geo_precision,
+            civilian_targeting=args.civilian_targeting,
+        )  # fmt: skip
+        try:
+            rows = [("the new incident", prepare_row(new, gazetteer=gazetteer, admin=admin))]
+        except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
+            print(f"error: --place: {exc}", file=sys.stderr)
+            return 1
+    store = args.incidents or args.data_dir / "incidents.csv"
+    places = {place.place_id: place for place in gazetteer.places}
+    ids = add_rows(store, rows, admin=admin, places=places, force=args.force)
+    for event_id, (_, row) in zip(ids, rows, strict=True):
+        print(f"added {event_id}: {row['event_date']} {row['sub_event_type']} at {row['location']}")
+    return 0 if args.no_build else _cmd_build(args)
+
+
+def _cmd_import_acled(args: argparse.Namespace) -> int:
+    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    admin = AdminAreas.load(args.data_dir / "admin")
+    store = args.incidents or args.data_dir / "incidents.csv"
+    places = {place.place_id: place for place in gazetteer.places}
+    report = import_acled(args.export, store, admin=admin, places=places)
+    print(f"{args.export}: {report.describe()}")
+    return 0 if args.no_build else _cmd_build(args)
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
@@ -178,7 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    command = {"geocode": _cmd_geocode, "places": _cmd_places}.get(args.command, _cmd_build)
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)
+    commands = {
+        "geocode": _cmd_geocode,
+        "places": _cmd_places,
+        "add": _cmd_add,
+        "import-acled": _cmd_import_acled,
+    }
+    command = commands.get(args.command, _cmd_build)
     try:
         return command(args)
     except _ERRORS as exc:

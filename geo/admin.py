@@ -6,12 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import shapely
 
 from geo.errors import DataFileError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from numpy.typing import ArrayLike, NDArray
 
     from geo.coords import LonLat
 
@@ -57,6 +60,24 @@ class AdminAreas:
             )
             polygons.append(shapely.from_geojson(json.dumps(feature["geometry"])))
         return cls(areas, polygons)
+
+    def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
+        """Return True for each point (lon/lat arrays) inside one of the sub-districts."""
+        points = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
+        hits = self._tree.query(points, predicate="intersects")
+        inside = np.zeros(len(points), dtype=bool)
+        inside[hits[0]] = True
+        return inside
+
+    def index_at(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.int64]:
+        """Return the index into :attr:`areas` for each point, or -1 outside them all."""
+        points = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
+        point_index, area_index = self._tree.query(points, predicate="intersects")
+        out = np.full(len(points), -1, dtype=np.int64)
+        # a point on a shared border hits two areas: keep the lower index, as at() does
+        order = np.lexsort((-area_index, point_index))
+        out[point_index[order]] = area_index[order]
+        return out
 
     def at(self, point: LonLat) -> AdminArea | None:
         """Return the sub-district containing ``point`` (lon/lat), or None outside them all."""

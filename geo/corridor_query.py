@@ -3,8 +3,10 @@
 Points go to the corridor's metric CRS in one pyproj call; predicates are shapely 2 ufuncs
 over arrays. Rules, all inclusive of their bound:
 
-- ``side``: ``north`` if the point is in the north half (boundary included), else ``south``
-  if in the south half, else ``outside``; a point exactly on the road counts as north.
+- ``side``: ``road`` if the point is in the corridor within :data:`ON_ROAD_M` of the road
+  line (the halves' shared edge: a point coded on the road belongs to neither half), else
+  ``north`` if in the north half (boundary included), ``south`` if in the south half, else
+  ``outside``.
 - ``distance_to_m4_m``: distance to the nearest point of the whole road line, corrected for
   the projection's scale factor, so it matches the geodesic distance to < 1 m within 20 km.
 - ``certainty`` for a point known to ± ``radius_m``: ``certain`` if the whole disc lies in
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
     from geo.corridor import Corridor
 
+#: Points this close to the road line, in metres, are on the road, not in a half.
+ON_ROAD_M = 100.0
 #: Up to this many road segments, distances loop over segments in numpy; beyond, an STRtree.
 _DIRECT_SEGMENTS = 64
 #: Mean radius of the WGS84 ellipsoid at the corridor's latitude (sqrt(M N) at 35.8° N), in m.
@@ -70,20 +74,22 @@ class CorridorIndex:
         return np.asarray(x), np.asarray(y)
 
     def side(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.str_]:
-        """Return ``north``, ``south`` or ``outside`` for each point."""
-        return self._side_xy(*self.project(lon, lat))
+        """Return ``north``, ``south``, ``road`` or ``outside`` for each point."""
+        return self.side_and_distance(lon, lat)[0]
 
     def side_and_distance(
         self, lon: ArrayLike, lat: ArrayLike
     ) -> tuple[NDArray[np.str_], NDArray[np.float64]]:
         """Return :meth:`side` and :meth:`distance_to_m4_m` with one projection."""
         x, y = self.project(lon, lat)
-        return self._side_xy(x, y), self._distance_xy(x, y)
+        side, dist_m = self._side_xy(x, y), self._distance_xy(x, y)
+        side[(side != "outside") & (dist_m <= ON_ROAD_M)] = "road"
+        return side, dist_m
 
     def _side_xy(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.str_]:
         north = shapely.intersects_xy(self._north, x, y)
         south = ~north & shapely.intersects_xy(self._south, x, y)
-        return np.where(north, "north", np.where(south, "south", "outside"))
+        return np.where(north, "north", np.where(south, "south", "outside")).astype("<U7")
 
     def distance_to_m4_m(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.float64]:
         """Return each point's distance to the road in metres (geodesic to < 1 m within 20 km)."""

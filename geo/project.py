@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 import shapely
 
 from geo import datasets
+from geo.admin import AdminAreas
 from geo.band import north_south_band
 from geo.corridor import Corridor, build_corridor, patrol_segment, to_corridor_crs
+from geo.corridor_query import CorridorIndex
 from geo.errors import GeometryError
-from geo.incidents import Incident, load_incidents
+from geo.incidents import Incident, IncidentStore, load_store
+from geo.incidents.classify import Classification, classify
 from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
 from geo.road_file import load_road_file
@@ -37,6 +40,8 @@ class MapInputs:
     patrol_ends: tuple[Place, Place]
     corridor: Corridor
     band_lonlat: Polygon
+    store: IncidentStore
+    classification: Classification
     incidents: list[Incident]
     governorates_path: Path
     districts_path: Path
@@ -94,13 +99,23 @@ def load_inputs(
     segment = patrol_segment(road.line_lonlat, west=west.position, east=east.position)
     if segment.length == 0:
         raise GeometryError("the patrol segment has no length")
+    corridor = build_corridor(segment)
+    admin = AdminAreas.load(data_dir / "admin")
+    store = load_store(
+        incidents_path or data_dir / "incidents.csv",
+        admin=admin,
+        places={place.place_id: place for place in places},
+    )
+    index = CorridorIndex(corridor, road.line_lonlat)
     return MapInputs(
         places=places,
         road=road,
         patrol_ends=(west, east),
-        corridor=build_corridor(segment),
+        corridor=corridor,
         band_lonlat=north_south_band(segment),
-        incidents=load_incidents(incidents_path or data_dir / "incidents.csv"),
+        store=store,
+        classification=classify(store, index=index, places=places, admin=admin),
+        incidents=store.incidents(),
         governorates_path=data_dir / "admin" / "governorates.geojson",
         districts_path=data_dir / "admin" / "districts.geojson",
     )

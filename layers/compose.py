@@ -11,6 +11,7 @@ from branca.element import Figure
 from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
 from geo.corridor import geodesic_area_km2
+from geo.incidents.export import classified_columns
 from layers import admin, corridor, incidents, m4, places, style
 from layers.clientside import Attribution, ClientAssets, Legend, Title
 from layers.offline import inline_assets
@@ -68,7 +69,7 @@ def build_map(inputs: MapInputs) -> folium.Map:
     for layer in m4.patrol_layer(inputs.corridor, ends=inputs.patrol_ends):
         layer.add_to(fmap)
     places.places_layer(inputs.places).add_to(fmap)
-    incidents.incidents_layer(inputs.incidents).add_to(fmap)
+    incidents.incidents_layer(inputs.incidents, classes=_classes_by_id(inputs)).add_to(fmap)
 
     newest = max((item.event_date for item in inputs.incidents), default=None)
     as_of = f"Incidents as of {newest.isoformat()}" if newest else "No incidents loaded"
@@ -83,6 +84,15 @@ def build_map(inputs: MapInputs) -> folium.Map:
         padding_bottom_right=(120, 10),
     )
     return fmap
+
+
+def _classes_by_id(inputs: MapInputs) -> dict[str, dict[str, str]]:
+    columns = classified_columns(inputs.store, inputs.classification)
+    ids = columns["event_id_cnty"]
+    return {
+        event_id: {name: values[i] for name, values in columns.items()}
+        for i, event_id in enumerate(ids)
+    }
 
 
 def _legend_entries(inputs: MapInputs) -> list[dict[str, str]]:

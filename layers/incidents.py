@@ -19,34 +19,66 @@ def _count(value: int | None) -> str:
     return "not reported" if value is None else str(value)
 
 
-def incident_popup(incident: Incident) -> dict[str, Any]:
+_DATE_PRECISION = {1: "", 2: " (within a week)", 3: " (month only)"}
+_SIDE = {
+    "north": "north half (Turkish supervision)",
+    "south": "south half (Russian supervision)",
+    "road": "on the M4 (edge of both halves)",
+    "outside": "outside the corridor",
+}
+_PHASE = {"before": "before", "after": "after", "uncertain": "date too imprecise to say"}
+
+
+def incident_popup(incident: Incident, classes: dict[str, str] | None = None) -> dict[str, Any]:
     """Return the popup of one incident as plain data (escaped by the page's builder)."""
     actors = " vs ".join(actor for actor in (incident.actor1, incident.actor2) if actor)
     links = [{"href": incident.source_url, "text": f"Source: {incident.source}"}]
+    rows = [
+        ["Date", incident.event_date.isoformat() + _DATE_PRECISION[incident.time_precision]],
+        ["Type", f"{incident.event_type} / {incident.sub_event_type}"],
+        ["Place", f"{incident.location} ({_PRECISION[incident.geo_precision]})"],
+        ["Killed", _count(incident.fatalities)],
+        ["Injured", _count(incident.injured)],
+        ["Actors", actors],
+    ]
+    if classes:
+        rows += [
+            [
+                "Admin area",
+                ", ".join(
+                    p for p in (classes["admin3"], classes["admin2"], classes["admin1"]) if p
+                ),
+            ],
+            [
+                "Corridor",
+                f"{_SIDE[classes['corridor_side']]}; inside: {classes['in_corridor_certainty']}",
+            ],
+            ["Distance to M4", f"{float(classes['dist_to_m4_km']):.1f} km"],
+            ["6 Mar 2020 ceasefire", _PHASE[classes["phase"]]],
+        ]
+    rows.append(["ID", incident.event_id])
     return {
         "title": f"{incident.sub_event_type} – {incident.location}",
-        "rows": [
-            ["Date", incident.event_date.isoformat()],
-            ["Type", f"{incident.event_type} / {incident.sub_event_type}"],
-            ["Place", f"{incident.location} ({_PRECISION[incident.geo_precision]})"],
-            ["Killed", _count(incident.fatalities)],
-            ["Injured", _count(incident.injured)],
-            ["Actors", actors],
-            ["ID", incident.event_id],
-        ],
+        "rows": rows,
         "note": incident.notes,
         "links": links,
     }
 
 
-def incidents_layer(incidents: list[Incident]) -> ClientLayer:
-    """Return the incidents, sorted by date then id, as circle markers with popups."""
+def incidents_layer(
+    incidents: list[Incident], *, classes: dict[str, dict[str, str]] | None = None
+) -> ClientLayer:
+    """Return the incidents, sorted by date then id, as circle markers with popups.
+
+    ``classes`` maps an event id to its classification columns (side, distance, phase ...).
+    """
+    classes = classes or {}
     features = []
     for incident in sorted(incidents, key=lambda item: (item.event_date, item.event_id)):
         casualties = (incident.fatalities or 0) + (incident.injured or 0)
         properties = {
             "style": style.incident_style(incident.sub_event_type, casualties=casualties),
-            "popup": incident_popup(incident),
+            "popup": incident_popup(incident, classes.get(incident.event_id)),
             "label": f"{incident.event_date} {incident.sub_event_type}: {incident.location}",
         }
         features.append(geojson.feature(geojson.point(incident.position), properties))

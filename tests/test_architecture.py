@@ -1,9 +1,15 @@
 """The layout the product design fixes: geo/ is pure, build_map.py is thin."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RUNTIME = [
+    *sorted(ROOT.glob("geo/**/*.py")),
+    *sorted(ROOT.glob("layers/**/*.py")),
+    ROOT / "build_map.py",
+]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -18,17 +24,15 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_geo_never_imports_folium_or_layers() -> None:
-    for path in sorted((ROOT / "geo").glob("*.py")):
+    for path in sorted(ROOT.glob("geo/**/*.py")):
         assert not imported_modules(path) & {"folium", "branca", "layers"}, path.name
 
 
 def test_runtime_code_never_reads_shared() -> None:
-    for path in [
-        *sorted((ROOT / "geo").glob("*.py")),
-        *sorted((ROOT / "layers").glob("*.py")),
-        ROOT / "build_map.py",
-    ]:
-        assert "shared" not in path.read_text(encoding="utf-8").replace("shared by", ""), path.name
+    """Users have no ../shared: only scripts/ may derive data from it."""
+    pattern = re.compile(r"\.\./shared|shared/data|[\"']shared[\"'/]")
+    for path in RUNTIME:
+        assert not pattern.search(path.read_text(encoding="utf-8")), path
 
 
 def test_build_map_only_wires() -> None:
@@ -40,4 +44,4 @@ def test_build_map_only_wires() -> None:
         name in {"main", "_parser"} or name.startswith(("_cmd_", "_parse_")) for name in functions
     )
     assert not [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
-    assert len(source.splitlines()) < 200
+    assert len(source.splitlines()) < 300

@@ -1,0 +1,292 @@
+"""Add incidents to the store: geocode, validate, refuse duplicates, write atomically under a lock.
+
+A failed add leaves the store byte-for-byte as it was: the new rows are checked together
+with the whole store before anything is written, and the write is a rename of a complete
+temporary file. Concurrent adds queue on a lock file, so each sees the previous one's rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.coords import LonLat
+from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
+from geo.filelock import locked
+from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, event_kind
+from geo.incidents.table import IncidentTable, empty_table, read_table, write_table
+from geo.incidents.validate import IncidentValidationError, Issue, validate
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from geo.admin import AdminAreas
+    from geo.geocode import Gazetteer
+    from geo.places import Place
+
+#: A position this close to a gazetteer place is named after it.
+SAME_PLACE_KM = 2.0
+_ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"(\d+)$")
+
+
+class DuplicateIncidentError(DataFileError):
+    """A new incident has the same date, place and type as one already in the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """What an analyst gives for one incident; ``place`` or ``position`` says where."""
+
+    date: str
+    kind: str
+    source: str
+    place: str = ""
+    position: LonLat | None = None
+    actor1: str = ""
+    assoc_actor_1: str = ""
+    actor2: str = ""
+    assoc_actor_2: str = ""
+    fatalities: int | None = None
+    injured: int | None = None
+    source_url: str = ""
+    notes: str = ""
+    tags: str = ""
+    time_precision: int = 1
+    geo_precision: int | None = None
+    civilian_targeting: bool = False
+    source_scale: str = ""
+
+
+def prepare_row(new: NewIncident, *, gazetteer: Gazetteer, admin: AdminAreas) -> dict[str, str]:
+    """Turn a :class:`NewIncident` into a store row (without id).
+
+    Raises
+    ------
+    PlaceNotFoundError, AmbiguousPlaceError
+        The place name does not resolve to one place (the message lists candidates).
+    ValueError
+        An unknown event type, or neither a place nor a position.
+    """
+    kind = event_kind(new.kind)
+    place_id, location = "", new.place.strip()
+    if new.position is None:
+        if not location:
+            raise ValueError("give a place name or a position (latitude and longitude)")
+        match = gazetteer.resolve(location)
+        position, place_id, location = (
+            match.place.position,
+            match.place.place_id,
+            match.place.name_en,
+        )
+        geo_precision = new.geo_precision or (3 if match.place.kind == "area" else 1)
+    else:
+        position = new.position
+        if not location:
+            ((nearest, dist_km),) = gazetteer.nearest(position)
+            location = (
+                nearest.name_en
+                if dist_km < SAME_PLACE_KM
+                else f"{dist_km:.1f} km from {nearest.name_en}"
+            )
+        geo_precision = new.geo_precision or 1
+    area = admin.at(position)
+    tags = ";".join(t for t in (new.tags, kind.tag) if t)
+    return {
+        "event_date": new.date.strip(),
+        "year": new.date.strip()[:4],
+        "time_precision": str(new.time_precision),
+        "disorder_type": DISORDER_OF_EVENT[kind.event_type],
+        "event_type": kind.event_type,
+        "sub_event_type": kind.sub_event_type,
+        "actor1": new.actor1, "assoc_actor_1": new.assoc_actor_1,
+        "actor2": new.actor2, "assoc_actor_2": new.assoc_actor_2,
+        "civilian_targeting": "Civilian targeting" if new.civilian_targeting else "",
+        "iso": "760", "country": "Syria",
+        "admin1": area.admin1 if area else "", "admin2": area.admin2 if area else "",
+        "admin3": area.admin3 if area else "",
+        "location": location,
+        "latitude": f"{position.lat:.5f}", "longitude": f"{position.lon:.5f}",
+        "geo_precision": str(geo_precision),
+        "source": new.source, "source_scale": new.source_scale, "notes": new.notes,
+        "fatalities": "" if new.fatalities is None else str(new.fatalities),
+        "injured": "" if new.injured is None else str(new.injured),
+        "tags": tags, "timestamp": str(int(dt.datetime.now(tz=dt.UTC).timestamp())),
+        "source_url": new.source_url, "place_id": place_id,
+    }  # fmt: skip
+
+
+def rows_from_file(
+    path: Path, *, gazetteer: Gazetteer, admin: AdminAreas
+) -> list[tuple[str, dict[str, str]]]:
+    """Read rows to add from a CSV in the store's schema (e.g. reviewed ``candidates.csv``).
+
+    Rows need ``event_date``, ``source`` and a type (``sub_event_type`` or a ``type``
+    alias); a row without coordinates is geocoded from ``location``. Rows whose ``status``
+    column says ``reject``, ``rejected``, ``drop`` or ``no`` are skipped, so an analyst can
+    review candidates in place.
+
+    Returns
+    -------
+    list of (origin, row)
+        ``origin`` names the file and line, for messages.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file, line and column of the first row that cannot be used.
+    """
+    table = _read_loose(path)
+    rows = []
+    for i in range(len(table)):
+        row = table.row(i)
+        line = table.lines[i]
+        if row.get("status", "").strip().casefold() in {"reject", "rejected", "drop", "no"}:
+            continue
+        try:
+            new = NewIncident(
+                date=row.get("event_date", ""),
+                kind=row.get("sub_event_type") or row.get("type", ""),
+                source=row.get("source", ""),
+                place=row.get("location", ""),
+                position=_position(row),
+                actor1=row.get("actor1", ""), assoc_actor_1=row.get("assoc_actor_1", ""),
+                actor2=row.get("actor2", ""), assoc_actor_2=row.get("assoc_actor_2", ""),
+                fatalities=_count(row.get("fatalities", "")),
+                injured=_count(row.get("injured", "")),
+                source_url=row.get("source_url", ""), notes=row.get("notes", ""),
+                tags=row.get("tags", ""),
+                time_precision=int(row.get("time_precision") or 1),
+                geo_precision=int(row["geo_precision"]) if row.get("geo_precision") else None,
+                civilian_targeting=row.get("civilian_targeting", "") == "Civilian targeting",
+                source_scale=row.get("source_scale", ""),
+            )  # fmt: skip
+            prepared = prepare_row(new, gazetteer=gazetteer, admin=admin)
+        except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
+            raise DataFileError(f"{path}, line {line}, column 'location': {exc}") from None
+        except ValueError as exc:
+            raise DataFileError(f"{path}, line {line}: {exc}") from None
+        if row.get("event_id_cnty", "").strip():
+            prepared["event_id_cnty"] = row["event_id_cnty"].strip()
+        rows.append((f"{path}, line {line}", prepared))
+    return rows
+
+
+def add_rows(
+    store: Path,
+    rows: list[tuple[str, dict[str, str]]],
+    *,
+    admin: AdminAreas,
+    places: dict[str, Place],
+    force: bool = False,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Append ``rows`` (each with its origin, for messages) to ``store``; return their ids.
+
+    The store is read, the rows get ids after the highest ``SYR-IDL-`` number, the whole
+    result is validated, and only then written (atomically, sorted by date then id), all
+    under an exclusive lock.
+
+    Raises
+    ------
+    IncidentValidationError
+        The store or a new row is invalid (nothing is written).
+    DuplicateIncidentError
+        A new row looks like an existing event and ``force`` is False (nothing is written).
+    """
+    with locked(store):
+        table = read_table(store) if store.exists() else _new_table(store)
+        existing = len(table)
+        next_number = 1 + max(
+            (int(m[1]) for v in table.data["event_id_cnty"] if (m := _ID_NUMBER.match(v))),
+            default=0,
+        )
+        ids = []
+        for _, given in rows:
+            row = dict(given)
+            if not row.get("event_id_cnty"):
+                row["event_id_cnty"] = f"{ID_PREFIX}{next_number:06d}"
+                next_number += 1
+            ids.append(row["event_id_cnty"])
+            table.append(row, line=0)
+        # New rows have no line in the store yet: number them after its last line.
+        last = max(table.lines[:existing], default=1)
+        table.lines[existing:] = range(last + 1, last + 1 + len(rows))
+        origins = {last + 1 + n: origin for n, (origin, _) in enumerate(rows)}
+        try:
+            parsed = validate(
+                table, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
+            )
+        except IncidentValidationError as exc:
+            raise _for_new_rows(exc, origins) from None
+        clashes = [w for w in parsed.warnings if w.line in origins]
+        if clashes and not force:
+            details = "; ".join(f"{origins[w.line]} has the {w.message}" for w in clashes)
+            msg = f"nothing added: {details}. Add --force to add it anyway."
+            raise DuplicateIncidentError(msg)
+        write_table(table, store)
+    return ids
+
+
+def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> IncidentValidationError:
+    """Name errors of new rows by their origin (``the new incident``, or a file and line)."""
+    issues = [
+        Issue(0, issue.column, issue.message, origin=origins[issue.line])
+        if issue.line in origins
+        else issue
+        for issue in exc.issues
+    ]
+    return IncidentValidationError(f"{exc.path} (nothing added)", issues)
+
+
+def _new_table(store: Path) -> IncidentTable:
+    table = empty_table()
+    table.path = store
+    return table
+
+
+def _read_loose(path: Path) -> IncidentTable:
+    """Read a CSV of rows to add (any subset of columns), keeping line numbers."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [name.strip() for name in next(reader, [])]
+            table = IncidentTable(columns=header, data={c: [] for c in header}, path=path)
+            line = reader.line_num + 1
+            for record in reader:
+                if any(value.strip() for value in record):
+                    if len(record) != len(header):
+                        raise DataFileError(
+                            f"{path}, line {line}: {len(record)} fields, "
+                            f"the header has {len(header)}"
+                        )
+                    table.append(dict(zip(header, record, strict=True)), line=line)
+                line = reader.line_num + 1
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except csv.Error as exc:
+        raise DataFileError(f"{path}: malformed CSV ({exc})") from None
+    return table
+
+
+def _position(row: dict[str, str]) -> LonLat | None:
+    lat, lon = row.get("latitude", "").strip(), row.get("longitude", "").strip()
+    if not lat and not lon:
+        return None
+    try:
+        return LonLat(lon=float(lon), lat=float(lat))
+    except ValueError:
+        raise ValueError(f"latitude {lat!r} / longitude {lon!r} are not numbers") from None
+
+
+def _count(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"{text!r} is not a whole number ≥ 0")
+    return int(text)

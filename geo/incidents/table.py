@@ -1,0 +1,156 @@
+"""The incident store as columns of text, read from and written to CSV without loss.
+
+Every value stays the text the analyst wrote (free text is never altered; escaping happens
+at render time). The file is UTF-8 (a BOM is accepted), blank lines are skipped, Windows
+line endings are accepted, and columns the schema does not know are kept, after the known
+ones, so nothing a user added is dropped on rewrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geo.atomic import atomic_write_text
+from geo.errors import DataFileError
+from geo.incidents.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+#: Fields longer than this are refused: no report sentence needs it, and it bounds memory.
+MAX_FIELD_CHARS = 100_000
+
+
+@dataclass
+class IncidentTable:
+    """Columns of text, one list per column, and the file line each row starts on."""
+
+    columns: list[str]
+    data: dict[str, list[str]]
+    lines: list[int] = field(default_factory=list)
+    path: Path | None = None
+
+    def __len__(self) -> int:
+        """Return the number of rows."""
+        return len(self.lines)
+
+    def row(self, index: int) -> dict[str, str]:
+        """Return one row as a dict (a copy)."""
+        return {column: self.data[column][index] for column in self.columns}
+
+    def append(self, values: dict[str, str], *, line: int = 0) -> None:
+        """Append a row; unknown keys become new columns (filled with "" above)."""
+        for column in values:
+            if column not in self.data:
+                self.columns.append(column)
+                self.data[column] = [""] * len(self.lines)
+        for column in self.columns:
+            self.data[column].append(values.get(column, ""))
+        self.lines.append(line)
+
+    def set(self, index: int, values: dict[str, str]) -> None:
+        """Overwrite fields of row ``index``."""
+        for column, value in values.items():
+            if column not in self.data:
+                self.columns.append(column)
+                self.data[column] = [""] * len(self.lines)
+            self.data[column][index] = value
+
+    def sort(self) -> None:
+        """Sort rows by event date, then id (the store's order)."""
+        dates, ids = self.data["event_date"], self.data["event_id_cnty"]
+        order = sorted(range(len(self)), key=lambda i: (dates[i], ids[i]))
+        for column in self.columns:
+            values = self.data[column]
+            self.data[column] = [values[i] for i in order]
+        self.lines = [self.lines[i] for i in order]
+
+    def to_csv(self) -> str:
+        """Return the CSV text: schema columns first, then the user's extra columns."""
+        known = list(INCIDENT_COLUMNS)
+        extra = [c for c in self.columns if c not in INCIDENT_COLUMNS]
+        header = known + extra
+        for column in known:
+            self.data.setdefault(column, [""] * len(self))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        columns = [self.data[c] for c in header]
+        writer.writerows(zip(*columns, strict=True))
+        return out.getvalue()
+
+
+def empty_table() -> IncidentTable:
+    """Return a table with the schema's columns and no rows."""
+    return IncidentTable(columns=list(INCIDENT_COLUMNS), data={c: [] for c in INCIDENT_COLUMNS})
+
+
+def read_table(path: Path) -> IncidentTable:
+    """Read an incident CSV into an :class:`IncidentTable`.
+
+    Raises
+    ------
+    DataFileError
+        On a missing file, non-UTF-8 bytes, malformed CSV, missing required columns, a row
+        with the wrong number of fields or an over-long field, naming the file and line.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _parse(handle, path)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+        raise DataFileError(msg) from None
+
+
+def _parse(handle: Iterable[str], path: Path) -> IncidentTable:
+    reader = csv.reader(handle)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise DataFileError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
+        if len(set(header)) != len(header):
+            raise DataFileError(f"{path}, line 1: a column name appears twice")
+        table = IncidentTable(columns=header, data={c: [] for c in header}, path=path)
+        columns = [table.data[c] for c in header]
+        width = len(header)
+        line = reader.line_num + 1
+        for record in reader:
+            if not any(value.strip() for value in record):  # a blank line
+                line = reader.line_num + 1
+                continue
+            if len(record) != width:
+                msg = (
+                    f"{path}, line {line}: {len(record)} fields, the header has {width} "
+                    "(a missing or extra comma, or an unclosed quote?)"
+                )
+                raise DataFileError(msg)
+            for values, value in zip(columns, record, strict=True):
+                if len(value) > MAX_FIELD_CHARS:
+                    msg = (
+                        f"{path}, line {line}: a field is {len(value):,} characters long; "
+                        f"the limit is {MAX_FIELD_CHARS:,}"
+                    )
+                    raise DataFileError(msg)
+                values.append(value)
+            table.lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataFileError(f"{path}, line {reader.line_num}: malformed CSV ({exc})") from None
+    for name in INCIDENT_COLUMNS:
+        if name not in table.data:
+            table.columns.append(name)
+            table.data[name] = [""] * len(table.lines)
+    return table
+
+
+def write_table(table: IncidentTable, path: Path) -> None:
+    """Sort the table and write it atomically (temporary file, fsync, rename)."""
+    table.sort()
+    atomic_write_text(path, table.to_csv())

@@ -1,0 +1,326 @@
+"""Check every row of the incident store and report every problem at once.
+
+Each problem names the file, line and column. Errors stop a build or an add; warnings (an
+event that looks entered twice) are reported and stop only an ``add`` without ``--force``.
+Checks are column-wise over the whole table, so 100,000 rows validate in well under a
+second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geo.coords import LonLat
+from geo.errors import DataFileError
+from geo.geocode import distance_km
+from geo.incidents.schema import (
+    CIVILIAN_TARGETING,
+    DISORDER_TYPES,
+    EVENT_TYPES,
+    FIRST_DATE,
+    GEO_PRECISION,
+    SUB_EVENT_TYPES,
+    TIME_PRECISION,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from geo.admin import AdminAreas
+    from geo.incidents.table import IncidentTable
+    from geo.places import Place
+
+#: Receives (row index, column, message) for each error found.
+Report = Callable[[int, str, str], None]
+#: A place and the coordinates given with it may differ by its precision plus this much.
+PLACE_TOLERANCE_M = 5_000.0
+MAX_REPORTED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem: where (line, column) and what."""
+
+    line: int
+    column: str
+    message: str
+    severity: str = "error"
+    origin: str = ""
+
+    def describe(self, path: object) -> str:
+        """Return ``file, line N, column 'c': message``; a new row names its origin instead."""
+        where = self.origin or (f"{path}, line {self.line}" if self.line else str(path))
+        return f"{where}, column {self.column!r}: {self.message}"
+
+
+class IncidentValidationError(DataFileError):
+    """The store has errors; ``issues`` lists every one (the message shows the first 50)."""
+
+    def __init__(self, path: object, issues: list[Issue]) -> None:
+        self.path = path
+        self.issues = issues
+        shown = "\n".join("  " + issue.describe(path) for issue in issues[:MAX_REPORTED])
+        more = f"\n  … and {len(issues) - MAX_REPORTED} more" if len(issues) > MAX_REPORTED else ""
+        super().__init__(f"{path}: {len(issues)} problem(s):\n{shown}{more}")
+
+
+@dataclass
+class Parsed:
+    """Typed columns of a valid table (arrays aligned with its rows)."""
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    date: NDArray[np.datetime64]
+    geo_precision: NDArray[np.int8]
+    time_precision: NDArray[np.int8]
+    fatalities: NDArray[np.float64]  # NaN where not reported
+    injured: NDArray[np.float64]  # NaN where not reported
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def validate(
+    table: IncidentTable,
+    *,
+    today: dt.date,
+    admin: AdminAreas | None = None,
+    places: dict[str, Place] | None = None,
+) -> Parsed:
+    """Check ``table``; return its typed columns or raise with every error.
+
+    Parameters
+    ----------
+    table
+        The store as read.
+    today
+        Dates after this are refused.
+    admin
+        When given, positions must lie in its sub-districts (north-west Syria); a position
+        outside that fits with latitude and longitude swapped is named as swapped.
+    places
+        Gazetteer places by id; when given, ``place_id`` must exist and lie within its
+        precision plus :data:`PLACE_TOLERANCE_M` of the coordinates.
+
+    Raises
+    ------
+    IncidentValidationError
+        Listing every error with its line and column.
+    """
+    issues: list[Issue] = []
+    lines, data = table.lines, table.data
+
+    def error(index: int, column: str, message: str) -> None:
+        issues.append(Issue(lines[index], column, message))
+
+    for column in (
+        "event_id_cnty",
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "location",
+        "source",
+    ):
+        for i, value in enumerate(data[column]):
+            if not value.strip():
+                error(i, column, "is empty")
+    for value, count in Counter(data["event_id_cnty"]).items():
+        if value and count > 1:
+            first = [i for i, v in enumerate(data["event_id_cnty"]) if v == value]
+            for i in first[1:]:
+                error(i, "event_id_cnty", f"{value!r} is used {count} times (ids must be unique)")
+    date = _dates(data["event_date"], data["year"], today, error)
+    _enums(data, error)
+    geo = _codes(data["geo_precision"], "geo_precision", GEO_PRECISION, error, required=True)
+    time = _codes(data["time_precision"], "time_precision", TIME_PRECISION, error, required=False)
+    fatalities = _counts(data["fatalities"], "fatalities", error)
+    injured = _counts(data["injured"], "injured", error)
+    lon = _numbers(data["longitude"], "longitude", -180, 180, error)
+    lat = _numbers(data["latitude"], "latitude", -90, 90, error)
+    if admin is not None:
+        _in_area(lon, lat, admin, error)
+    if places is not None:
+        _place_agrees(data["place_id"], data["location"], lon, lat, places, error)
+    if issues:
+        issues.sort(key=lambda issue: (issue.line, issue.column))
+        raise IncidentValidationError(table.path or "incidents", issues)
+    return Parsed(
+        lon=lon,
+        lat=lat,
+        date=date,
+        geo_precision=geo.astype(np.int8),
+        time_precision=np.where(time == 0, 1, time).astype(np.int8),
+        fatalities=fatalities,
+        injured=injured,
+        warnings=_duplicates(table, date),
+    )
+
+
+def _dates(
+    values: list[str], years: list[str], today: dt.date, error: Report
+) -> NDArray[np.datetime64]:
+    out = np.zeros(len(values), dtype="datetime64[D]")
+    cache: dict[str, dt.date | None] = {}
+    for i, raw in enumerate(values):
+        if raw not in cache:
+            try:
+                cache[raw] = dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                cache[raw] = None
+        parsed = cache[raw]
+        if parsed is None:
+            if raw.strip():
+                error(i, "event_date", f"{raw!r} is not a date in YYYY-MM-DD form")
+            continue
+        if parsed < FIRST_DATE:
+            error(
+                i,
+                "event_date",
+                f"{parsed} is before {FIRST_DATE} (the conflict's data start in 2011)",
+            )
+        elif parsed > today:
+            error(i, "event_date", f"{parsed} is in the future (today is {today})")
+        if years[i].strip() and years[i].strip() != str(parsed.year):
+            error(i, "year", f"{years[i]!r} does not match event_date {parsed}")
+        out[i] = np.datetime64(parsed, "D")
+    return out
+
+
+def _enums(data: dict[str, list[str]], error: Report) -> None:
+    events, subs = data["event_type"], data["sub_event_type"]
+    for i, (event, sub) in enumerate(zip(events, subs, strict=True)):
+        if event and event not in EVENT_TYPES:
+            error(
+                i, "event_type", f"{event!r} is not an ACLED event type ({', '.join(EVENT_TYPES)})"
+            )
+        elif sub and sub not in SUB_EVENT_TYPES:
+            error(i, "sub_event_type", f"{sub!r} is not an ACLED sub-event type")
+        elif event and sub and SUB_EVENT_TYPES[sub] != event:
+            error(
+                i, "sub_event_type", f"{sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {event!r}"
+            )
+    for i, value in enumerate(data["disorder_type"]):
+        if value and value not in DISORDER_TYPES:
+            error(i, "disorder_type", f"{value!r} is not one of {', '.join(DISORDER_TYPES)}")
+    for i, value in enumerate(data["civilian_targeting"]):
+        if value not in CIVILIAN_TARGETING:
+            error(i, "civilian_targeting", f"{value!r} must be empty or 'Civilian targeting'")
+
+
+def _codes(
+    values: list[str], column: str, allowed: tuple[int, ...], error: Report, *, required: bool
+) -> NDArray[np.int64]:
+    out = np.zeros(len(values), dtype=np.int64)
+    names = ", ".join(str(code) for code in allowed)
+    for i, raw in enumerate(values):
+        value = raw.strip()
+        if not value:
+            if required:
+                error(i, column, f"is empty (use {names})")
+            continue
+        if value not in {str(code) for code in allowed}:
+            error(i, column, f"{raw!r} is not one of {names}")
+            continue
+        out[i] = int(value)
+    return out
+
+
+def _counts(values: list[str], column: str, error: Report) -> NDArray[np.float64]:
+    out = np.full(len(values), np.nan)
+    for i, raw in enumerate(values):
+        value = raw.strip()
+        if not value:
+            continue
+        if not value.isascii() or not value.isdigit():
+            error(
+                i, column, f"{raw!r} is not a whole number ≥ 0 (leave it empty when not reported)"
+            )
+            continue
+        out[i] = int(value)
+    return out
+
+
+def _numbers(
+    values: list[str], column: str, low: float, high: float, error: Report
+) -> NDArray[np.float64]:
+    out = np.full(len(values), np.nan)
+    for i, raw in enumerate(values):
+        try:
+            value = float(raw)
+        except ValueError:
+            error(i, column, f"{raw!r} is not a number" if raw.strip() else "is empty")
+            continue
+        if not math.isfinite(value) or not low <= value <= high:
+            error(i, column, f"{raw!r} is outside {low}..{high}")
+            continue
+        out[i] = value
+    return out
+
+
+def _in_area(
+    lon: NDArray[np.float64], lat: NDArray[np.float64], admin: AdminAreas, error: Report
+) -> None:
+    valid = np.isfinite(lon) & np.isfinite(lat)
+    inside = np.zeros(len(lon), dtype=bool)
+    inside[valid] = admin.contains(lon[valid], lat[valid])
+    outside = np.flatnonzero(valid & ~inside)
+    if not len(outside):
+        return
+    swapped = admin.contains(lat[outside], lon[outside])
+    for i, is_swapped in zip(outside, swapped, strict=True):
+        where = f"({lat[i]}, {lon[i]}) lat, lon"
+        if is_swapped:
+            error(
+                int(i),
+                "latitude",
+                f"{where} lies outside north-west Syria; latitude and longitude look swapped",
+            )
+        else:
+            error(int(i), "latitude", f"{where} lies outside north-west Syria (the map's area)")
+
+
+def _place_agrees(
+    place_ids: list[str],
+    locations: list[str],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    places: dict[str, Place],
+    error: Report,
+) -> None:
+    for i, place_id in enumerate(place_ids):
+        if not place_id or not np.isfinite(lon[i]) or not np.isfinite(lat[i]):
+            continue
+        place = places.get(place_id)
+        if place is None:
+            error(i, "place_id", f"{place_id!r} is not in the gazetteer")
+            continue
+        dist_m = distance_km(place.position, LonLat(float(lon[i]), float(lat[i]))) * 1000
+        if dist_m > place.precision_m + PLACE_TOLERANCE_M:
+            error(
+                i,
+                "latitude",
+                f"the coordinates lie {dist_m / 1000:,.1f} km from {place.name_en} "
+                f"(place_id {place_id!r}, location {locations[i]!r}): which is right?",
+            )
+
+
+def _duplicates(table: IncidentTable, date: NDArray[np.datetime64]) -> list[Issue]:
+    """Warn about rows with the same date, place and sub-event type (the same event twice?)."""
+    groups: defaultdict[tuple[str, str, str], list[int]] = defaultdict(list)
+    data = table.data
+    for i in range(len(table)):
+        place = data["place_id"][i] or data["location"][i].strip().casefold()
+        groups[(str(date[i]), place, data["sub_event_type"][i])].append(i)
+    warnings = []
+    for (day, _, sub), rows in groups.items():
+        if len(rows) > 1:
+            for i in rows[1:]:
+                others = ", ".join(data["event_id_cnty"][j] for j in rows if j != i)
+                message = f"same date ({day}), place and type ({sub}) as {others}"
+                warnings.append(Issue(table.lines[i], "event_id_cnty", message, "warning"))
+    return warnings
