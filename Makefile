@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor screenshot data clean
+.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents screenshot data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -42,13 +42,16 @@ browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
 
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
-bench: bench-geocode bench-corridor
+bench: bench-geocode bench-corridor bench-incidents
 
 bench-geocode: $(TEST)
 	$(PY) bench/geocode.py
 
 bench-corridor: $(TEST)
 	$(PY) bench/corridor.py
+
+bench-incidents: $(TEST)
+	$(PY) bench/incidents.py
 
 # Refresh docs/screenshot.png from the browser test's artefact.
 screenshot: $(TEST) assets browser

@@ -37,6 +37,7 @@ class AdminAreas:
     def __init__(self, areas: list[AdminArea], polygons: list[Any]) -> None:
         self.areas = areas
         self._tree = shapely.STRtree(polygons)
+        self._union: shapely.Geometry | None = None
 
     @classmethod
     def load(cls, admin_dir: Path) -> AdminAreas:
@@ -63,11 +64,12 @@ class AdminAreas:
 
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
         """Return True for each point (lon/lat arrays) inside one of the sub-districts."""
-        points = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
-        hits = self._tree.query(points, predicate="intersects")
-        inside = np.zeros(len(points), dtype=bool)
-        inside[hits[0]] = True
-        return inside
+        if self._union is None:
+            self._union = shapely.union_all(self._tree.geometries)
+            shapely.prepare(self._union)
+        return np.asarray(
+            shapely.intersects_xy(self._union, np.asarray(lon, float), np.asarray(lat, float))
+        )
 
     def index_at(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.int64]:
         """Return the index into :attr:`areas` for each point, or -1 outside them all."""

@@ -7,17 +7,21 @@ temporary file. Concurrent adds queue on a lock file, so each sees the previous 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
+import io
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.atomic import atomic_write_text
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
 from geo.filelock import locked
-from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, event_kind
-from geo.incidents.table import IncidentTable, empty_table, read_table, write_table
+from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
+from geo.incidents.table import IncidentTable, empty_table, parse_table, write_table
 from geo.incidents.validate import IncidentValidationError, Issue, validate
 
 if TYPE_CHECKING:
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
     from geo.geocode import Gazetteer
     from geo.places import Place
 
+#: The columns an add compares new rows with (ids, events, order).
+_ADD_COLUMNS = ("event_id_cnty", "event_date", "place_id", "location", "sub_event_type")
 #: A position this close to a gazetteer place is named after it.
 SAME_PLACE_KM = 2.0
 _ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"(\d+)$")
@@ -185,49 +191,130 @@ def add_rows(
 ) -> list[str]:
     """Append ``rows`` (each with its origin, for messages) to ``store``; return their ids.
 
-    The store is read, the rows get ids after the highest ``SYR-IDL-`` number, the whole
-    result is validated, and only then written (atomically, sorted by date then id), all
-    under an exclusive lock.
+    Under an exclusive lock: the store is read, the rows get ids after the highest
+    ``SYR-IDL-`` number, every check runs on the new rows (and their ids and events are
+    compared with the store's), and only then is the store rewritten atomically with the
+    rows in date order. The rest of the store is not re-validated here (the build does that),
+    so one bad hand-edited row elsewhere does not block today's add.
 
     Raises
     ------
     IncidentValidationError
-        The store or a new row is invalid (nothing is written).
+        A new row is invalid (nothing is written).
     DuplicateIncidentError
         A new row looks like an existing event and ``force`` is False (nothing is written).
     """
     with locked(store):
-        table = read_table(store) if store.exists() else _new_table(store)
-        existing = len(table)
-        next_number = 1 + max(
-            (int(m[1]) for v in table.data["event_id_cnty"] if (m := _ID_NUMBER.match(v))),
-            default=0,
-        )
-        ids = []
-        for _, given in rows:
+        text = store.read_text(encoding="utf-8-sig") if store.exists() else _header_text()
+        table = parse_table(text, store, only=_ADD_COLUMNS)
+        ids = table.data["event_id_cnty"]
+        next_number = 1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
+        new = empty_table()
+        new.path = store
+        origins: dict[int, str] = {}
+        for line, (origin, given) in enumerate(rows, start=1):
             row = dict(given)
             if not row.get("event_id_cnty"):
                 row["event_id_cnty"] = f"{ID_PREFIX}{next_number:06d}"
                 next_number += 1
-            ids.append(row["event_id_cnty"])
-            table.append(row, line=0)
-        # New rows have no line in the store yet: number them after its last line.
-        last = max(table.lines[:existing], default=1)
-        table.lines[existing:] = range(last + 1, last + 1 + len(rows))
-        origins = {last + 1 + n: origin for n, (origin, _) in enumerate(rows)}
+            new.append(row, line=line)
+            origins[line] = origin
         try:
             parsed = validate(
-                table, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
+                new, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
             )
         except IncidentValidationError as exc:
             raise _for_new_rows(exc, origins) from None
-        clashes = [w for w in parsed.warnings if w.line in origins]
+        _check_against_store(table, new, origins)
+        clashes = [(origins[w.line], w.message) for w in parsed.warnings]
+        clashes += _same_events(table, new, origins)
         if clashes and not force:
-            details = "; ".join(f"{origins[w.line]} has the {w.message}" for w in clashes)
+            details = "; ".join(f"{origin} has the {message}" for origin, message in clashes)
             msg = f"nothing added: {details}. Add --force to add it anyway."
             raise DuplicateIncidentError(msg)
+        _write_with(store, text, table, new)
+    return list(new.data["event_id_cnty"])
+
+
+def _check_against_store(table: IncidentTable, new: IncidentTable, origins: dict[int, str]) -> None:
+    taken = set(table.data["event_id_cnty"])
+    issues = [
+        Issue(0, "event_id_cnty", f"{event_id!r} is already in the store", origin=origins[line])
+        for event_id, line in zip(new.data["event_id_cnty"], new.lines, strict=True)
+        if event_id in taken
+    ]
+    if issues:
+        raise IncidentValidationError(f"{table.path} (nothing added)", issues)
+
+
+def _event_key(table: IncidentTable, i: int) -> tuple[str, str, str]:
+    data = table.data
+    place = data["place_id"][i] or data["location"][i].strip().casefold()
+    return data["event_date"][i].strip(), place, data["sub_event_type"][i]
+
+
+def _same_events(
+    table: IncidentTable, new: IncidentTable, origins: dict[int, str]
+) -> list[tuple[str, str]]:
+    """Return (origin, message) for new rows with the same date, place and type as a stored one."""
+    wanted = {_event_key(new, i): line for i, line in enumerate(new.lines)}
+    data = table.data
+    stored = zip(
+        data["event_date"], data["place_id"], data["location"], data["sub_event_type"], strict=True
+    )
+    clashes = []
+    for i, (day, place_id, location, sub) in enumerate(stored):
+        key = (day.strip(), place_id or location.strip().casefold(), sub)
+        if key in wanted:
+            message = f"same date ({key[0]}), place and type ({sub}) as {data['event_id_cnty'][i]}"
+            clashes.append((origins[wanted[key]], message))
+    return clashes
+
+
+def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable) -> None:
+    """Write the store with the new rows in date order.
+
+    When the file is already in order with one row per line and every schema column, the
+    new lines are spliced into the original text, leaving every other byte as it was;
+    otherwise the whole table is rewritten in the store's canonical form.
+    """
+    keys = list(zip(table.data["event_date"], table.data["event_id_cnty"], strict=True))
+    first_body_line = 2
+    simple = (
+        table.columns[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
+        and table.lines == list(range(first_body_line, first_body_line + len(table)))
+        and all(a <= b for a, b in itertools.pairwise(keys))
+    )
+    if not simple:
+        table = parse_table(text, store)  # every column, to rewrite the whole file
+        for i in range(len(new)):
+            table.append(new.row(i), line=0)
         write_table(table, store)
-    return ids
+        return
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    inserts: dict[int, list[str]] = {}
+    for i in sorted(
+        range(len(new)), key=lambda k: (new.data["event_date"][k], new.data["event_id_cnty"][k])
+    ):
+        key = (new.data["event_date"][i], new.data["event_id_cnty"][i])
+        at = bisect.bisect_right(keys, key) + 1  # + 1 for the header line
+        out = io.StringIO()
+        csv.writer(out, lineterminator=newline).writerow([new.data[c][i] for c in table.columns])
+        inserts.setdefault(at, []).append(out.getvalue())
+    pieces, previous = [], 0
+    for at in sorted(inserts):
+        pieces.append("".join(lines[previous:at]))
+        pieces.extend(inserts[at])
+        previous = at
+    pieces.append("".join(lines[previous:]))
+    atomic_write_text(store, "".join(pieces))
+
+
+def _header_text() -> str:
+    return ",".join(INCIDENT_COLUMNS) + "\n"
 
 
 def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> IncidentValidationError:
@@ -239,12 +326,6 @@ def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> Inci
         for issue in exc.issues
     ]
     return IncidentValidationError(f"{exc.path} (nothing added)", issues)
-
-
-def _new_table(store: Path) -> IncidentTable:
-    table = empty_table()
-    table.path = store
-    return table
 
 
 def _read_loose(path: Path) -> IncidentTable:

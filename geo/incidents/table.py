@@ -99,17 +99,23 @@ def read_table(path: Path) -> IncidentTable:
         with the wrong number of fields or an over-long field, naming the file and line.
     """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _parse(handle, path)
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
         msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
         raise DataFileError(msg) from None
+    return parse_table(text, path)
 
 
-def _parse(handle: Iterable[str], path: Path) -> IncidentTable:
-    reader = csv.reader(handle)
+def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> IncidentTable:
+    """Parse CSV text (see :func:`read_table`); ``path`` names the file in messages.
+
+    With ``only``, just those columns are kept (and the table must not be written back).
+    """
+    # The csv module refuses longer fields itself ("field larger than field limit").
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip() for name in next(reader, [])]
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -117,37 +123,56 @@ def _parse(handle: Iterable[str], path: Path) -> IncidentTable:
             raise DataFileError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
         if len(set(header)) != len(header):
             raise DataFileError(f"{path}, line 1: a column name appears twice")
-        table = IncidentTable(columns=header, data={c: [] for c in header}, path=path)
-        columns = [table.data[c] for c in header]
-        width = len(header)
-        line = reader.line_num + 1
-        for record in reader:
-            if not any(value.strip() for value in record):  # a blank line
-                line = reader.line_num + 1
-                continue
-            if len(record) != width:
-                msg = (
-                    f"{path}, line {line}: {len(record)} fields, the header has {width} "
-                    "(a missing or extra comma, or an unclosed quote?)"
-                )
-                raise DataFileError(msg)
-            for values, value in zip(columns, record, strict=True):
-                if len(value) > MAX_FIELD_CHARS:
-                    msg = (
-                        f"{path}, line {line}: a field is {len(value):,} characters long; "
-                        f"the limit is {MAX_FIELD_CHARS:,}"
-                    )
-                    raise DataFileError(msg)
-                values.append(value)
-            table.lines.append(line)
-            line = reader.line_num + 1
+        body_start = reader.line_num
+        records = list(reader)
     except csv.Error as exc:
         raise DataFileError(f"{path}, line {reader.line_num}: malformed CSV ({exc})") from None
+    width = len(header)
+    if reader.line_num - body_start == len(records) and all(len(r) == width for r in records):
+        # One record per line and no blank line: line numbers follow from positions.
+        lines = list(range(body_start + 1, body_start + 1 + len(records)))
+    else:
+        records, lines = _records_with_lines(text, path, width)
+    if only is not None:
+        data = {
+            name: [record[header.index(name)] for record in records]
+            if name in header
+            else [""] * len(records)
+            for name in only
+        }
+        return IncidentTable(columns=header, data=data, lines=lines, path=path)
+    columns = (
+        [list(values) for values in zip(*records, strict=True)] if records else [[] for _ in header]
+    )
+    table = IncidentTable(
+        columns=header, data=dict(zip(header, columns, strict=True)), lines=lines, path=path
+    )
     for name in INCIDENT_COLUMNS:
         if name not in table.data:
             table.columns.append(name)
-            table.data[name] = [""] * len(table.lines)
+            table.data[name] = [""] * len(lines)
     return table
+
+
+def _records_with_lines(text: str, path: Path, width: int) -> tuple[list[list[str]], list[int]]:
+    """Slow path: track each record's first line (quoted newlines, blank lines, bad rows)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    previous_end = reader.line_num
+    records, lines = [], []
+    for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not any(value.strip() for value in record):
+            continue
+        if len(record) != width:
+            msg = (
+                f"{path}, line {start}: {len(record)} fields, the header has {width} "
+                "(a missing or extra comma, or an unclosed quote?)"
+            )
+            raise DataFileError(msg)
+        records.append(record)
+        lines.append(start)
+    return records, lines
 
 
 def write_table(table: IncidentTable, path: Path) -> None:

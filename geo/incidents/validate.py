@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from geo.incidents.table import IncidentTable
     from geo.places import Place
 
+REQUIRED_TEXT = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "source",
+)
 #: Receives (row index, column, message) for each error found.
 Report = Callable[[int, str, str], None]
 #: A place and the coordinates given with it may differ by its precision plus this much.
@@ -118,17 +126,12 @@ def validate(
     def error(index: int, column: str, message: str) -> None:
         issues.append(Issue(lines[index], column, message))
 
-    for column in (
-        "event_id_cnty",
-        "event_date",
-        "event_type",
-        "sub_event_type",
-        "location",
-        "source",
-    ):
-        for i, value in enumerate(data[column]):
-            if not value.strip():
-                error(i, column, "is empty")
+    for column in REQUIRED_TEXT:
+        values = data[column]
+        if min(map(len, map(str.strip, values)), default=1) == 0:  # fast path: none empty
+            for i, value in enumerate(values):
+                if not value.strip():
+                    error(i, column, "is empty")
     for value, count in Counter(data["event_id_cnty"]).items():
         if value and count > 1:
             first = [i for i, v in enumerate(data["event_id_cnty"]) if v == value]
@@ -164,7 +167,38 @@ def validate(
 def _dates(
     values: list[str], years: list[str], today: dt.date, error: Report
 ) -> NDArray[np.datetime64]:
-    out = np.zeros(len(values), dtype="datetime64[D]")
+    out = _dates_vectorised(values)
+    if out is None:
+        out = _dates_one_by_one(values, error)
+    first, last = np.datetime64(FIRST_DATE, "D"), np.datetime64(today, "D")
+    for i in np.flatnonzero(~np.isnat(out) & ((out < first) | (out > last))):
+        day = out[i].astype(dt.date)
+        if day < FIRST_DATE:
+            error(int(i), "event_date", f"{day} is before {FIRST_DATE} (the data start in 2011)")
+        else:
+            error(int(i), "event_date", f"{day} is in the future (today is {today})")
+    given = np.asarray([y.strip() for y in years])
+    year_of = out.astype("datetime64[Y]").astype(int) + 1970
+    for i in np.flatnonzero((given != "") & ~np.isnat(out)):
+        if given[i] != str(year_of[i]):
+            error(int(i), "year", f"{years[i]!r} does not match event_date {out[i]}")
+    return out
+
+
+def _dates_vectorised(values: list[str]) -> NDArray[np.datetime64] | None:
+    """Parse a column of YYYY-MM-DD dates in C; None if any is not exactly that."""
+    iso_length = 10
+    if any(len(v.strip()) != iso_length for v in values):
+        return None
+    try:
+        out = np.asarray([v.strip() for v in values], dtype="datetime64[D]")
+    except ValueError:
+        return None
+    return None if np.isnat(out).any() else out
+
+
+def _dates_one_by_one(values: list[str], error: Report) -> NDArray[np.datetime64]:
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
     cache: dict[str, dt.date | None] = {}
     for i, raw in enumerate(values):
         if raw not in cache:
@@ -177,16 +211,6 @@ def _dates(
             if raw.strip():
                 error(i, "event_date", f"{raw!r} is not a date in YYYY-MM-DD form")
             continue
-        if parsed < FIRST_DATE:
-            error(
-                i,
-                "event_date",
-                f"{parsed} is before {FIRST_DATE} (the conflict's data start in 2011)",
-            )
-        elif parsed > today:
-            error(i, "event_date", f"{parsed} is in the future (today is {today})")
-        if years[i].strip() and years[i].strip() != str(parsed.year):
-            error(i, "year", f"{years[i]!r} does not match event_date {parsed}")
         out[i] = np.datetime64(parsed, "D")
     return out
 
@@ -215,18 +239,16 @@ def _enums(data: dict[str, list[str]], error: Report) -> None:
 def _codes(
     values: list[str], column: str, allowed: tuple[int, ...], error: Report, *, required: bool
 ) -> NDArray[np.int64]:
+    text = np.char.strip(np.asarray(values, dtype=str)) if values else np.zeros(0, dtype=str)
     out = np.zeros(len(values), dtype=np.int64)
     names = ", ".join(str(code) for code in allowed)
-    for i, raw in enumerate(values):
-        value = raw.strip()
-        if not value:
-            if required:
-                error(i, column, f"is empty (use {names})")
-            continue
-        if value not in {str(code) for code in allowed}:
-            error(i, column, f"{raw!r} is not one of {names}")
-            continue
-        out[i] = int(value)
+    for code in allowed:
+        out[text == str(code)] = code
+    for i in np.flatnonzero(out == 0):
+        if text[i]:
+            error(int(i), column, f"{values[i]!r} is not one of {names}")
+        elif required:
+            error(int(i), column, f"is empty (use {names})")
     return out
 
 
@@ -311,11 +333,17 @@ def _place_agrees(
 
 def _duplicates(table: IncidentTable, date: NDArray[np.datetime64]) -> list[Issue]:
     """Warn about rows with the same date, place and sub-event type (the same event twice?)."""
-    groups: defaultdict[tuple[str, str, str], list[int]] = defaultdict(list)
     data = table.data
-    for i in range(len(table)):
-        place = data["place_id"][i] or data["location"][i].strip().casefold()
-        groups[(str(date[i]), place, data["sub_event_type"][i])].append(i)
+    places = [
+        pid or loc.strip().casefold()
+        for pid, loc in zip(data["place_id"], data["location"], strict=True)
+    ]
+    keys = list(zip(date.astype(str).tolist(), places, data["sub_event_type"], strict=True))
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
+    groups: defaultdict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        if key in repeated:
+            groups[key].append(i)
     warnings = []
     for (day, _, sub), rows in groups.items():
         if len(rows) > 1:
