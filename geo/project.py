@@ -17,6 +17,7 @@ from geo.incidents import Incident, IncidentStore, load_store
 from geo.incidents.classify import Classification, classify
 from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
+from geo.posts import Post, load_posts
 from geo.road_file import load_road_file
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ class MapInputs:
     store: IncidentStore
     classification: Classification
     incidents: list[Incident]
-    governorates_path: Path
-    districts_path: Path
+    posts: list[Post]
+    admin_dir: Path
 
 
 def load_road(*, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None) -> Road:
@@ -116,6 +117,6 @@ def load_inputs(
         store=store,
         classification=classify(store, index=index, places=places, admin=admin),
         incidents=store.incidents(),
-        governorates_path=data_dir / "admin" / "governorates.geojson",
-        districts_path=data_dir / "admin" / "districts.geojson",
+        posts=load_posts(data_dir / "observation_posts.csv"),
+        admin_dir=data_dir / "admin",
     )

@@ -1,29 +1,77 @@
-"""Administrative boundaries (OCHA): a vector base that needs no network."""
+"""Administrative boundaries (OCHA): an offline base map and an overlay of all three levels.
+
+Boundaries are simplified for drawing (:data:`DRAW_TOLERANCE_M`, in the corridor's metric
+CRS, topology kept); the unsimplified polygons stay in ``data/admin/`` for spatial joins.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+import shapely
+
+from geo import geojson
+from geo.corridor import to_corridor_crs, to_lonlat
 from layers import style
 from layers.clientside import ClientLayer
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-LAYER_NAME = "Boundaries (OCHA districts)"
+OFFLINE_BASE_NAME = "Offline: OCHA boundaries (no tiles)"
+LAYER_NAME = "Admin boundaries (OCHA)"
+DRAW_TOLERANCE_M = 60.0
+_LEVELS = (
+    ("governorates", "Governorate", 2.5),
+    ("districts", "District", 1.4),
+    ("subdistricts", "Sub-district", 0.6),
+)
 
 
-def admin_layer(path: Path, *, name: str = LAYER_NAME, show: bool = True) -> ClientLayer:
-    """Return the boundary polygons of a GeoJSON file with ``pcode``/``name_en``/``name_ar``."""
+def _features(path: Path, *, level: str, weight: float, fill: bool) -> list[dict[str, Any]]:
     collection: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    out = []
     for feat in collection["features"]:
         props = feat["properties"]
-        feat["properties"] = {
-            "style": style.ADMIN,
-            "popup": {
-                "title": props["name_en"],
-                "rows": [["Arabic", props["name_ar"]], ["P-code", props["pcode"]]],
-            },
-        }
-    return ClientLayer(collection, builder="shapes", name=name, show=show)
+        geom = shapely.from_geojson(json.dumps(feat["geometry"]))
+        simple = to_lonlat(shapely.simplify(to_corridor_crs(geom), DRAW_TOLERANCE_M))
+        shape_style = {**style.ADMIN, "weight": weight, "fill": fill}
+        out.append(
+            geojson.feature(
+                geojson.geometry(simple, decimals=5),
+                {
+                    "style": shape_style,
+                    "popup": {
+                        "title": f"{props['name_en']} ({level})",
+                        "rows": [["Arabic", props["name_ar"]], ["P-code", props["pcode"]]],
+                    },
+                },
+            )
+        )
+    return out
+
+
+def offline_base(admin_dir: Path) -> ClientLayer:
+    """Return districts on a plain background, as a base layer that needs no network."""
+    features = _features(admin_dir / "districts.geojson", level="District", weight=1.0, fill=True)
+    return ClientLayer(
+        geojson.feature_collection(features),
+        builder="shapes",
+        name=OFFLINE_BASE_NAME,
+        show=False,
+        overlay=False,
+        options={"pane": "idlibBase"},
+    )
+
+
+def admin_layer(admin_dir: Path) -> ClientLayer:
+    """Return governorate, district and sub-district lines in one overlay, off by default."""
+    features = []
+    for filename, level, weight in _LEVELS:
+        features += _features(
+            admin_dir / f"{filename}.geojson", level=level, weight=weight, fill=False
+        )
+    return ClientLayer(
+        geojson.feature_collection(features), builder="shapes", name=LAYER_NAME, show=False
+    )

@@ -36,6 +36,12 @@ def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable valu
     )
 
 
+#: The page's layer builders (functions of ``IdlibMap`` in js/).
+BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat"})
+#: The project's own scripts and styles, inlined in this order.
+OWN_SCRIPTS = ("idlib_map.js", "incidents.js", "controls.js")
+
+
 def _asset_text(name: str) -> str:
     return resources.files("layers").joinpath("js", name).read_text(encoding="utf-8")
 
@@ -61,11 +67,12 @@ class ClientAssets(MacroElement):
         if not isinstance(figure, Figure):
             msg = "ClientAssets must be added to a map inside a Figure"
             raise TypeError(msg)
-        script = _asset_text("idlib_map.js").replace("</", "<\\/")
         figure.header.add_child(
             Element(f"<style>{_asset_text('idlib_map.css')}</style>"), name="idlib_css"
         )
-        figure.header.add_child(Element(f"<script>{script}</script>"), name="idlib_js")
+        for name in OWN_SCRIPTS:
+            script = _asset_text(name).replace("</", "<\\/")
+            figure.header.add_child(Element(f"<script>{script}</script>"), name=f"idlib_{name}")
         super().render(**kwargs)
 
 
@@ -103,12 +110,13 @@ class ClientLayer(folium.map.Layer):
         builder: str,
         name: str,
         show: bool = True,
+        overlay: bool = True,
         options: dict[str, Any] | None = None,
     ) -> None:
-        if builder not in {"points", "shapes"}:
-            msg = f"unknown builder {builder!r}; expected 'points' or 'shapes'"
+        if builder not in BUILDERS:
+            msg = f"unknown builder {builder!r}; expected one of {', '.join(sorted(BUILDERS))}"
             raise ValueError(msg)
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
         self._name = "ClientLayer"
         self.builder = builder
         self.data = data
@@ -123,15 +131,19 @@ class Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
         IdlibMap.legend(
-            {{ this._parent.get_name() }}, {{ this.title_json }}, {{ this.entries_json }});
+            {{ this._parent.get_name() }}, {{ this.title_json }}, {{ this.entries_json }},
+            {{ this.notes_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, title: str, entries: list[dict[str, str]]) -> None:
+    def __init__(
+        self, title: str, entries: list[dict[str, str]], notes: list[str] | None = None
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         self.entries = entries
+        self.notes_json = script_json(notes or [])
         self.title_json = script_json(title)
         self.entries_json = script_json(entries)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import folium
 import shapely
@@ -11,10 +11,11 @@ from branca.element import Figure
 from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
 from geo.corridor import geodesic_area_km2
-from geo.incidents.export import classified_columns
-from layers import admin, corridor, incidents, m4, places, style
+from layers import admin, corridor, incidents, m4, places, posts, style
 from layers.clientside import Attribution, ClientAssets, Legend, Title
+from layers.controls import MapControls
 from layers.offline import inline_assets
+from layers.vendor import VendorAssets
 
 if TYPE_CHECKING:
     from geo.project import MapInputs
@@ -23,12 +24,20 @@ MAP_TITLE = "Idlib de-escalation zone: M4 security corridor and incidents"
 DATA_ATTRIBUTION = [
     "Places: GeoNames (CC BY 4.0), Wikipedia contributors (CC BY-SA)",
     "Boundaries: OCHA (CC BY 3.0 IGO)",
+    "Turkish posts: Wikipedia contributors (CC BY-SA)",
     "M4 line approximate (waypoints); post and incident points are village points",
 ]
+#: Headings shown above the first overlay of each group in the layer control.
+LAYER_GROUPS = {
+    corridor.LAYER_NAME: "Corridor (5 March 2020 protocol)",
+    places.LAYER_NAME: "Places and posts",
+    incidents.LAYER_NAME: "Incidents",
+    admin.LAYER_NAME: "Reference",
+}
 
 
 def build_map(inputs: MapInputs) -> folium.Map:
-    """Return the folium map with every layer, the legend and a layer control."""
+    """Return the folium map with every layer, the legend, controls and a layer control."""
     view = shapely.union_all(
         [inputs.corridor.polygon_lonlat]
         + [shapely.Point(item.position.lon, item.position.lat) for item in inputs.incidents]
@@ -44,21 +53,31 @@ def build_map(inputs: MapInputs) -> folium.Map:
         control_scale=True,
         zoom_snap=0.25,
     )
-    # Only Leaflet itself: the map draws its own markers, so folium's jQuery, Bootstrap,
-    # Font Awesome and awesome-markers are dead weight (and more files to serve offline).
+    # folium gives the map no zoom range when tiles=None; without one, Leaflet's range comes
+    # from the tile layers, and once the offline fallback removes them it is unbounded, which
+    # sends MarkerCluster's per-zoom loops on for ever. Bound it here.
+    fmap.options["maxZoom"] = 18
+    fmap.options["minZoom"] = 5
+    # Only Leaflet itself and the plugins in VendorAssets: the map draws its own markers, so
+    # folium's jQuery, Bootstrap, Font Awesome and awesome-markers are dead weight.
     fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"]
     fmap.default_css = [css for css in fmap.default_css if css[0] == "leaflet_css"]
     root = fmap.get_root()
     if isinstance(root, Figure):
         root.title = MAP_TITLE
+    fmap.add_child(VendorAssets())
     fmap.add_child(ClientAssets())
 
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=18).add_to(fmap)
     folium.TileLayer(
         "Esri.WorldGrayCanvas", name="Light (Esri World Gray Canvas)", max_zoom=16, show=False
     ).add_to(fmap)
+    folium.TileLayer(
+        "Esri.WorldImagery", name="Satellite (Esri World Imagery)", max_zoom=18, show=False
+    ).add_to(fmap)
+    offline_base = admin.offline_base(inputs.admin_dir)
+    offline_base.add_to(fmap)
 
-    admin.admin_layer(inputs.districts_path).add_to(fmap)
     corridor.corridor_layer(inputs.corridor, road_provenance=inputs.road.provenance).add_to(fmap)
     corridor.band_layer(
         inputs.band_lonlat,
@@ -69,55 +88,79 @@ def build_map(inputs: MapInputs) -> folium.Map:
     for layer in m4.patrol_layer(inputs.corridor, ends=inputs.patrol_ends):
         layer.add_to(fmap)
     places.places_layer(inputs.places).add_to(fmap)
-    incidents.incidents_layer(inputs.incidents, classes=_classes_by_id(inputs)).add_to(fmap)
+    posts.posts_layer(inputs.posts).add_to(fmap)
+    for layer in incidents.incidents_layers(inputs.store, inputs.classification):
+        layer.add_to(fmap)
+    admin.admin_layer(inputs.admin_dir).add_to(fmap)
 
     newest = max((item.event_date for item in inputs.incidents), default=None)
     as_of = f"Incidents as of {newest.isoformat()}" if newest else "No incidents loaded"
     fmap.add_child(Title(MAP_TITLE, f"{as_of} · {len(inputs.incidents)} incidents"))
-    fmap.add_child(Legend("Legend", _legend_entries(inputs)))
+    notes = [
+        "Positions are village points; the M4 is a line through waypoints, not road geometry.",
+        f"Posts not located in the sources: {', '.join(posts.unlocated(inputs.posts))}.",
+    ]
+    fmap.add_child(Legend("Legend", _legend_entries(), notes))
     fmap.add_child(Attribution(DATA_ATTRIBUTION))
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    # Keep the data clear of the title (top left) and the layer control and legend (right).
+    # Fit first: a shared link's view (read by MapControls from the URL) must win over it.
     fmap.fit_bounds(
         [to_latlon(LonLat(bounds[0], bounds[1])), to_latlon(LonLat(bounds[2], bounds[3]))],
         padding_top_left=(10, 60),
         padding_bottom_right=(120, 10),
     )
+    layer_control = folium.LayerControl(collapsed=True)
+    layer_control.add_to(fmap)
+    fmap.add_child(
+        MapControls(
+            layer_control=layer_control, options=_control_options(inputs, offline_base.data)
+        )
+    )
     return fmap
 
 
-def _classes_by_id(inputs: MapInputs) -> dict[str, dict[str, str]]:
-    columns = classified_columns(inputs.store, inputs.classification)
-    ids = columns["event_id_cnty"]
+def _control_options(inputs: MapInputs, districts: dict[str, Any]) -> dict[str, Any]:
+    del inputs  # the controls find their layers by name
     return {
-        event_id: {name: values[i] for name, values in columns.items()}
-        for i, event_id in enumerate(ids)
-    }
+        "incidents": incidents.LAYER_NAME,
+        "places": places.LAYER_NAME,
+        "offlineBase": admin.OFFLINE_BASE_NAME,
+        "groups": LAYER_GROUPS,
+        "miniMap": {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {}}
+            for f in districts["features"]
+        ]},
+        "miniMapStyle": {"color": "#777", "weight": 1, "fill": False},
+    }  # fmt: skip
 
 
-def _legend_entries(inputs: MapInputs) -> list[dict[str, str]]:
+def _legend_entries() -> list[dict[str, str]]:
     symbols = [
-        ("Corridor north half: Turkish supervision", style.CORRIDOR_NORTH, "box"),
-        ("Corridor south half: Russian supervision", style.CORRIDOR_SOUTH, "box"),
-        ("Alternative reading: 6 km due north/south (off)", style.BAND, "line"),
-        ("M4 highway (approximate line)", style.M4_LINE, "line"),
-        ("Joint patrol segment", style.PATROL_SEGMENT, "line"),
-        ("Patrol end", style.PATROL_END, "circle"),
-        ("Place", style.PLACE, "circle"),
+        (
+            "Corridor north half: Turkish supervision",
+            style.CORRIDOR_NORTH,
+            "box",
+            corridor.LAYER_NAME,
+        ),
+        (
+            "Corridor south half: Russian supervision",
+            style.CORRIDOR_SOUTH,
+            "box",
+            corridor.LAYER_NAME,
+        ),
+        ("Alternative reading: 6 km due north/south", style.BAND, "line", corridor.BAND_LAYER_NAME),
+        ("M4 highway (approximate line)", style.M4_LINE, "line", m4.M4_LAYER_NAME),
+        ("Joint patrol segment", style.PATROL_SEGMENT, "line", m4.PATROL_LAYER_NAME),
+        ("Patrol end", style.PATROL_END, "circle", "Patrol ends"),
+        ("Place", style.PLACE, "circle", places.LAYER_NAME),
+        ("Turkish post of 2017-2018", style.POST_ORIGINAL, "circle", posts.LAYER_NAME),
+        ("Turkish post of 2019-2020", style.POST_LATER, "circle", posts.LAYER_NAME),
     ]
     entries = [
-        {
-            "label": label,
-            "color": symbol["color"],
-            "fill": symbol.get("fillColor", ""),
-            "shape": shape,
-        }
-        for label, symbol, shape in symbols
-    ]
-    return [
-        {key: str(value) for key, value in entry.items()}
-        for entry in entries + incidents.legend_entries(inputs.incidents)
-    ]
+        {"label": label, "color": str(symbol["color"]), "fill": str(symbol.get("fillColor", "")),
+         "shape": shape, "layer": layer}
+        for label, symbol, shape, layer in symbols
+    ]  # fmt: skip
+    return entries + incidents.legend_entries()
 
 
 def render_html(fmap: folium.Map, *, offline: bool = True) -> str:

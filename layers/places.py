@@ -12,15 +12,15 @@ if TYPE_CHECKING:
     from geo.places import Place
 
 LAYER_NAME = "Places"
-#: Kinds labelled on the map at all times; other places show their name on hover.
-LABELLED_KINDS = frozenset({"city", "town", "area"})
+#: The zoom level from which a place's label shows; villages of the reports come earlier.
+LABEL_MIN_ZOOM = {"city": 7, "town": 9, "area": 9, "seed": 10, "village": 12}
 
 
 def places_layer(places: list[Place], *, show: bool = True) -> ClientLayer:
     """Return the places as circle markers, sorted by ``place_id``.
 
-    Towns, cities, areas and the curated seed places carry a permanent label; the other
-    villages are smaller dots named on hover, so the map is not buried under 1,000 labels.
+    Labels appear by zoom level (cities first, villages from zoom 12), so the map is never
+    buried under 1,000 names; every name (Latin and Arabic) is searchable in the page.
     """
     features = []
     for place in sorted(places, key=lambda item: item.place_id):
@@ -37,12 +37,16 @@ def places_layer(places: list[Place], *, show: bool = True) -> ClientLayer:
                 ["Sources", ", ".join(place.sources)],
             ],
         }
-        labelled = place.kind in LABELLED_KINDS or "curated" in place.sources
+        seed = "curated" in place.sources
+        min_zoom = LABEL_MIN_ZOOM.get(place.kind, LABEL_MIN_ZOOM["village"])
+        if seed:
+            min_zoom = min(min_zoom, LABEL_MIN_ZOOM["seed"])
         properties = {
             "label": place.name_en,
-            "permanent": labelled,
+            "minZoom": min_zoom,
+            "names": [place.name_en, *([place.name_ar] if place.name_ar else []), *place.alt_names],
             "popup": popup,
-            "style": style.PLACE if labelled else style.MINOR_PLACE,
+            "style": style.PLACE if min_zoom <= LABEL_MIN_ZOOM["seed"] else style.MINOR_PLACE,
         }
         features.append(geojson.feature(geojson.point(place.position), properties))
     return ClientLayer(

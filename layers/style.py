@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 CORRIDOR_NORTH = {"color": "#1b7f6b", "fillColor": "#1b9e77", "fillOpacity": 0.18, "weight": 1.5}
 CORRIDOR_SOUTH = {"color": "#5b54a3", "fillColor": "#7570b3", "fillOpacity": 0.18, "weight": 1.5}
 BAND = {"color": "#b35806", "weight": 2, "dashArray": "4 4", "fill": True, "fillOpacity": 0.05}
@@ -24,29 +22,38 @@ MINOR_PLACE = {
     "weight": 1,
 }
 PLACE = {"radius": 4, "color": "#333333", "fillColor": "#ffffff", "fillOpacity": 1, "weight": 1.5}
+POST_ORIGINAL = {
+    "radius": 6,
+    "color": "#08306b",
+    "fillColor": "#6baed6",
+    "fillOpacity": 1,
+    "weight": 2,
+    "dashArray": "2 2",
+}
+POST_LATER = {
+    "radius": 5,
+    "color": "#08306b",
+    "fillColor": "#ffffff",
+    "fillOpacity": 1,
+    "weight": 2,
+    "dashArray": "2 2",
+}
 ADMIN = {"color": "#8a8f98", "weight": 1, "fill": True, "fillColor": "#f7f7f4", "fillOpacity": 0.6}
 
-#: Incident colours by ACLED sub-event type; anything else is drawn as "other".
-INCIDENT_COLORS = {
-    "Shelling/artillery/missile attack": "#d7191c",
-    "Air/drone strike": "#f28e2b",
-    "Remote explosive/landmine/IED": "#7b3294",
-    "Armed clash": "#222222",
+#: Incident symbols: key -> (legend label, colour, ACLED type it stands for).
+_ERV = "Explosions/Remote violence"
+SYMBOLS = {
+    "shelling": ("Shelling / artillery", "#d7191c", f"{_ERV}: Shelling/artillery/missile attack"),
+    "missile": ("Missile (guided, anti-tank)", "#8b0000",
+                f"{_ERV}: Shelling/artillery/missile attack, tagged missile"),
+    "air": ("Air / drone strike", "#f28e2b", f"{_ERV}: Air/drone strike"),
+    "ied": ("IED / landmine", "#7b3294", f"{_ERV}: Remote explosive/landmine/IED"),
+    "clash": ("Armed clash", "#222222", "Battles: Armed clash"),
+    "other": ("Other event", "#7f7f7f", "any other ACLED event type"),
+}  # fmt: skip
+SYMBOL_OF_SUB_EVENT = {
+    "Shelling/artillery/missile attack": "shelling",
+    "Air/drone strike": "air",
+    "Remote explosive/landmine/IED": "ied",
+    "Armed clash": "clash",
 }
-INCIDENT_OTHER = "#7f7f7f"
-
-
-def incident_style(sub_event_type: str, *, casualties: int) -> dict[str, Any]:
-    """Return the circle style of an incident: colour by type, radius by casualties.
-
-    The radius grows with the square root of killed + injured, from 6 px to 16 px.
-    """
-    color = INCIDENT_COLORS.get(sub_event_type, INCIDENT_OTHER)
-    radius = min(16.0, 6.0 + 2.0 * casualties**0.5)
-    return {
-        "radius": round(radius, 1),
-        "color": "#ffffff",
-        "weight": 1.5,
-        "fillColor": color,
-        "fillOpacity": 0.9,
-    }

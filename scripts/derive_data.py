@@ -83,6 +83,31 @@ def derive_m4(shared: Path) -> None:
     _write_csv(DATA / "m4_waypoints.csv", columns, rows)
 
 
+def derive_posts(shared: Path) -> None:
+    """Write ``data/observation_posts.csv``: Turkish posts, with status taken from the notes."""
+    columns = ["post_id", "name", "group", "established", "status", "lon", "lat", "position_basis",
+               "coord_source", "notes"]  # fmt: skip
+    rows = []
+    with (shared / "military" / "turkish_posts_idlib.csv").open(encoding="utf-8") as handle:
+        for src in csv.DictReader(handle):
+            withdrawn = "withdrawn" in src["notes"].casefold()
+            rows.append(
+                {
+                    "post_id": src["post_id"],
+                    "name": src["name_listed"],
+                    "group": src["group"],
+                    "established": src["established"],
+                    "status": src["notes"] if withdrawn else "",
+                    "lon": src["lon"],
+                    "lat": src["lat"],
+                    "position_basis": src["coord_basis"] or "not located",
+                    "coord_source": src["coord_source"],
+                    "notes": "" if withdrawn else src["notes"],
+                }
+            )
+    _write_csv(DATA / "observation_posts.csv", columns, rows)
+
+
 def derive_admin(shared: Path) -> None:
     """Write OCHA governorates, districts and sub-districts that touch the AOI."""
     out = DATA / "admin"
@@ -127,6 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     derive_places(args.shared)
     derive_m4(args.shared)
+    derive_posts(args.shared)
     derive_admin(args.shared)
 
 

@@ -55,8 +55,7 @@
       layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340 });
     }
     if (props.label) {
-      var permanent = props.permanent === undefined ? Boolean(options.permanentLabels)
-                                                    : Boolean(props.permanent);
+      var permanent = props.minZoom !== undefined || Boolean(options.permanentLabels);
       layer.bindTooltip(el("span", null, props.label), {
         permanent: permanent,
         direction: permanent ? "right" : "auto",
@@ -88,26 +87,35 @@
   function shapes(data, options) {
     options = options || {};
     return register(options, L.geoJSON(data, {
+      pane: options.pane || "overlayPane",
       style: function (feature) { return feature.properties.style || options.style || {}; },
       onEachFeature: function (feature, layer) { bindText(layer, feature.properties, options); }
     }));
   }
 
-  /* A legend control from [{label, color, shape}] entries. */
-  function legend(map, title, entries) {
+  /* A legend control from [{label, color, fill, shape, layer}] entries and notes. */
+  function legend(map, title, entries, notes) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var box = el("div", "idlib-legend leaflet-bar");
       box.appendChild(el("div", "idlib-legend-title", title));
       entries.forEach(function (entry) {
         var row = el("div", "idlib-legend-row");
-        var swatch = el("span", "idlib-swatch idlib-swatch-" + (entry.shape || "box"));
-        swatch.style.background = entry.fill || entry.color;
-        swatch.style.borderColor = entry.color;
+        if (entry.layer) { row.dataset.layer = entry.layer; }
+        var shape = entry.shape || "box", swatch;
+        if (shape.indexOf("inc-") === 0) {
+          swatch = el("span", "idlib-inc idlib-" + shape + " idlib-swatch-inline");
+          var dot = el("span"); dot.style.background = entry.color; swatch.appendChild(dot);
+        } else {
+          swatch = el("span", "idlib-swatch idlib-swatch-" + shape);
+          swatch.style.background = entry.fill || entry.color;
+          swatch.style.borderColor = entry.color;
+        }
         row.appendChild(swatch);
         row.appendChild(el("span", null, entry.label));
         box.appendChild(row);
       });
+      (notes || []).forEach(function (note) { box.appendChild(el("div", "idlib-legend-note", note)); });
       return box;
     };
     return control.addTo(map);
@@ -123,6 +131,10 @@
   /* The page's map and its data layers by name, for scripts and tests. */
   var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
               popupContent: popupContent, layers: registry, map: null };
-  api.setMap = function (map) { api.map = map; };
+  api.setMap = function (map) {
+    api.map = map;
+    // Base-map vectors (the offline OCHA base) draw below every overlay.
+    map.createPane("idlibBase").style.zIndex = 250;
+  };
   global.IdlibMap = api;
 })(window);

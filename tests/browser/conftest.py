@@ -116,7 +116,7 @@ def page_and_log(browser: Browser) -> Iterator[PageAndLog]:
 def open_map(page: Page, path: Path) -> None:
     """Open a built map from file:// and wait until its layers exist."""
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.IdlibMap && IdlibMap.map && IdlibMap.layers['Incidents']")
+    page.wait_for_function("window.IdlibMap && IdlibMap.map && IdlibMap.filter")
     page.wait_for_timeout(300)  # let tiles fail and markers draw before looking
 
 
