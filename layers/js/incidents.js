@@ -111,8 +111,6 @@
       if (!markers[i]) {
         var type = data.types[data.type[i]];
         var m = L.marker([set.lat[i], set.lon[i]], { icon: iconFor(type, markerSize(data.killed[i], data.injured[i])) });
-        m.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, { maxWidth: 360 });
-        m.bindTooltip(function () { return tooltipNode(set, i); }, { direction: "top" });
         m.incidentIndex = i;
         markers[i] = m;
       }
@@ -130,8 +128,21 @@
       listeners.forEach(function (fn) { fn(state); });
     }
 
+    // Popups and tooltips are bound on first use, through the group's events: binding them
+    // up front for every marker costs seconds at 100,000 incidents.
+    function bindOnDemand(m) {
+      if (!m.getPopup()) {
+        var i = m.incidentIndex;
+        m.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, { maxWidth: 360 });
+        m.bindTooltip(function () { return tooltipNode(set, i); }, { direction: "top" });
+      }
+      return m;
+    }
+    group.on("mouseover", function (e) { if (!e.layer.getTooltip()) { bindOnDemand(e.layer).openTooltip(); } });
+    group.on("click", function (e) { if (!e.layer.getPopup()) { bindOnDemand(e.layer).openPopup(); } });
+
     var api = {
-      set: set, state: state, group: group,
+      set: set, state: state, group: group, bindOnDemand: bindOnDemand,
       setFilter: function (filter) {
         if (filter.from !== undefined) { state.from = Math.max(state.min, filter.from); }
         if (filter.to !== undefined) { state.to = Math.min(state.max, filter.to); }
@@ -144,7 +155,7 @@
         state.visible.forEach(function (i) { if (bounds.contains([set.lat[i], set.lon[i]])) { inside++; } });
         return inside;
       },
-      markerFor: marker,
+      markerFor: function (i) { return bindOnDemand(marker(i)); },
       indexOf: function (id) {
         for (var i = 0; i < set.n; i++) { if (text(data, "id", i) === id) { return i; } }
         return -1;
