@@ -7,13 +7,12 @@ loop over Point objects for 10,000 points, gives the speed-up of the vectorised 
 
 from __future__ import annotations
 
-import json
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
 import shapely
+from report import machine, report
 
 from geo.band import north_south_band
 from geo.corridor import build_corridor, to_corridor_crs
@@ -63,17 +62,14 @@ def main() -> None:
     vectorised_s = best_of(3, lambda: index.side_and_distance(lon, lat))
     baseline_s = best_of(1, baseline) * POINTS / BASELINE_POINTS
     results = {
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+        "machine": machine(),
         "corridor_build_s": round(best_of(5, lambda: build_corridor(segment)), 4),
         "band_build_s": round(best_of(3, lambda: north_south_band(segment)), 4),
         "classify_1M_side_and_distance_s": round(vectorised_s, 3),
         "baseline_loop_1M_s_extrapolated": round(baseline_s, 1),
         "speedup_vs_loop": round(baseline_s / vectorised_s, 1),
     }
-    width = max(len(key) for key in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    (ROOT / "bench" / "corridor_results.json").write_text(json.dumps(results, indent=1) + "\n")
+    report(results, "corridor")
 
 
 if __name__ == "__main__":

@@ -7,13 +7,13 @@ alias lookups/s and >= 2,000 fuzzy lookups/s on one core.
 
 from __future__ import annotations
 
-import json
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from report import machine, report
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -63,7 +63,7 @@ def main() -> None:
     gazetteer = load_gazetteer()
     warm_load = time.perf_counter() - start
     results: dict[str, object] = {
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+        "machine": machine(),
         "places": len(gazetteer.places),
         "cold_import_and_load_s": round(cold_load_seconds(), 3),
         "load_s": round(warm_load, 3),
@@ -77,10 +77,7 @@ def main() -> None:
     results["resolved_wrong"] = len(accuracy.resolved_wrong)
     results["negatives"] = len(geocode_corpus.negatives())
     results["negatives_resolved"] = len(geocode_corpus.confident_negatives(gazetteer))
-    width = max(len(key) for key in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    (ROOT / "bench" / "geocode_results.json").write_text(json.dumps(results, indent=1) + "\n")
+    report(results, "geocode")
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ The synthetic store clusters events around real villages, over 2019-2022, all ty
 from __future__ import annotations
 
 import datetime as dt
-import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from report import machine, report
 
 from geo.admin import AdminAreas
 from geo.corridor import build_corridor, patrol_segment
@@ -78,9 +77,7 @@ def main() -> None:
         patrol_segment(road.line_lonlat, west=west.position, east=east.position)
     )
     index = CorridorIndex(corridor, road.line_lonlat)
-    results: dict[str, object] = {
-        "machine": f"{platform.machine()}, Python {platform.python_version()}"
-    }
+    results: dict[str, object] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:
             path = Path(tmp) / f"store_{size}.csv"
@@ -99,10 +96,7 @@ def main() -> None:
             start = time.perf_counter()
             add_rows(path, [("bench row", row)], admin=admin, places=by_id, force=True)
             results[f"add_one_to_{size}_s"] = round(time.perf_counter() - start, 3)
-    width = max(len(key) for key in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    (ROOT / "bench" / "incidents_results.json").write_text(json.dumps(results, indent=1) + "\n")
+    report(results, "incidents")
 
 
 if __name__ == "__main__":

@@ -44,15 +44,6 @@ class Road:
     waypoints: tuple[Waypoint, ...]
     provenance: str
 
-    def waypoint(self, name: str) -> Waypoint:
-        """Return the waypoint called ``name`` (case-insensitive)."""
-        for point in self.waypoints:
-            if point.name.casefold() == name.casefold():
-                return point
-        known = ", ".join(point.name for point in self.waypoints)
-        msg = f"no M4 waypoint named {name!r}; known: {known}"
-        raise KeyError(msg)
-
 
 def load_m4(path: Path) -> Road:
     """Load the M4 waypoints CSV into a :class:`Road`.

@@ -8,14 +8,13 @@ Fields ACLED does not have (``injured``, ``source_url``, ``place_id``) are kept 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.errors import DataFileError
+from geo.csvfile import read_rows
 from geo.filelock import locked
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
 from geo.incidents.table import empty_table, read_table, write_table
@@ -69,37 +68,9 @@ def parse_acled_date(text: str) -> dt.date:
     raise ValueError(f"{text!r} is not a date ACLED writes (2020-07-14 or 14 July 2020)")
 
 
-def _acled_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            missing = [
-                c
-                for c in ("event_id_cnty", "event_date", "event_type", "latitude", "longitude")
-                if c not in header
-            ]
-            if missing:
-                raise DataFileError(
-                    f"{path}, line 1: not an ACLED export (missing {', '.join(missing)})"
-                )
-            rows, line = [], reader.line_num + 1
-            for record in reader:
-                if any(value.strip() for value in record):
-                    if len(record) != len(header):
-                        raise DataFileError(
-                            f"{path}, line {line}: {len(record)} fields, "
-                            f"the header has {len(header)}"
-                        )
-                    rows.append((line, dict(zip(header, record, strict=True))))
-                line = reader.line_num + 1
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not UTF-8 text; save the export as UTF-8") from None
-    except csv.Error as exc:
-        raise DataFileError(f"{path}: malformed CSV ({exc})") from None
-    return header, rows
+def _acled_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    required = ("event_id_cnty", "event_date", "event_type", "latitude", "longitude")
+    return [(row.line, row.values) for row in read_rows(path, required_columns=required)]
 
 
 def _store_row(source: dict[str, str]) -> dict[str, str]:
@@ -128,7 +99,7 @@ def import_acled(
     DataFileError
         The export cannot be read, or the merged store does not validate.
     """
-    _, rows = _acled_rows(export)
+    rows = _acled_rows(export)
     report = ImportReport()
     candidates = []
     for line, source in rows:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_write_text
 from geo.coords import LonLat
+from geo.csvfile import read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
 from geo.filelock import locked
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
@@ -144,11 +145,9 @@ def rows_from_file(
     DataFileError
         Naming the file, line and column of the first row that cannot be used.
     """
-    table = _read_loose(path)
     rows = []
-    for i in range(len(table)):
-        row = table.row(i)
-        line = table.lines[i]
+    for record in read_rows(path, required_columns=("event_date", "source")):
+        row, line = record.values, record.line
         if row.get("status", "").strip().casefold() in {"reject", "rejected", "drop", "no"}:
             continue
         try:
@@ -326,32 +325,6 @@ def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> Inci
         for issue in exc.issues
     ]
     return IncidentValidationError(f"{exc.path} (nothing added)", issues)
-
-
-def _read_loose(path: Path) -> IncidentTable:
-    """Read a CSV of rows to add (any subset of columns), keeping line numbers."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            table = IncidentTable(columns=header, data={c: [] for c in header}, path=path)
-            line = reader.line_num + 1
-            for record in reader:
-                if any(value.strip() for value in record):
-                    if len(record) != len(header):
-                        raise DataFileError(
-                            f"{path}, line {line}: {len(record)} fields, "
-                            f"the header has {len(header)}"
-                        )
-                    table.append(dict(zip(header, record, strict=True)), line=line)
-                line = reader.line_num + 1
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    except csv.Error as exc:
-        raise DataFileError(f"{path}: malformed CSV ({exc})") from None
-    return table
 
 
 def _position(row: dict[str, str]) -> LonLat | None:

@@ -6,12 +6,7 @@
 (function (IdlibMap) {
   "use strict";
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
+  var el = IdlibMap.el;
 
   function control(map, position, build) {
     var c = L.control({ position: position });

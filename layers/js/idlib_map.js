@@ -130,7 +130,7 @@
 
   /* The page's map and its data layers by name, for scripts and tests. */
   var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
-              popupContent: popupContent, layers: registry, map: null };
+              popupContent: popupContent, layers: registry, map: null, el: el };
   api.setMap = function (map) {
     api.map = map;
     // Base-map vectors (the offline OCHA base) draw below every overlay.
