@@ -160,7 +160,14 @@ def _legend_entries() -> list[dict[str, str]]:
          "shape": shape, "layer": layer}
         for label, symbol, shape, layer in symbols
     ]  # fmt: skip
-    return entries + incidents.legend_entries()
+    extra = [
+        {"label": "Incident density (more incidents: warmer)", "color": "#f03b20",
+         "fill": "#feb24c", "shape": "box", "layer": incidents.HEAT_LAYER_NAME},
+        {"label": "Governorate / district / sub-district boundary",
+         "color": str(style.ADMIN["color"]), "fill": "", "shape": "line",
+         "layer": admin.LAYER_NAME},
+    ]  # fmt: skip
+    return entries + incidents.legend_entries() + extra
 
 
 def render_html(fmap: folium.Map, *, offline: bool = True) -> str:

@@ -160,6 +160,9 @@ def test_toggling_a_layer_changes_the_map_and_legend(
     page.locator(".leaflet-control-layers-overlays label", has_text=corridor).click()
     assert not page.evaluate(f"IdlibMap.map.hasLayer(IdlibMap.layers[{corridor!r}])")
     assert page.locator(".idlib-legend-row", has_text="Corridor north half").is_hidden()
+    assert page.locator(
+        ".idlib-legend-row", has_text="Incident density"
+    ).is_hidden()  # heat map off
     page.mouse.move(600, 850)
     assert page.screenshot() != before
 
@@ -219,6 +222,11 @@ def test_hostile_text_shows_literally_and_runs_nothing(
     assert "أريحا" in text
     assert popup.locator("img, script").count() == 0
     assert popup.locator("a").count() == 0  # javascript: is never a link
+    page.evaluate(
+        "(id) => void IdlibMap.incidentData.markerFor(IdlibMap.incidentData.indexOf(id)).openTooltip()",
+        rows[0]["event_id_cnty"],
+    )
+    assert "<img src=x onerror=alert(1)>" in page.locator(".leaflet-tooltip").last.inner_text()
     assert page.evaluate("window.__pwned") is None
     assert log.dialogs == []
     assert log.page_errors == []
