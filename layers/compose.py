@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import folium
-import shapely
 from branca.element import Figure
 
 from geo.band import readings_difference_km2
@@ -38,11 +37,7 @@ LAYER_GROUPS = {
 
 def build_map(inputs: MapInputs) -> folium.Map:
     """Return the folium map with every layer, the legend, controls and a layer control."""
-    view = shapely.union_all(
-        [inputs.corridor.polygon_lonlat]
-        + [shapely.Point(item.position.lon, item.position.lat) for item in inputs.incidents]
-    )
-    bounds = view.bounds  # west, south, east, north
+    bounds = _view_bounds(inputs)
     center = LonLat(lon=(bounds[0] + bounds[2]) / 2, lat=(bounds[1] + bounds[3]) / 2)
     fmap = folium.Map(
         location=to_latlon(center),
@@ -93,9 +88,9 @@ def build_map(inputs: MapInputs) -> folium.Map:
         layer.add_to(fmap)
     admin.admin_layer(inputs.admin_dir).add_to(fmap)
 
-    newest = max((item.event_date for item in inputs.incidents), default=None)
-    as_of = f"Incidents as of {newest.isoformat()}" if newest else "No incidents loaded"
-    fmap.add_child(Title(MAP_TITLE, f"{as_of} · {len(inputs.incidents)} incidents"))
+    dates = inputs.store.parsed.date
+    as_of = f"Incidents as of {dates.max()}" if len(dates) else "No incidents loaded"
+    fmap.add_child(Title(MAP_TITLE, f"{as_of} · {len(dates):,} incidents"))
     notes = [
         "Positions are village points; the M4 is a line through waypoints, not road geometry.",
         f"Posts not located in the sources: {', '.join(posts.unlocated(inputs.posts))}.",
@@ -116,6 +111,16 @@ def build_map(inputs: MapInputs) -> folium.Map:
         )
     )
     return fmap
+
+
+def _view_bounds(inputs: MapInputs) -> tuple[float, float, float, float]:
+    """Return west, south, east, north around the corridor and every incident."""
+    west, south, east, north = inputs.corridor.polygon_lonlat.bounds
+    lon, lat = inputs.store.parsed.lon, inputs.store.parsed.lat
+    if len(lon):
+        west, east = min(west, float(lon.min())), max(east, float(lon.max()))
+        south, north = min(south, float(lat.min())), max(north, float(lat.max()))
+    return west, south, east, north
 
 
 def _control_options(inputs: MapInputs, districts: dict[str, Any]) -> dict[str, Any]:

@@ -56,9 +56,8 @@ def classified_columns(store: IncidentStore, classes: Classification) -> dict[st
     return columns
 
 
-def write_classified_csv(store: IncidentStore, classes: Classification, path: Path) -> None:
-    """Write ``incidents_classified.csv``: every store column plus the classification."""
-    columns = classified_columns(store, classes)
+def write_classified_csv(columns: dict[str, list[str]], path: Path) -> None:
+    """Write ``incidents_classified.csv`` from :func:`classified_columns`."""
     header = list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -68,9 +67,8 @@ def write_classified_csv(store: IncidentStore, classes: Classification, path: Pa
     atomic_write_text(path, out.getvalue())
 
 
-def incident_features(store: IncidentStore, classes: Classification) -> dict[str, Any]:
-    """Return the incidents as a GeoJSON FeatureCollection (lon/lat, 6 decimals)."""
-    columns = classified_columns(store, classes)
+def incident_features(store: IncidentStore, columns: dict[str, list[str]]) -> dict[str, Any]:
+    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals)."""
     numeric = {"fatalities", "injured", "geo_precision", "time_precision", "year"}
     features = []
     for i in range(len(store.table)):
@@ -168,14 +166,15 @@ def write_outputs(
 ) -> list[Path]:
     """Write the classified CSV, GeoJSON, GeoPackage (with ``map_layers``) and summary."""
     layers_dir = out_dir / "layers"
-    incidents = incident_features(store, classes)
+    columns = classified_columns(store, classes)
+    incidents = incident_features(store, columns)
     paths = [
         out_dir / "incidents_classified.csv",
         layers_dir / "incidents.geojson",
         out_dir / "idlib.gpkg",
         out_dir / "summary.json",
     ]
-    write_classified_csv(store, classes, paths[0])
+    write_classified_csv(columns, paths[0])
     atomic_write_text(
         paths[1],
         json.dumps(incidents, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
