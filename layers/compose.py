@@ -106,9 +106,7 @@ def build_map(inputs: MapInputs) -> folium.Map:
     layer_control = folium.LayerControl(collapsed=True)
     layer_control.add_to(fmap)
     fmap.add_child(
-        MapControls(
-            layer_control=layer_control, options=_control_options(inputs, offline_base.data)
-        )
+        MapControls(layer_control=layer_control, options=_control_options(offline_base.data))
     )
     return fmap
 
@@ -123,8 +121,8 @@ def _view_bounds(inputs: MapInputs) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def _control_options(inputs: MapInputs, districts: dict[str, Any]) -> dict[str, Any]:
-    del inputs  # the controls find their layers by name
+def _control_options(districts: dict[str, Any]) -> dict[str, Any]:
+    """Options of MapControls: the controls find their layers by name."""
     return {
         "incidents": incidents.LAYER_NAME,
         "places": places.LAYER_NAME,

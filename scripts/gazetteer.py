@@ -9,12 +9,13 @@ separate (the region has several Sheikh Ali, Kafriya and Ziyarah).
 
 from __future__ import annotations
 
-import math
 import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from geo.coords import LonLat
+from geo.geocode import distance_km as geocode_distance_km
 from geo.names import exact_key, is_arabic, skeleton_key
 from geo.places import PLACE_COLUMNS
 
@@ -148,11 +149,8 @@ def _resolve_inner_names(records: list[Record]) -> None:
 
 
 def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (spherical, good to 0.5 %: enough for de-duplication)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+    """Great-circle distance in km between two lon/lat points (see geo.geocode.distance_km)."""
+    return geocode_distance_km(LonLat(lon1, lat1), LonLat(lon2, lat2))
 
 
 def _in_aoi(lon: float, lat: float) -> bool:
