@@ -13,10 +13,13 @@ _CDN = "https://cdn.jsdelivr.net/npm"
 
 
 class VendorAssets(JSCSSMixin, MacroElement):
-    """Marker clustering, heat map and mini-map plugins (MIT / BSD-2-Clause)."""
+    """Heat map and mini-map plugins, and the cluster styles (MIT / BSD-2-Clause).
+
+    The incident layer clusters in ``js/incidents.js``; it borrows only MarkerCluster's
+    stylesheets, so clusters look the way Leaflet users know.
+    """
 
     default_js = [  # noqa: RUF012 - folium's own class attribute
-        ("markercluster", f"{_CDN}/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js"),
         ("leaflet_heat", f"{_CDN}/leaflet.heat@0.2.0/dist/leaflet-heat.js"),
         ("minimap", f"{_CDN}/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.js"),
     ]

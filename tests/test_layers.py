@@ -1,13 +1,18 @@
 """Structure of the folium map: layers, counts, legend, attribution, compact data (no browser)."""
 
+import datetime as dt
 import json
+import math
+from typing import Any
 
 import folium
+import pytest
 
 from geo.project import MapInputs
 from layers import incidents as incident_layer
 from layers.clientside import ClientLayer, Legend, script_json
 from layers.compose import DATA_ATTRIBUTION, build_map, render_html
+from layers.packing import ALPHABET, PackingError, pack, unpack
 
 EXPECTED_OVERLAYS = [
     "Security corridor (6 km each side of the M4)",
@@ -98,24 +103,83 @@ def test_places_carry_zoom_levels_and_every_name(map_inputs: MapInputs) -> None:
     assert "أريحا" in ariha["properties"]["names"]
 
 
+def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Decode the packed incident columns the way js/incidents.js does, as plain rows."""
+    n = data["n"]
+    columns = {name: unpack(text) for name, text in data["columns"].items()}
+    assert all(len(values) == n for values in columns.values())
+    pos_lat, pos_lon = unpack(data["posLat"]), unpack(data["posLon"])
+    assert len(pos_lat) == len(pos_lon) == data["positions"]
+
+    def text(name: str, i: int) -> str:
+        code = columns[name][i]
+        return "" if code == 0 else data["strings"][code - 1]
+
+    rows, day = [], data["day0"]
+    for i in range(n):
+        day += columns["day"][i]
+        family, number = columns["idFamily"][i], columns["idNumber"][i]
+        prefix, width = data["idFamilies"][family]
+        flags = columns["flags"][i]
+        rows.append({
+            "id": data["strings"][number - 1] if family == 0 else prefix + str(number).zfill(width),
+            "lat": data["lat0"] + pos_lat[columns["pos"][i]] / data["scale"],
+            "lon": data["lon0"] + pos_lon[columns["pos"][i]] / data["scale"],
+            "date": incident_layer.EPOCH + dt.timedelta(days=day),
+            "type": data["types"][columns["type"][i]]["key"],
+            "killed": columns["killed"][i] - 1 if columns["killed"][i] else None,
+            "injured": columns["injured"][i] - 1 if columns["injured"][i] else None,
+            "time_precision": flags % 3 + 1, "geo_precision": flags // 3 % 3 + 1,
+            "side": incident_layer.SIDES[flags // 9 % 4],
+            "certainty": incident_layer.CERTAINTIES[flags // 36 % 3],
+            "phase": incident_layer.PHASES[flags // 108],
+            "dist_km": columns["dist"][i] / 10,
+            **{name: text(name, i) for name in (*incident_layer.TEXT_COLUMNS, "admin")},
+        })  # fmt: skip
+    return rows
+
+
 def test_compact_incident_encoding_round_trips(map_inputs: MapInputs) -> None:
-    data = incident_layer.encode(map_inputs.store, map_inputs.classification)
-    lat = [data["lat0"] + sum(data["lat"][: i + 1]) / data["scale"] for i in range(data["n"])]
-    lon = [data["lon0"] + sum(data["lon"][: i + 1]) / data["scale"] for i in range(data["n"])]
-    ids = [data["strings"][k] for k in data["id"]]
-    by_id = {item.event_id: item for item in map_inputs.incidents}
-    for i, event_id in enumerate(ids):
-        item = by_id[event_id]
-        assert abs(lat[i] - item.position.lat) < 1e-5
-        assert abs(lon[i] - item.position.lon) < 1e-5
-        assert data["killed"][i] == (-1 if item.fatalities is None else item.fatalities)
-        assert data["strings"][data["location"][i]] == item.location
+    store, classes = map_inputs.store, map_inputs.classification
+    data = incident_layer.encode(store, classes)
+    rows = decode_incidents(data)
+    assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+    position = {event_id: i for i, event_id in enumerate(store.table.data["event_id_cnty"])}
+    assert sorted(position) == sorted(row["id"] for row in rows)
+    for row in rows:
+        i, item = position[row["id"]], store.table.data
+        assert abs(row["lat"] - store.parsed.lat[i]) < 0.6e-5
+        assert abs(row["lon"] - store.parsed.lon[i]) < 0.6e-5
+        assert str(row["date"]) == str(store.parsed.date[i])
+        for name, column in incident_layer.TEXT_COLUMNS.items():
+            assert row[name] == item[column][i]
+        assert row["side"] == classes.corridor_side[i]
+        assert row["phase"] == classes.phase[i]
+        assert row["certainty"] == classes.in_corridor_certainty[i]
+        assert row["time_precision"] == store.parsed.time_precision[i]
+        assert row["geo_precision"] == store.parsed.geo_precision[i]
+        assert row["dist_km"] == round(float(classes.dist_to_m4_km[i]), 1)
+        for name, values in (
+            ("killed", store.parsed.fatalities),
+            ("injured", store.parsed.injured),
+        ):
+            expected = None if math.isnan(values[i]) else int(values[i])
+            assert row[name] == expected
+        assert row["admin"] == ", ".join(
+            part for part in (classes.admin3[i], classes.admin2[i], classes.admin1[i]) if part
+        )
     json.dumps(data)  # plain data only
-    text_bytes = sum(len(s.encode()) for s in data["strings"])
-    per_incident = (len(json.dumps(data, separators=(",", ":"))) - text_bytes) / data["n"]
-    assert (
-        per_incident < 400
-    )  # small-store overhead (tables of labels); the scale issue tightens it
+
+
+def test_packed_columns_round_trip() -> None:
+    values = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 2**20, 2**31 - 1]
+    packed = pack(values)
+    assert set(packed) <= set(ALPHABET)
+    assert unpack(packed) == values
+    with pytest.raises(PackingError):
+        pack([-1])
+    with pytest.raises(PackingError):
+        unpack(packed[:-1] + "g")  # ends inside a value
 
 
 def test_script_json_cannot_close_the_script_element() -> None:

@@ -140,17 +140,30 @@
 
   /* Permanent labels appear from each feature's minZoom, so the map is never buried in names. */
   function zoomLabels(map, layerName) {
-    var layer = IdlibMap.layers[layerName];
-    function update() {
-      var zoom = map.getZoom();
-      layer.eachLayer(function (l) {
-        var minZoom = l.feature.properties.minZoom;
-        if (minZoom === undefined || !l.getTooltip()) { return; }
-        var show = zoom >= minZoom && map.hasLayer(layer);
-        if (show && !l.isTooltipOpen()) { l.openTooltip(); } else if (!show && l.isTooltipOpen()) { l.closeTooltip(); }
+    // Labels are div markers, not permanent tooltips: a tooltip measures itself when it
+    // opens, and a hundred of them opening at once cost seconds of layout.
+    var layer = IdlibMap.layers[layerName], labels = L.layerGroup().addTo(map), shown = new Map();
+    function labelFor(l) {
+      return L.marker(l.getLatLng(), {
+        icon: L.divIcon({ className: "idlib-label", html: el("span", null, l.labelText), iconSize: null }),
+        interactive: false, keyboard: false, pane: "idlibLabels"
       });
     }
-    map.on("zoomend overlayadd", update);
+    function update() {
+      var zoom = map.getZoom(), on = map.hasLayer(layer), view = map.getBounds().pad(0.5), wanted = new Set();
+      if (on) {
+        layer.eachLayer(function (l) {
+          if (l.labelMinZoom !== undefined && zoom >= l.labelMinZoom && view.contains(l.getLatLng())) { wanted.add(l); }
+        });
+      }
+      shown.forEach(function (label, l) {
+        if (!wanted.has(l)) { labels.removeLayer(label); shown.delete(l); }
+      });
+      wanted.forEach(function (l) {
+        if (!shown.has(l)) { var label = labelFor(l); shown.set(l, label); labels.addLayer(label); }
+      });
+    }
+    map.on("zoomend moveend overlayadd overlayremove", update);
     update();
   }
 

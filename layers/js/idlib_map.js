@@ -55,7 +55,10 @@
       layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340 });
     }
     if (props.label) {
-      var permanent = props.minZoom !== undefined || Boolean(options.permanentLabels);
+      // Labels shown from a zoom level are drawn by IdlibMap.zoomLabels as plain div markers;
+      // the feature itself keeps a hover tooltip.
+      var permanent = props.minZoom === undefined && Boolean(options.permanentLabels);
+      if (props.minZoom !== undefined) { layer.labelMinZoom = props.minZoom; layer.labelText = props.label; }
       layer.bindTooltip(el("span", null, props.label), {
         permanent: permanent,
         direction: permanent ? "right" : "auto",
@@ -135,6 +138,10 @@
     api.map = map;
     // Base-map vectors (the offline OCHA base) draw below every overlay.
     map.createPane("idlibBase").style.zIndex = 250;
+    // Place labels sit above the shapes and below the markers, which stay clickable.
+    var labels = map.createPane("idlibLabels");
+    labels.style.zIndex = 450;
+    labels.style.pointerEvents = "none";
   };
   global.IdlibMap = api;
 })(window);

@@ -1,25 +1,59 @@
-/* Incidents drawn client-side from compact columnar data, with filters, clusters and a heat map.
+/* Incidents drawn client-side from packed columns, clustered on a screen grid, with filters.
  *
- * The page holds every incident once, as parallel arrays (see layers/incidents.py for the
- * encoding). Markers are made for the incidents that pass the filters; popups and tooltips
- * are built on demand from the arrays with DOM nodes and textContent, never as HTML.
- * Time and type filters drive the clustered markers, the heat map and the count together.
+ * The page holds every incident once, as packed integer columns and a string table (see
+ * layers/incidents.py and layers/packing.py). Nothing is made per incident up front: on
+ * every view change the incidents that pass the filters and fall near the view are binned
+ * into cells of CELL_PX screen pixels, and one marker is drawn per cell: a cluster with its
+ * count, or the incident's own symbol. Popups and tooltips are built on demand with DOM
+ * nodes and textContent, never as HTML. Time and type filters drive the markers, the heat
+ * map and the count together.
  */
 (function (IdlibMap) {
   "use strict";
 
   var DAY_MS = 86400000;
+  var CELL_PX = 60;          // cluster cell size on screen
+  var SPIDER_MAX = 40;       // largest stack fanned out around its point; larger ones get a list
+  var LIST_MAX = 50;         // incidents listed in a stack's popup
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET.charCodeAt(a)] = a; }
+
+  /* The n integers of a packed column (layers/packing.py): base-32 digits, low first. */
+  function unpack(text, n, name) {
+    var out = new Int32Array(n), pos = 0, length = text.length;
+    for (var i = 0; i < n; i++) {
+      var value = 0, factor = 1, code;
+      do {
+        code = pos < length ? DIGIT[text.charCodeAt(pos++) & 127] : -1;
+        if (code < 0) { throw new Error("incident column " + name + " is corrupt at value " + i); }
+        value += (code & 31) * factor;
+        factor *= 32;
+      } while (code & 32);
+      out[i] = value;
+    }
+    if (pos !== length) { throw new Error("incident column " + name + " has extra data"); }
+    return out;
+  }
 
   function decode(data) {
-    var n = data.n, lat = new Float64Array(n), lon = new Float64Array(n), day = new Int32Array(n);
-    var accLat = 0, accLon = 0, accDay = 0;
-    for (var i = 0; i < n; i++) {  // coordinates and days are delta-encoded in store order
-      accLat += data.lat[i]; accLon += data.lon[i]; accDay += data.day[i];
-      lat[i] = data.lat0 + accLat / data.scale;
-      lon[i] = data.lon0 + accLon / data.scale;
-      day[i] = accDay;
+    var n = data.n, col = {};
+    Object.keys(data.columns).forEach(function (name) { col[name] = unpack(data.columns[name], n, name); });
+    var m = data.positions, posLat = unpack(data.posLat, m, "posLat"), posLon = unpack(data.posLon, m, "posLon");
+    var lat = new Float64Array(n), lon = new Float64Array(n), day = new Int32Array(n);
+    var x = new Float64Array(n), y = new Float64Array(n);  // Web Mercator, 0..1 across the world
+    var acc = data.day0;
+    for (var i = 0; i < n; i++) {
+      var p = col.pos[i];
+      acc += col.day[i];
+      day[i] = acc;
+      lat[i] = data.lat0 + posLat[p] / data.scale;
+      lon[i] = data.lon0 + posLon[p] / data.scale;
+      x[i] = (lon[i] + 180) / 360;
+      var s = Math.sin(lat[i] * Math.PI / 180);
+      y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
-    return { n: n, lat: lat, lon: lon, day: day, data: data };
+    return { n: n, lat: lat, lon: lon, day: day, x: x, y: y, col: col, data: data };
   }
 
   function isoDay(days, epoch) {
@@ -30,44 +64,51 @@
     return Math.round((Date.parse(iso + "T00:00:00Z") - epoch) / DAY_MS);
   }
 
-  function text(data, column, i) {
-    var index = data[column][i];
-    return index < 0 ? "" : data.strings[index];
+  function text(set, column, i) {
+    var code = set.col[column][i];
+    return code === 0 ? "" : set.data.strings[code - 1];
   }
 
-  function count(value) { return value < 0 ? "not reported" : String(value); }
+  function eventId(set, i) {
+    var family = set.col.idFamily[i], number = set.col.idNumber[i];
+    if (family === 0) { return set.data.strings[number - 1]; }
+    var prefix = set.data.idFamilies[family][0], width = set.data.idFamilies[family][1];
+    var digits = String(number);
+    while (digits.length < width) { digits = "0" + digits; }
+    return prefix + digits;
+  }
+
+  function count(value) { return value === 0 ? "not reported" : String(value - 1); }
 
   /* The popup of incident i as the plain data IdlibMap.popupContent expects. */
   function popupData(set, i) {
-    var d = set.data, type = d.types[d.type[i]];
-    var flags = d.flags[i], tp = flags % 3, gp = Math.floor(flags / 3) % 3;
+    var d = set.data, c = set.col, type = d.types[c.type[i]];
+    var flags = c.flags[i], tp = flags % 3, gp = Math.floor(flags / 3) % 3;
     var side = Math.floor(flags / 9) % 4, certainty = Math.floor(flags / 36) % 3, phase = Math.floor(flags / 108);
-    var actors = [text(d, "actor1", i), text(d, "actor2", i)].filter(Boolean).join(" vs ");
-    var admin = text(d, "admin", i);
+    var actors = [text(set, "actor1", i), text(set, "actor2", i)].filter(Boolean).join(" vs ");
     return {
-      title: type.label + " – " + text(d, "location", i),
+      title: type.label + " – " + text(set, "location", i),
       rows: [
         ["Date", isoDay(set.day[i], d.epoch) + d.timePrecision[tp]],
         ["Type", type.acled],
-        ["Place", text(d, "location", i) + " (" + d.geoPrecision[gp] + ")"],
-        ["Admin area", admin],
-        ["Killed", count(d.killed[i])],
-        ["Injured", count(d.injured[i])],
+        ["Place", text(set, "location", i) + " (" + d.geoPrecision[gp] + ")"],
+        ["Admin area", text(set, "admin", i)],
+        ["Killed", count(c.killed[i])],
+        ["Injured", count(c.injured[i])],
         ["Actors", actors],
         ["Corridor", d.sides[side] + "; inside: " + d.certainties[certainty]],
-        ["Distance to M4", (d.dist[i] / 10).toFixed(1) + " km"],
+        ["Distance to M4", (c.dist[i] / 10).toFixed(1) + " km"],
         ["6 Mar 2020 ceasefire", d.phases[phase]],
-        ["ID", text(d, "id", i)]
+        ["ID", eventId(set, i)]
       ],
-      note: text(d, "notes", i),
-      links: [{ href: text(d, "url", i), text: "Source: " + text(d, "source", i) }]
+      note: text(set, "notes", i),
+      links: [{ href: text(set, "url", i), text: "Source: " + text(set, "source", i) }]
     };
   }
 
-  function tooltipNode(set, i) {
-    var d = set.data, node = document.createElement("span");
-    node.textContent = isoDay(set.day[i], d.epoch) + " · " + d.types[d.type[i]].label + " · " + text(d, "location", i);
-    return node;
+  function summaryText(set, i) {
+    return isoDay(set.day[i], set.data.epoch) + " · " + set.data.types[set.col.type[i]].label + " · " +
+      text(set, "location", i);
   }
 
   var iconCache = {};
@@ -84,18 +125,170 @@
   }
 
   function markerSize(killed, injured) {
-    var casualties = Math.max(killed, 0) + Math.max(injured, 0);
+    var casualties = Math.max(killed - 1, 0) + Math.max(injured - 1, 0);
     return casualties >= 20 ? 22 : casualties >= 5 ? 18 : casualties >= 1 ? 15 : 12;
   }
 
-  /* The incident layer: a cluster group whose content follows the shared filter state. */
+  function clusterIcon(n) {
+    var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    var label = n < 10000 ? String(n) : Math.round(n / 1000) + "k";
+    return L.divIcon({
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: [40, 40],
+      html: "<div><span>" + label + "</span></div>"  // a number only
+    });
+  }
+
+  /* The incident layer: markers for the cells of the current view, following the filters. */
+  var IncidentLayer = L.LayerGroup.extend({
+    initialize: function (set) {
+      L.LayerGroup.prototype.initialize.call(this);
+      this._set = set;
+      this._spider = L.layerGroup();
+    },
+    onAdd: function (map) {
+      L.LayerGroup.prototype.onAdd.call(this, map);
+      this._spider.addTo(map);
+      map.on("moveend", this.redraw, this);
+      map.on("zoomstart click", this._unspiderfy, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      map.off("moveend", this.redraw, this);
+      map.off("zoomstart click", this._unspiderfy, this);
+      this._unspiderfy();
+      map.removeLayer(this._spider);
+      L.LayerGroup.prototype.onRemove.call(this, map);
+    },
+
+    /* Bin the selected incidents near the view into screen cells; one marker per cell. */
+    cells: function (zoom, bounds) {
+      var set = this._set, visible = this.visible, cell = CELL_PX / (256 * Math.pow(2, zoom));
+      var south = bounds.getSouth(), north = bounds.getNorth(), west = bounds.getWest(), east = bounds.getEast();
+      var byKey = new Map();
+      for (var k = 0; k < visible.length; k++) {
+        var i = visible[k], lat = set.lat[i], lon = set.lon[i];
+        if (lat < south || lat > north || lon < west || lon > east) { continue; }
+        var key = Math.floor(set.x[i] / cell) * 67108864 + Math.floor(set.y[i] / cell);
+        var c = byKey.get(key);
+        if (c === undefined) {
+          byKey.set(key, { key: key, n: 1, first: i, lat: lat, lon: lon,
+                           s: lat, w: lon, nn: lat, e: lon });
+        } else {
+          c.n++; c.lat += lat; c.lon += lon;
+          if (lat < c.s) { c.s = lat; } if (lat > c.nn) { c.nn = lat; }
+          if (lon < c.w) { c.w = lon; } if (lon > c.e) { c.e = lon; }
+        }
+      }
+      return byKey;
+    },
+
+    redraw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var zoom = map.getZoom(), cells = this.cells(zoom, map.getBounds().pad(0.3));
+      var fresh = {}, self = this;
+      cells.forEach(function (c) {
+        var id = zoom + ":" + c.key + ":" + c.n + ":" + c.first;
+        var marker = self._drawn && self._drawn[id];
+        if (!marker) {
+          if (c.n === 1) {
+            marker = self.markerFor(c.first);
+          } else {
+            marker = L.marker([c.lat / c.n, c.lon / c.n], { icon: clusterIcon(c.n) });
+            marker.on("click", function () { self._open(c, zoom); });
+          }
+        }
+        fresh[id] = marker;
+      });
+      this.clearLayers();
+      Object.keys(fresh).forEach(function (id) { self.addLayer(fresh[id]); });
+      this._drawn = fresh;
+      this.lastCellCount = cells.size;
+    },
+
+    /* A marker for incident i with its symbol; popup and tooltip are bound on first use. */
+    markerFor: function (i) {
+      var set = this._set, type = set.data.types[set.col.type[i]];
+      var marker = L.marker([set.lat[i], set.lon[i]], {
+        icon: iconFor(type, markerSize(set.col.killed[i], set.col.injured[i]))
+      });
+      marker.incidentIndex = i;
+      marker.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, { maxWidth: 360 });
+      marker.bindTooltip(function () {
+        var node = document.createElement("span");
+        node.textContent = summaryText(set, i);
+        return node;
+      }, { direction: "top" });
+      return marker;
+    },
+
+    /* The selected incidents in cell c at zoom z, in date order. */
+    members: function (c, zoom) {
+      var set = this._set, cell = CELL_PX / (256 * Math.pow(2, zoom)), out = [];
+      var bounds = L.latLngBounds([c.s, c.w], [c.nn, c.e]);
+      this.visible.forEach(function (i) {
+        if (bounds.contains([set.lat[i], set.lon[i]]) &&
+            Math.floor(set.x[i] / cell) * 67108864 + Math.floor(set.y[i] / cell) === c.key) { out.push(i); }
+      });
+      return out;
+    },
+
+    /* A cluster click: zoom in while that separates it; then fan it out, or list it. */
+    _open: function (c, zoom) {
+      var map = this._map, sameSpot = c.s === c.nn && c.w === c.e;
+      if (!sameSpot && zoom < map.getMaxZoom()) {
+        var target = Math.min(map.getBoundsZoom(L.latLngBounds([c.s, c.w], [c.nn, c.e]).pad(0.2)), map.getMaxZoom());
+        map.setView([(c.s + c.nn) / 2, (c.w + c.e) / 2], Math.max(target, zoom + 1));
+        return;
+      }
+      var members = this.members(c, zoom);
+      if (members.length <= SPIDER_MAX) { this._spiderfy(members, [c.lat / c.n, c.lon / c.n]); } else { this._list(members, [c.lat / c.n, c.lon / c.n]); }
+    },
+
+    /* Fan a stack of incidents out around its point, with a leg to each. */
+    _spiderfy: function (members, center) {
+      this._unspiderfy();
+      var map = this._map, origin = map.latLngToLayerPoint(center), spider = this._spider, self = this;
+      members.forEach(function (i, k) {
+        var angle = k * 2.4, radius = members.length <= 8 ? 30 : 18 + 6 * Math.sqrt(k + 1) * 2.2;
+        var at = map.layerPointToLatLng(origin.add([radius * Math.cos(angle), radius * Math.sin(angle)]));
+        spider.addLayer(L.polyline([center, at], { color: "#333", weight: 1, opacity: 0.6, interactive: false }));
+        var marker = self.markerFor(i).setLatLng(at);
+        spider.addLayer(marker);
+      });
+      this.spiderfied = members;
+    },
+
+    _unspiderfy: function () {
+      this._spider.clearLayers();
+      this.spiderfied = null;
+    },
+
+    /* A popup listing a stack too large to fan out; each line opens its incident. */
+    _list: function (members, center) {
+      var set = this._set, map = this._map, el = IdlibMap.el;
+      var box = el("div", "idlib-stack");
+      box.appendChild(el("div", "idlib-popup-title", members.length + " incidents at this point"));
+      members.slice(0, LIST_MAX).forEach(function (i) {
+        var line = el("button", "idlib-stack-item", summaryText(set, i));
+        line.type = "button";
+        line.addEventListener("click", function () {
+          L.popup({ maxWidth: 360 }).setLatLng(center).setContent(IdlibMap.popupContent(popupData(set, i))).openOn(map);
+        });
+        box.appendChild(line);
+      });
+      if (members.length > LIST_MAX) {
+        box.appendChild(el("div", "idlib-popup-note",
+          "… and " + (members.length - LIST_MAX) + " more: narrow the dates or types to list them."));
+      }
+      L.popup({ maxWidth: 360, maxHeight: 320 }).setLatLng(center).setContent(box).openOn(map);
+    }
+  });
+
   function incidents(data, options) {
     var set = decode(data);
-    var group = L.markerClusterGroup({
-      chunkedLoading: true, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
-      maxClusterRadius: 45
-    });
-    var markers = new Array(set.n);
+    var layer = new IncidentLayer(set);
     var first = Infinity, last = -Infinity;
     for (var k = 0; k < set.n; k++) { first = Math.min(first, set.day[k]); last = Math.max(last, set.day[k]); }
     var state = {
@@ -107,42 +300,22 @@
     state.min = state.from; state.max = state.to;
     var listeners = [];
 
-    function marker(i) {
-      if (!markers[i]) {
-        var type = data.types[data.type[i]];
-        var m = L.marker([set.lat[i], set.lon[i]], { icon: iconFor(type, markerSize(data.killed[i], data.injured[i])) });
-        m.incidentIndex = i;
-        markers[i] = m;
-      }
-      return markers[i];
-    }
-
     function apply() {
-      var visible = [];
+      // Rows are in date order: the selected days are one contiguous run of rows.
+      var visible = new Int32Array(set.n), count = 0, types = state.types, type = set.col.type;
       for (var i = 0; i < set.n; i++) {
-        if (set.day[i] >= state.from && set.day[i] <= state.to && state.types[data.type[i]]) { visible.push(i); }
+        var d = set.day[i];
+        if (d >= state.from && d <= state.to && types[type[i]]) { visible[count++] = i; }
       }
-      state.visible = visible;
-      group.clearLayers();
-      group.addLayers(visible.map(marker));
+      state.visible = visible.subarray(0, count);
+      layer.visible = state.visible;
+      layer._unspiderfy();
+      layer.redraw();
       listeners.forEach(function (fn) { fn(state); });
     }
 
-    // Popups and tooltips are bound on first use, through the group's events: binding them
-    // up front for every marker costs seconds at 100,000 incidents.
-    function bindOnDemand(m) {
-      if (!m.getPopup()) {
-        var i = m.incidentIndex;
-        m.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, { maxWidth: 360 });
-        m.bindTooltip(function () { return tooltipNode(set, i); }, { direction: "top" });
-      }
-      return m;
-    }
-    group.on("mouseover", function (e) { if (!e.layer.getTooltip()) { bindOnDemand(e.layer).openTooltip(); } });
-    group.on("click", function (e) { if (!e.layer.getPopup()) { bindOnDemand(e.layer).openPopup(); } });
-
     var api = {
-      set: set, state: state, group: group, bindOnDemand: bindOnDemand,
+      set: set, state: state, layer: layer,
       setFilter: function (filter) {
         if (filter.from !== undefined) { state.from = Math.max(state.min, filter.from); }
         if (filter.to !== undefined) { state.to = Math.min(state.max, filter.to); }
@@ -151,39 +324,72 @@
       },
       onChange: function (fn) { listeners.push(fn); },
       inView: function (bounds) {
-        var inside = 0;
-        state.visible.forEach(function (i) { if (bounds.contains([set.lat[i], set.lon[i]])) { inside++; } });
+        var inside = 0, south = bounds.getSouth(), north = bounds.getNorth(), west = bounds.getWest(), east = bounds.getEast();
+        var visible = state.visible;
+        for (var k = 0; k < visible.length; k++) {
+          var i = visible[k], lat = set.lat[i], lon = set.lon[i];
+          if (lat >= south && lat <= north && lon >= west && lon <= east) { inside++; }
+        }
         return inside;
       },
-      markerFor: function (i) { return bindOnDemand(marker(i)); },
+      popupData: function (i) { return popupData(set, i); },
+      eventId: function (i) { return eventId(set, i); },
       indexOf: function (id) {
-        for (var i = 0; i < set.n; i++) { if (text(data, "id", i) === id) { return i; } }
+        for (var i = 0; i < set.n; i++) { if (eventId(set, i) === id) { return i; } }
         return -1;
+      },
+      /* Show incident i as a user finds it: zoomed in, its own marker (fanned out of a stack
+       * if need be), popup open. Returns that marker. */
+      open: function (i) {
+        var map = layer._map;
+        map.setView([set.lat[i], set.lon[i]], map.getMaxZoom(), { animate: false });
+        layer.redraw();
+        var found = null;
+        layer.eachLayer(function (m) { if (m.incidentIndex === i) { found = m; } });
+        if (!found) {
+          var zoom = map.getZoom(), cells = layer.cells(zoom, map.getBounds());
+          cells.forEach(function (c) {
+            var members = layer.members(c, zoom);
+            if (members.indexOf(i) >= 0) {
+              layer._spiderfy(members.length <= SPIDER_MAX ? members : [i], [c.lat / c.n, c.lon / c.n]);
+            }
+          });
+          layer._spider.eachLayer(function (m) { if (m.incidentIndex === i) { found = m; } });
+        }
+        if (found) { found.openPopup(); }
+        return found;
       },
       isoDay: function (days) { return isoDay(days, data.epoch); },
       dayOf: function (iso) { return dayOf(iso, data.epoch); }
     };
-    group.incidents = api;
+    layer.incidents = api;
     IdlibMap.incidentData = api;
     apply();
-    if (options && options.name) { IdlibMap.layers[options.name] = group; }
-    return group;
+    if (options && options.name) { IdlibMap.layers[options.name] = layer; }
+    return layer;
   }
 
   /* Incident density from the same filtered set. */
   function incidentHeat(_data, options) {
     var source = IdlibMap.incidentData;
     var heat = L.heatLayer([], { radius: 18, blur: 15, maxZoom: 12, minOpacity: 0.3 });
+    // Built only while the heat map is shown: it is off by default and costs a pass per change.
     function update(state) {
-      heat.setLatLngs(state.visible.map(function (i) { return [source.set.lat[i], source.set.lon[i], 1]; }));
+      if (!heat._map) { return; }
+      var points = new Array(state.visible.length);
+      for (var k = 0; k < points.length; k++) {
+        var i = state.visible[k];
+        points[k] = [source.set.lat[i], source.set.lon[i], 1];
+      }
+      heat.setLatLngs(points);
     }
     source.onChange(update);
-    update(source.state);
+    heat.on("add", function () { update(source.state); });
     if (options && options.name) { IdlibMap.layers[options.name] = heat; }
     return heat;
   }
 
   IdlibMap.incidents = incidents;
   IdlibMap.incidentHeat = incidentHeat;
-  IdlibMap.incidentPopupData = popupData;
+  IdlibMap.unpack = unpack;
 })(window.IdlibMap);

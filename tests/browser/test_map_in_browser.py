@@ -46,10 +46,7 @@ def set_dates(page: Page, start: str, end: str) -> None:
 
 def open_incident_popup(page: Page, event_id: str) -> None:
     page.evaluate(
-        """(id) => new Promise((done) => {
-            const api = IdlibMap.incidentData, marker = api.markerFor(api.indexOf(id));
-            api.group.zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
-        })""",
+        "(id) => void IdlibMap.incidentData.open(IdlibMap.incidentData.indexOf(id))",
         event_id,
     )
     page.wait_for_selector(".leaflet-popup-content")
@@ -223,7 +220,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(
     assert popup.locator("img, script").count() == 0
     assert popup.locator("a").count() == 0  # javascript: is never a link
     page.evaluate(
-        "(id) => void IdlibMap.incidentData.markerFor(IdlibMap.incidentData.indexOf(id)).openTooltip()",
+        "(id) => void IdlibMap.incidentData.open(IdlibMap.incidentData.indexOf(id)).openTooltip()",
         rows[0]["event_id_cnty"],
     )
     assert "<img src=x onerror=alert(1)>" in page.locator(".leaflet-tooltip").last.inner_text()

@@ -1,0 +1,104 @@
+"""Pack columns of non-negative integers into short ASCII strings for the page.
+
+Each value is written as base-32 digits, least significant first; a digit is one character
+of the URL-safe base-64 alphabet, and its sixth bit says that another digit follows. Values
+below 32 take one character, below 1,024 two, below 32,768 three. The alphabet holds no
+character that JSON or HTML treats specially, so a packed column is inert in a ``<script>``.
+``js/incidents.js`` unpacks with the same rule (``unpack``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from numpy.typing import ArrayLike
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+DIGIT_BITS = 5
+#: Largest value a column may hold; JavaScript unpacks into 32-bit integers.
+MAX_VALUE = 2**31 - 1
+_CODES = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
+_DIGITS = {char: code for code, char in enumerate(ALPHABET)}
+
+
+class PackingError(ValueError):
+    """A value cannot be packed (negative or too large) or a packed column is corrupt."""
+
+
+def pack(values: ArrayLike) -> str:
+    """Return the non-negative integers ``values`` as one packed string.
+
+    Examples
+    --------
+    >>> pack([0, 1, 31, 32, 1000])
+    'ABfgBof'
+    >>> unpack(pack([5, 70000, 0]))
+    [5, 70000, 0]
+    """
+    array = np.asarray(values, dtype=np.int64).ravel()
+    if not array.size:
+        return ""
+    if int(array.min()) < 0 or int(array.max()) > MAX_VALUE:
+        msg = f"packed values must lie in 0..{MAX_VALUE}, got {array.min()}..{array.max()}"
+        raise PackingError(msg)
+    # Number of base-32 digits of each value (at least one).
+    lengths = np.ones(array.size, dtype=np.int64)
+    while True:
+        more = (array >> (DIGIT_BITS * lengths)) > 0
+        if not more.any():
+            break
+        lengths += more
+    width = int(lengths.max())
+    digits = np.empty((array.size, width), dtype=np.uint8)
+    for k in range(width):
+        value = (array >> (DIGIT_BITS * k)) & 31
+        follows = k < lengths - 1
+        digits[:, k] = _CODES[value + 32 * follows]
+    used = np.arange(width) < lengths[:, None]
+    return digits[used].tobytes().decode("ascii")
+
+
+def unpack(text: str) -> list[int]:
+    """Return the integers of a packed string (the inverse of :func:`pack`)."""
+    values: list[int] = []
+    value = shift = 0
+    for position, char in enumerate(text):
+        code = _DIGITS.get(char)
+        if code is None:
+            msg = f"character {char!r} at {position} is not in the packing alphabet"
+            raise PackingError(msg)
+        value |= (code & 31) << shift
+        if code & 32:
+            shift += DIGIT_BITS
+        else:
+            values.append(value)
+            value = shift = 0
+    if shift:
+        msg = "packed text ends inside a value"
+        raise PackingError(msg)
+    return values
+
+
+def dictionary(columns: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Return a string table for ``columns``: most frequent text first, code 0 for empty.
+
+    Frequent strings get the short codes; ties are broken by the text, so the table is
+    deterministic.
+
+    Examples
+    --------
+    >>> dictionary([["b", "a", "b", ""], ["a", "b"]])
+    {'': 0, 'b': 1, 'a': 2}
+    """
+    counts: dict[str, int] = {}
+    for column in columns:
+        for value in column:
+            counts[value] = counts.get(value, 0) + 1
+    counts.pop("", None)
+    ranked = sorted(counts, key=lambda value: (-counts[value], value))
+    return {"": 0, **{value: code for code, value in enumerate(ranked, start=1)}}
