@@ -8,14 +8,16 @@ names; ``places`` browses the gazetteer. This file only parses arguments, calls 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from geo import datasets
 from geo.admin import AdminAreas
-from geo.atomic import atomic_write_text
+from geo.build import STAGES, BuildSettings, build
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.coords import AREA_OF_INTEREST, LonLat
 from geo.errors import (
@@ -26,15 +28,15 @@ from geo.errors import (
     GeometryError,
     PlaceNotFoundError,
 )
-from geo.export import write_all
 from geo.gazetteer import load_gazetteer
 from geo.incidents.acled import import_acled
 from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
-from geo.project import load_inputs
-from layers.compose import build_map, render_html
+from geo.progress import Progress
+from geo.watch import watch
+from layers.compose import render_template
+from layers.incident_data import fill_template
 from layers.offline import OfflineAssetError
 
-MAP_FILENAME = "idlib_map.html"
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
 
@@ -44,28 +46,32 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=datasets.DATA_DIR, help="bundled data folder"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log each stage with its time, and the cache"
+    )
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="build the map (the default)")
     add = commands.add_parser("add", help="add incidents to the store, then rebuild")
     acled = commands.add_parser("import-acled", help="merge an ACLED export, then rebuild")
+    # fmt: off
     for target in (parser, build, add, acled):
         target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
-        target.add_argument(
-            "--cdn",
-            action="store_true",
-            help="link Leaflet from its CDN (smaller; needs the network)",
-        )
-        target.add_argument(
-            "--road", type=Path, help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line"
-        )
-        target.add_argument(
-            "--config",
-            type=Path,
-            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)",
-        )
+        target.add_argument("--cdn", action="store_true",
+                            help="link Leaflet from its CDN (smaller; needs the network)")
+        target.add_argument("--road", type=Path,
+                            help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line")
+        target.add_argument("--config", type=Path,
+                            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
+        target.add_argument("--no-exports", action="store_true",
+                            help="write only the map, not the data exports")
+    for target in (parser, build):
+        target.add_argument("--watch", action="store_true",
+                            help="rebuild whenever the store or a data file changes (Ctrl-C stops)")
+        target.add_argument("--max-runs", type=int, help=argparse.SUPPRESS)  # for tests
     for target in (add, acled):
         target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
+    # fmt: on
     add.add_argument("--date", help="event date, YYYY-MM-DD")
     add.add_argument("--place", default="", help="place name, any spelling (geocoded offline)")
     add.add_argument("--lat", type=float, help="latitude (with --lon, instead of --place)")
@@ -94,9 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
     geocode = commands.add_parser("geocode", help="resolve place names, offline")
     geocode.add_argument("name", nargs="?", help="a place name in any spelling or Arabic script")
-    geocode.add_argument(
-        "--file", type=Path, help="resolve every line of this UTF-8 file, in order"
-    )
+    geocode.add_argument("--file", type=Path, help="resolve every line of this UTF-8 file")
     geocode.add_argument("--all", action="store_true", help="print the ranked candidates")
     geocode.add_argument("--json", action="store_true", help="print JSON")
     geocode.add_argument(
@@ -125,34 +129,51 @@ def _parse_latlon(text: str) -> LonLat:
     return LonLat(lon=lon, lat=lat)
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
+def _parse_settings(args: argparse.Namespace) -> BuildSettings:
     config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
-    inputs = load_inputs(
+    return BuildSettings(
         data_dir=args.data_dir,
-        incidents_path=args.incidents or config.incidents,
-        road_path=args.road or config.road,
+        out=args.out,
+        store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
+        road=args.road or config.road,
+        offline=not args.cdn,
+        exports=not getattr(args, "no_exports", False),
     )
-    html = render_html(build_map(inputs), offline=not args.cdn)
-    written = write_all(inputs, args.out)
-    out_path = args.out / MAP_FILENAME
-    atomic_write_text(out_path, html)
-    if not args.quiet:
-        corridor = inputs.corridor
-        print(f"Road: {inputs.road.provenance}")
-        print(
-            f"Corridor: {corridor.length_km:.1f} km of patrol road, {corridor.area_km2:,.1f} km² "
-            f"(north, Turkish {corridor.north_area_km2:,.1f}; south, Russian "
-            f"{corridor.south_area_km2:,.1f})"
-        )
-        print(f"Data: {', '.join(str(path) for path in written)}")
-        for warning in inputs.store.warnings:
-            print(f"warning: {warning.describe(inputs.store.path)}")
-        print(
-            f"Built {out_path} ({len(html) / 1e6:.1f} MB): {len(inputs.places)} places, "
-            f"{len(inputs.incidents)} incidents."
-        )
-        print(f"Open it in a browser: file://{out_path.resolve()}")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    if getattr(args, "watch", False):
+        return _cmd_watch(args)
+    progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
+    settings = _parse_settings(args)
+    result = build(settings, render_template=render_template, fill_template=fill_template,
+                   progress=progress)  # fmt: skip
+    if args.quiet:
+        return 0
+    print("\n".join(result.report()))
+    return 0
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    settings = _parse_settings(args)
+
+    def _cmd_rebuild() -> None:
+        stamp = time.strftime("%H:%M:%S")
+        try:
+            result = build(settings, render_template=render_template, fill_template=fill_template,
+                           progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
+        except _ERRORS as exc:
+            print(f"{stamp} not rebuilt: {exc}", flush=True)
+            return
+        print(f"{stamp} rebuilt {result.line()}", flush=True)
+        for warning in result.warnings:
+            print(f"  warning: {warning}", flush=True)
+
+    config = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
+    print(f"Watching {settings.store} and the data files; Ctrl-C stops.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(lambda: settings.watched_files(config), _cmd_rebuild, max_runs=args.max_runs)
     return 0
 
 
@@ -256,7 +277,8 @@ def _cmd_places(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s")
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
     commands = {
         "geocode": _cmd_geocode,

@@ -33,19 +33,71 @@ PATROL_END_MAX_M = 3_000.0
 
 
 @dataclass(frozen=True, slots=True)
-class MapInputs:
-    """The data of one map: places, the road, the corridor, incidents and boundary files."""
+class StaticInputs:
+    """Everything on the map but the incidents: places, road, corridor, posts, boundaries."""
 
     places: list[Place]
     road: Road
     patrol_ends: tuple[Place, Place]
     corridor: Corridor
     band_lonlat: Polygon
-    store: IncidentStore
-    classification: Classification
-    incidents: list[Incident]
     posts: list[Post]
     admin_dir: Path
+    admin: AdminAreas
+    corridor_index: CorridorIndex
+
+    @property
+    def places_by_id(self) -> dict[str, Place]:
+        """Gazetteer places by id."""
+        return {place.place_id: place for place in self.places}
+
+
+@dataclass(frozen=True, slots=True)
+class MapInputs:
+    """The data of one map: the static inputs plus the validated, classified incidents."""
+
+    static: StaticInputs
+    store: IncidentStore
+    classification: Classification
+
+    @property
+    def places(self) -> list[Place]:
+        """The static inputs' ``places``."""
+        return self.static.places
+
+    @property
+    def road(self) -> Road:
+        """The static inputs' ``road``."""
+        return self.static.road
+
+    @property
+    def patrol_ends(self) -> tuple[Place, Place]:
+        """The static inputs' ``patrol_ends``."""
+        return self.static.patrol_ends
+
+    @property
+    def corridor(self) -> Corridor:
+        """The static inputs' ``corridor``."""
+        return self.static.corridor
+
+    @property
+    def band_lonlat(self) -> Polygon:
+        """The static inputs' ``band_lonlat``."""
+        return self.static.band_lonlat
+
+    @property
+    def posts(self) -> list[Post]:
+        """The static inputs' ``posts``."""
+        return self.static.posts
+
+    @property
+    def admin_dir(self) -> Path:
+        """The static inputs' ``admin_dir``."""
+        return self.static.admin_dir
+
+    def incidents(self) -> list[Incident]:
+        """Return the incidents as objects, in date order."""
+        return self.store.incidents()
 
 
 def load_road(*, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None) -> Road:
@@ -76,20 +128,31 @@ def check_ends_near_road(road: Road, ends: tuple[Place, Place]) -> None:
             raise GeometryError(msg)
 
 
-def load_inputs(
-    *,
-    data_dir: Path = datasets.DATA_DIR,
-    incidents_path: Path | None = None,
-    road_path: Path | None = None,
-) -> MapInputs:
-    """Load and derive the map's inputs from ``data_dir``.
+def static_files(
+    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
+) -> list[Path]:
+    """Return every file :func:`load_static` reads, for cache keys."""
+    road = [road_path] if road_path is not None else [data_dir / "m4_waypoints.csv"]
+    if road_path is not None and road_path.suffix.lower() == ".shp":
+        road += sorted(road_path.parent.glob(f"{road_path.stem}.*"))
+    return [
+        data_dir / "places.csv",
+        *road,
+        data_dir / "observation_posts.csv",
+        *sorted((data_dir / "admin").glob("*")),
+    ]
+
+
+def load_static(
+    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
+) -> StaticInputs:
+    """Load and derive everything but the incidents from ``data_dir``.
 
     Parameters
     ----------
     data_dir
-        Folder with ``places.csv``, ``m4_waypoints.csv`` and ``admin/``.
-    incidents_path
-        The incident store (default ``data_dir / "incidents.csv"``).
+        Folder with ``places.csv``, ``m4_waypoints.csv``, ``observation_posts.csv`` and
+        ``admin/``.
     road_path
         A road geometry file replacing the bundled M4 waypoint line.
     """
@@ -101,22 +164,35 @@ def load_inputs(
     if segment.length == 0:
         raise GeometryError("the patrol segment has no length")
     corridor = build_corridor(segment)
-    admin = AdminAreas.load(data_dir / "admin")
-    store = load_store(
-        incidents_path or data_dir / "incidents.csv",
-        admin=admin,
-        places={place.place_id: place for place in places},
-    )
-    index = CorridorIndex(corridor, road.line_lonlat)
-    return MapInputs(
+    return StaticInputs(
         places=places,
         road=road,
         patrol_ends=(west, east),
         corridor=corridor,
         band_lonlat=north_south_band(segment),
-        store=store,
-        classification=classify(store, index=index, places=places, admin=admin),
-        incidents=store.incidents(),
         posts=load_posts(data_dir / "observation_posts.csv"),
         admin_dir=data_dir / "admin",
+        admin=AdminAreas.load(data_dir / "admin"),
+        corridor_index=CorridorIndex(corridor, road.line_lonlat),
     )
+
+
+def load_inputs(
+    *,
+    data_dir: Path = datasets.DATA_DIR,
+    incidents_path: Path | None = None,
+    road_path: Path | None = None,
+    static: StaticInputs | None = None,
+) -> MapInputs:
+    """Load the static inputs (or reuse ``static``) and the validated, classified store.
+
+    ``incidents_path`` defaults to ``data_dir / "incidents.csv"``.
+    """
+    static = static or load_static(data_dir=data_dir, road_path=road_path)
+    store = load_store(
+        incidents_path or data_dir / "incidents.csv",
+        admin=static.admin,
+        places=static.places_by_id,
+    )
+    classes = classify(store, index=static.corridor_index, places=static.places, admin=static.admin)
+    return MapInputs(static=static, store=store, classification=classes)

@@ -6,7 +6,6 @@ popups and tooltips from it with DOM nodes, so text from the data never becomes 
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Any
 
@@ -14,27 +13,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-
-def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable value
-    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
-
-    ``<``, ``>`` and ``&`` become unicode escapes, so no ``</script>`` or ``<!--`` can appear,
-    and U+2028/U+2029 are escaped for older JavaScript parsers.
-
-    Examples
-    --------
-    >>> script_json({"name": "</script>"})
-    '{"name":"\\u003c/script\\u003e"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
+from layers.packing import script_json
 
 #: The page's layer builders (functions of ``IdlibMap`` in js/).
 BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat"})
@@ -92,6 +71,8 @@ class ClientLayer(folium.map.Layer):
         Whether the layer is on when the map opens.
     options
         Builder options, e.g. ``{"permanentLabels": True}``.
+    data_json
+        The data as script text already (e.g. a template placeholder) instead of ``data``.
     """
 
     _template = Template(
@@ -112,6 +93,7 @@ class ClientLayer(folium.map.Layer):
         show: bool = True,
         overlay: bool = True,
         options: dict[str, Any] | None = None,
+        data_json: str | None = None,
     ) -> None:
         if builder not in BUILDERS:
             msg = f"unknown builder {builder!r}; expected one of {', '.join(sorted(BUILDERS))}"
@@ -120,7 +102,7 @@ class ClientLayer(folium.map.Layer):
         self._name = "ClientLayer"
         self.builder = builder
         self.data = data
-        self.data_json = script_json(data)
+        self.data_json = script_json(data) if data_json is None else data_json
         self.options_json = script_json({**(options or {}), "name": name})
 
 
@@ -167,7 +149,10 @@ class Attribution(MacroElement):
 
 
 class Title(MacroElement):
-    """A title box in the top-left corner with a smaller subtitle line."""
+    """A title box in the top-left corner with a smaller subtitle line.
+
+    An empty ``subtitle`` shows the incident layer's own (date of the newest, count).
+    """
 
     _template = Template(
         """
@@ -179,7 +164,9 @@ class Title(MacroElement):
                 box.className = "idlib-title leaflet-bar";
                 box.textContent = {{ this.title_json }};
                 var sub = document.createElement("small");
-                sub.textContent = {{ this.subtitle_json }};
+                var incidents = IdlibMap.incidentData;
+                sub.textContent = {{ this.subtitle_json }} ||
+                    (incidents ? incidents.set.data.subtitle : "");
                 box.appendChild(sub);
                 return box;
             };
@@ -194,3 +181,35 @@ class Title(MacroElement):
         self._name = "Title"
         self.title_json = script_json(title)
         self.subtitle_json = script_json(subtitle)
+
+
+class FitView(MacroElement):
+    """Fit the map to ``bounds`` (lon/lat west, south, east, north) and every incident.
+
+    The incident extent comes from the page's data, so a page template stays the same when
+    only the incidents change. Padding in pixels leaves room for the title and legend.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds(
+            IdlibMap.viewBounds({{ this.bounds_json }}),
+            {paddingTopLeft: {{ this.top_left }}, paddingBottomRight: {{ this.bottom_right }}});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        bounds: tuple[float, float, float, float],
+        *,
+        padding_top_left: tuple[int, int] = (10, 60),
+        padding_bottom_right: tuple[int, int] = (120, 10),
+    ) -> None:
+        super().__init__()
+        self._name = "FitView"
+        west, south, east, north = bounds
+        self.bounds_json = script_json([[south, west], [north, east]])
+        self.top_left = script_json(list(padding_top_left))
+        self.bottom_right = script_json(list(padding_bottom_right))

@@ -11,13 +11,15 @@ from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
 from geo.corridor import geodesic_area_km2
 from layers import admin, corridor, incidents, m4, places, posts, style
-from layers.clientside import Attribution, ClientAssets, Legend, Title
+from layers.clientside import Attribution, ClientAssets, FitView, Legend, Title
 from layers.controls import MapControls
+from layers.incident_data import DATA_PLACEHOLDER, TemplateError
 from layers.offline import inline_assets
 from layers.vendor import VendorAssets
 
 if TYPE_CHECKING:
-    from geo.project import MapInputs
+    from geo.incidents.rows import IncidentRows
+    from geo.project import StaticInputs
 
 MAP_TITLE = "Idlib de-escalation zone: M4 security corridor and incidents"
 DATA_ATTRIBUTION = [
@@ -35,9 +37,13 @@ LAYER_GROUPS = {
 }
 
 
-def build_map(inputs: MapInputs) -> folium.Map:
-    """Return the folium map with every layer, the legend, controls and a layer control."""
-    bounds = _view_bounds(inputs)
+def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.Map:
+    """Return the folium map with every layer, the legend, controls and a layer control.
+
+    Without ``rows`` the incident data is a placeholder: render the page once with
+    :func:`render_template` and complete it for any store with :func:`fill_template`.
+    """
+    bounds = inputs.corridor.polygon_lonlat.bounds
     center = LonLat(lon=(bounds[0] + bounds[2]) / 2, lat=(bounds[1] + bounds[3]) / 2)
     fmap = folium.Map(
         location=to_latlon(center),
@@ -84,13 +90,11 @@ def build_map(inputs: MapInputs) -> folium.Map:
         layer.add_to(fmap)
     places.places_layer(inputs.places).add_to(fmap)
     posts.posts_layer(inputs.posts).add_to(fmap)
-    for layer in incidents.incidents_layers(inputs.store, inputs.classification):
+    for layer in incidents.incidents_layers(rows):
         layer.add_to(fmap)
     admin.admin_layer(inputs.admin_dir).add_to(fmap)
 
-    dates = inputs.store.parsed.date
-    as_of = f"Incidents as of {dates.max()}" if len(dates) else "No incidents loaded"
-    fmap.add_child(Title(MAP_TITLE, f"{as_of} · {len(dates):,} incidents"))
+    fmap.add_child(Title(MAP_TITLE, ""))  # the subtitle comes with the incident data
     notes = [
         "Positions are village points; the M4 is a line through waypoints, not road geometry.",
         f"Posts not located in the sources: {', '.join(posts.unlocated(inputs.posts))}.",
@@ -98,27 +102,13 @@ def build_map(inputs: MapInputs) -> folium.Map:
     fmap.add_child(Legend("Legend", _legend_entries(), notes))
     fmap.add_child(Attribution(DATA_ATTRIBUTION))
     # Fit first: a shared link's view (read by MapControls from the URL) must win over it.
-    fmap.fit_bounds(
-        [to_latlon(LonLat(bounds[0], bounds[1])), to_latlon(LonLat(bounds[2], bounds[3]))],
-        padding_top_left=(10, 60),
-        padding_bottom_right=(120, 10),
-    )
+    fmap.add_child(FitView(bounds))
     layer_control = folium.LayerControl(collapsed=True)
     layer_control.add_to(fmap)
     fmap.add_child(
         MapControls(layer_control=layer_control, options=_control_options(offline_base.data))
     )
     return fmap
-
-
-def _view_bounds(inputs: MapInputs) -> tuple[float, float, float, float]:
-    """Return west, south, east, north around the corridor and every incident."""
-    west, south, east, north = inputs.corridor.polygon_lonlat.bounds
-    lon, lat = inputs.store.parsed.lon, inputs.store.parsed.lat
-    if len(lon):
-        west, east = min(west, float(lon.min())), max(east, float(lon.max()))
-        south, north = min(south, float(lat.min())), max(north, float(lat.max()))
-    return west, south, east, north
 
 
 def _control_options(districts: dict[str, Any]) -> dict[str, Any]:
@@ -177,3 +167,15 @@ def render_html(fmap: folium.Map, *, offline: bool = True) -> str:
     """Render the map as a complete HTML page; inline every asset when ``offline``."""
     html: str = fmap.get_root().render()
     return inline_assets(html) if offline else html
+
+
+def render_template(inputs: StaticInputs, *, offline: bool = True) -> str:
+    """Render the page with a placeholder where the incident data goes.
+
+    :func:`layers.incident_data.fill_template` completes it for a store.
+    """
+    html = render_html(build_map(inputs), offline=offline)
+    if html.count(DATA_PLACEHOLDER) != 1:
+        msg = "the rendered page must hold the incident placeholder exactly once"
+        raise TemplateError(msg)
+    return html

@@ -7,7 +7,7 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.clientside import script_json
+from layers.packing import script_json
 
 
 class MapControls(MacroElement):

@@ -9,7 +9,8 @@ character that JSON or HTML treats specially, so a packed column is inert in a `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -102,3 +103,24 @@ def dictionary(columns: Iterable[Sequence[str]]) -> dict[str, int]:
     counts.pop("", None)
     ranked = sorted(counts, key=lambda value: (-counts[value], value))
     return {"": 0, **{value: code for code, value in enumerate(ranked, start=1)}}
+
+
+def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable value
+    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become unicode escapes, so no ``</script>`` or ``<!--`` can appear,
+    and U+2028/U+2029 are escaped for older JavaScript parsers.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script>"})
+    '{"name":"\\u003c/script\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import build_map
+from geo.build import MAP_FILENAME
 from geo.project import MapInputs, load_inputs
 
 if TYPE_CHECKING:
@@ -23,4 +24,4 @@ def built_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the default map with the CLI entry point, as a user would."""
     out = tmp_path_factory.mktemp("output")
     assert build_map.main(["--out", str(out), "--quiet"]) == 0
-    return out / build_map.MAP_FILENAME
+    return out / MAP_FILENAME

@@ -28,7 +28,7 @@ def test_m4_runs_west_to_east_through_the_patrol_ends(map_inputs: MapInputs) -> 
 
 
 def test_seed_incidents_are_sourced_and_sorted(map_inputs: MapInputs) -> None:
-    incidents = map_inputs.incidents
+    incidents = map_inputs.incidents()
     assert len(incidents) >= 10
     assert all(item.source for item in incidents)
     keys = [(item.event_date, item.event_id) for item in incidents]

@@ -8,11 +8,12 @@ from typing import Any
 import folium
 import pytest
 
+from geo.incidents import rows as rows_module
 from geo.project import MapInputs
-from layers import incidents as incident_layer
-from layers.clientside import ClientLayer, Legend, script_json
+from layers import incident_data
+from layers.clientside import ClientLayer, Legend
 from layers.compose import DATA_ATTRIBUTION, build_map, render_html
-from layers.packing import ALPHABET, PackingError, pack, unpack
+from layers.packing import ALPHABET, PackingError, pack, script_json, unpack
 
 EXPECTED_OVERLAYS = [
     "Security corridor (6 km each side of the M4)",
@@ -39,6 +40,10 @@ OFF_BY_DEFAULT = {
 }
 
 
+def map_rows(inputs: MapInputs) -> rows_module.IncidentRows:
+    return rows_module.rows_from_store(inputs.store, inputs.classification)
+
+
 def client_layers(fmap: folium.Map) -> dict[str, ClientLayer]:
     return {
         child.layer_name: child
@@ -48,7 +53,7 @@ def client_layers(fmap: folium.Map) -> dict[str, ClientLayer]:
 
 
 def test_layer_control_lists_groups_of_overlays_and_four_base_maps(map_inputs: MapInputs) -> None:
-    fmap = build_map(map_inputs)
+    fmap = build_map(map_inputs.static, map_rows(map_inputs))
     control = next(c for c in fmap._children.values() if isinstance(c, folium.LayerControl))
     fmap.get_root().render()
     assert list(control.overlays) == EXPECTED_OVERLAYS
@@ -59,9 +64,9 @@ def test_layer_control_lists_groups_of_overlays_and_four_base_maps(map_inputs: M
 
 
 def test_feature_counts(map_inputs: MapInputs) -> None:
-    layers = client_layers(build_map(map_inputs))
+    layers = client_layers(build_map(map_inputs.static, map_rows(map_inputs)))
     assert len(layers["Places"].data["features"]) == len(map_inputs.places)
-    assert layers["Incidents"].data["n"] == len(map_inputs.incidents)
+    assert layers["Incidents"].data["n"] == len(map_inputs.incidents())
     assert len(layers["Security corridor (6 km each side of the M4)"].data["features"]) == 2
     located = [p for p in map_inputs.posts if p.position is not None]
     assert (
@@ -72,7 +77,7 @@ def test_feature_counts(map_inputs: MapInputs) -> None:
 
 
 def test_legend_covers_every_symbol_and_attribution(map_inputs: MapInputs) -> None:
-    fmap = build_map(map_inputs)
+    fmap = build_map(map_inputs.static, map_rows(map_inputs))
     legend = next(c for c in fmap._children.values() if isinstance(c, Legend))
     labels = [entry["label"] for entry in legend.entries]
     assert "Corridor north half: Turkish supervision" in labels
@@ -94,7 +99,7 @@ def test_legend_covers_every_symbol_and_attribution(map_inputs: MapInputs) -> No
 
 
 def test_places_carry_zoom_levels_and_every_name(map_inputs: MapInputs) -> None:
-    layers = client_layers(build_map(map_inputs))
+    layers = client_layers(build_map(map_inputs.static, map_rows(map_inputs)))
     ariha = next(
         f for f in layers["Places"].data["features"] if f["properties"]["label"] == "Ariha"
     )
@@ -125,23 +130,23 @@ def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:
             "id": data["strings"][number - 1] if family == 0 else prefix + str(number).zfill(width),
             "lat": data["lat0"] + pos_lat[columns["pos"][i]] / data["scale"],
             "lon": data["lon0"] + pos_lon[columns["pos"][i]] / data["scale"],
-            "date": incident_layer.EPOCH + dt.timedelta(days=day),
+            "date": incident_data.EPOCH + dt.timedelta(days=day),
             "type": data["types"][columns["type"][i]]["key"],
             "killed": columns["killed"][i] - 1 if columns["killed"][i] else None,
             "injured": columns["injured"][i] - 1 if columns["injured"][i] else None,
             "time_precision": flags % 3 + 1, "geo_precision": flags // 3 % 3 + 1,
-            "side": incident_layer.SIDES[flags // 9 % 4],
-            "certainty": incident_layer.CERTAINTIES[flags // 36 % 3],
-            "phase": incident_layer.PHASES[flags // 108],
+            "side": rows_module.SIDES[flags // 9 % 4],
+            "certainty": rows_module.CERTAINTIES[flags // 36 % 3],
+            "phase": rows_module.PHASES[flags // 108],
             "dist_km": columns["dist"][i] / 10,
-            **{name: text(name, i) for name in (*incident_layer.TEXT_COLUMNS, "admin")},
+            **{name: text(name, i) for name in incident_data.TEXT_COLUMNS},
         })  # fmt: skip
     return rows
 
 
 def test_compact_incident_encoding_round_trips(map_inputs: MapInputs) -> None:
     store, classes = map_inputs.store, map_inputs.classification
-    data = incident_layer.encode(store, classes)
+    data = incident_data.encode(map_rows(map_inputs))
     rows = decode_incidents(data)
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
     position = {event_id: i for i, event_id in enumerate(store.table.data["event_id_cnty"])}
@@ -151,8 +156,9 @@ def test_compact_incident_encoding_round_trips(map_inputs: MapInputs) -> None:
         assert abs(row["lat"] - store.parsed.lat[i]) < 0.6e-5
         assert abs(row["lon"] - store.parsed.lon[i]) < 0.6e-5
         assert str(row["date"]) == str(store.parsed.date[i])
-        for name, column in incident_layer.TEXT_COLUMNS.items():
-            assert row[name] == item[column][i]
+        for name, column in incident_data.TEXT_COLUMNS.items():
+            if column != "admin":
+                assert row[name] == item[column][i]
         assert row["side"] == classes.corridor_side[i]
         assert row["phase"] == classes.phase[i]
         assert row["certainty"] == classes.in_corridor_certainty[i]

@@ -134,6 +134,12 @@
   /* The page's map and its data layers by name, for scripts and tests. */
   var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
               popupContent: popupContent, layers: registry, map: null, el: el };
+  /* The given [[south, west], [north, east]] extended to every incident. */
+  api.viewBounds = function (bounds) {
+    var out = L.latLngBounds(bounds), incidents = api.incidentData;
+    if (incidents && incidents.set.n) { out.extend(incidents.set.bounds); }
+    return out;
+  };
   api.setMap = function (map) {
     api.map = map;
     // Base-map vectors (the offline OCHA base) draw below every overlay.

@@ -53,7 +53,17 @@
       var s = Math.sin(lat[i] * Math.PI / 180);
       y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
-    return { n: n, lat: lat, lon: lon, day: day, x: x, y: y, col: col, data: data };
+    var bounds = L.latLngBounds([]);
+    if (n) {
+      var south = Infinity, north = -Infinity, west = Infinity, east = -Infinity;
+      for (var j = 0; j < m; j++) {
+        south = Math.min(south, posLat[j]); north = Math.max(north, posLat[j]);
+        west = Math.min(west, posLon[j]); east = Math.max(east, posLon[j]);
+      }
+      bounds = L.latLngBounds([data.lat0 + south / data.scale, data.lon0 + west / data.scale],
+                              [data.lat0 + north / data.scale, data.lon0 + east / data.scale]);
+    }
+    return { n: n, lat: lat, lon: lon, day: day, x: x, y: y, col: col, data: data, bounds: bounds };
   }
 
   function isoDay(days, epoch) {

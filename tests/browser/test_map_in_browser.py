@@ -80,7 +80,7 @@ def test_map_renders_offline(
     assert drawn["Places"] == len(map_inputs.places)
     assert drawn["Security corridor (6 km each side of the M4)"] == 2
     assert drawn["M4 highway (approximate)"] == 1
-    assert selected(page) == len(map_inputs.incidents)
+    assert selected(page) == len(map_inputs.incidents())
     # Tiles cannot load: the map switched itself to the offline OCHA base and says so.
     page.wait_for_selector(".idlib-notice")
     assert page.evaluate(
@@ -124,10 +124,10 @@ def test_date_and_type_filters_drive_markers_heat_and_count(
 ) -> None:
     page, log = page_and_log
     open_map(page, built_map)
-    total = len(map_inputs.incidents)
+    total = len(map_inputs.incidents())
     set_dates(page, "2020-08-01", "2020-08-31")
     august = [
-        item for item in map_inputs.incidents if item.event_date.isoformat().startswith("2020-08")
+        item for item in map_inputs.incidents() if item.event_date.isoformat().startswith("2020-08")
     ]
     assert selected(page) == len(august) == 2
     assert "2 of 2 selected" in page.inner_text(".idlib-filter-count")
@@ -138,7 +138,7 @@ def test_date_and_type_filters_drive_markers_heat_and_count(
     assert selected(page) == total
     shelling = sum(
         1
-        for item in map_inputs.incidents
+        for item in map_inputs.incidents()
         if item.sub_event_type == "Shelling/artillery/missile attack" and "missile" not in item.tags
     )
     page.uncheck(".idlib-filter-types input[data-type-index='0']")

@@ -1,0 +1,220 @@
+"""One build of the map and its data exports, reusing every cached result whose inputs held.
+
+Three things are cached in ``OUT/.cache`` (see :mod:`geo.cache`):
+
+- the page without incident data, keyed by the static inputs (gazetteer, road, posts,
+  boundaries), the options and the code: rendered by the caller's ``render_template``;
+- the incident rows, reused record by record (:mod:`geo.incidents.incremental`);
+- a record of the data exports written, keyed by the static inputs and the store's bytes:
+  they are rewritten only when those change or a file on disk was altered since.
+
+The page is filled with the incident data and written first, so a rebuild after one added
+incident shows on the map before the exports (CSV, GeoJSON, GeoPackage) are rewritten.
+Folium stays out of ``geo``: the caller passes the two page functions.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from geo.atomic import atomic_write_text
+from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
+from geo.export import write_all
+from geo.incidents.incremental import load_rows
+from geo.project import load_inputs, load_static, static_files
+from geo.watch import stamp
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from geo.incidents.rows import IncidentRows
+    from geo.progress import Progress
+    from geo.project import StaticInputs
+
+MAP_FILENAME = "idlib_map.html"
+
+
+class TemplateRenderer(Protocol):
+    """Renders the page with a placeholder for the incident data (folium, in ``layers``)."""
+
+    def __call__(self, inputs: StaticInputs, *, offline: bool) -> str:
+        """Return the page for ``inputs``; inline every asset when ``offline``."""
+        ...
+
+
+#: The stages :func:`build` reports to its :class:`~geo.progress.Progress`.
+STAGES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """Where a build reads and writes, and how the page links its scripts."""
+
+    data_dir: Path
+    out: Path
+    store: Path
+    road: Path | None = None
+    offline: bool = True
+    exports: bool = True
+
+    def watched_files(self, *extra: Path) -> list[Path]:
+        """Return the files whose change calls for a rebuild."""
+        return [
+            self.store,
+            self.data_dir / "places_extra.csv",
+            *static_files(data_dir=self.data_dir, road_path=self.road),
+            *extra,
+        ]
+
+
+@dataclass
+class BuildResult:
+    """What a build did and how long it took."""
+
+    map_path: Path
+    map_bytes: int
+    incidents: int
+    reused: int
+    parsed: int
+    page_cached: bool
+    exports_written: bool
+    map_seconds: float
+    total_seconds: float
+    warnings: list[str] = field(default_factory=list)
+    static: StaticInputs | None = None
+    written: list[Path] = field(default_factory=list)
+
+    def line(self) -> str:
+        """Return a one-line summary (what ``--watch`` prints per rebuild)."""
+        work = f"{self.parsed:,} read, {self.reused:,} reused" if self.reused else "all read"
+        exports = "exports rewritten" if self.exports_written else "exports unchanged"
+        return (
+            f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents "
+            f"({work}); map in {self.map_seconds:.2f} s, {exports}, "
+            f"{self.total_seconds:.2f} s in all"
+        )
+
+    def report(self) -> list[str]:
+        """Return the lines a build prints: the corridor when computed, files, warnings."""
+        lines = []
+        if self.static is not None:
+            corridor = self.static.corridor
+            lines += [
+                f"Road: {self.static.road.provenance}",
+                (
+                    f"Corridor: {corridor.length_km:.1f} km of patrol road, "
+                    f"{corridor.area_km2:,.1f} km² (north, Turkish "
+                    f"{corridor.north_area_km2:,.1f}; south, Russian "
+                    f"{corridor.south_area_km2:,.1f})"
+                ),
+            ]
+        if self.written:
+            lines.append(f"Data: {', '.join(str(path) for path in self.written)}")
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        lines.append(f"Built {self.line()}")
+        lines.append(f"Open it in a browser: file://{self.map_path.resolve()}")
+        return lines
+
+
+def build(
+    settings: BuildSettings,
+    *,
+    render_template: TemplateRenderer,
+    fill_template: Callable[[str, IncidentRows], str],
+    progress: Progress,
+) -> BuildResult:
+    """Build ``settings.out / MAP_FILENAME`` and the data exports.
+
+    Parameters
+    ----------
+    settings
+        Paths and options.
+    render_template
+        Returns the page with a placeholder for the incident data.
+    fill_template
+        ``(page, rows) -> page`` with the rows' data in place.
+    progress
+        Receives :data:`STAGES` steps.
+
+    Raises
+    ------
+    DataFileError
+        A data file or the store is invalid (nothing is written then).
+    """
+    started = time.perf_counter()
+    cache = BuildCache(settings.out / CACHE_DIRNAME)
+    static_key = digest(
+        *(
+            f"{path.name}:{file_digest(path)}"
+            for path in static_files(data_dir=settings.data_dir, road_path=settings.road)
+        )
+    )
+    loaded_static: list[StaticInputs] = []
+
+    def static() -> StaticInputs:
+        if not loaded_static:
+            progress.note("loading places, road, corridor")
+            loaded_static.append(load_static(data_dir=settings.data_dir, road_path=settings.road))
+        return loaded_static[0]
+
+    progress.step("reading incidents")
+    loaded = load_rows(settings.store, cache=cache, key=static_key, static=static)
+    progress.step("rendering the page")
+    page_key = digest(static_key, "offline" if settings.offline else "cdn")
+    cached_page = cache.read("page", key=page_key)
+    if cached_page is None:
+        template = render_template(static(), offline=settings.offline)
+        cache.write("page", template.encode("utf-8"), key=page_key)
+    else:
+        template = cached_page.decode("utf-8")
+    html = fill_template(template, loaded.rows)
+    map_path = settings.out / MAP_FILENAME
+    atomic_write_text(map_path, html)
+    map_seconds = time.perf_counter() - started
+    progress.step("writing data exports")
+    written: list[Path] = []
+    exports_key = digest(static_key, file_digest(settings.store))
+    exports_written = settings.exports and not _exports_current(cache, exports_key, settings.out)
+    if exports_written:
+        inputs = load_inputs(incidents_path=settings.store, static=static())
+        written = write_all(inputs, settings.out)
+        _record_exports(cache, exports_key, settings.out, written)
+    progress.step("done")
+    progress.done()
+    return BuildResult(
+        map_path=map_path,
+        map_bytes=len(html.encode("utf-8")),
+        incidents=len(loaded.rows),
+        reused=loaded.reused,
+        parsed=loaded.parsed,
+        page_cached=cached_page is not None,
+        exports_written=exports_written,
+        map_seconds=map_seconds,
+        total_seconds=time.perf_counter() - started,
+        warnings=[warning.describe(settings.store) for warning in loaded.warnings],
+        static=loaded_static[0] if loaded_static else None,
+        written=written,
+    )
+
+
+def _exports_current(cache: BuildCache, key: str, out: Path) -> bool:
+    """Whether the exports on disk are those written for ``key``, untouched since."""
+    payload = cache.read("exports", key=key)
+    if payload is None:
+        return False
+    try:
+        recorded = json.loads(payload)
+        return bool(recorded) and all(
+            list(stamp(out / name)) == value for name, value in recorded.items()
+        )
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
+def _record_exports(cache: BuildCache, key: str, out: Path, paths: list[Path]) -> None:
+    stamps = {path.relative_to(out).as_posix(): list(stamp(path)) for path in paths}
+    cache.write("exports", json.dumps(stamps, sort_keys=True).encode("utf-8"), key=key)

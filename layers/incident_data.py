@@ -1,0 +1,221 @@
+"""The incident layer's data: every incident sent to the page once, as packed columns.
+
+Encoding (see :mod:`layers.packing`: every column is one string of base-32 varints). Rows
+are in date-then-id order; each column holds one value per incident:
+
+- ``pos``: index into the positions (``posLat``/``posLon``: degrees × ``scale`` from
+  ``lat0``/``lon0``, 1e-5° or about 1 m); incidents at the same point share one position;
+- ``day``: days after the previous incident (the first is ``day0`` days after 1 Jan 2011);
+- ``type``: index into ``types`` (symbol, colour, label, ACLED sub-event type);
+- ``killed``/``injured``: count + 1, or 0 when the report gives none;
+- ``flags``: time precision + 3 × geo precision + 9 × corridor side + 36 × certainty
+  + 108 × ceasefire phase (each code indexes its label list);
+- ``dist``: distance to the M4 in tenths of a km;
+- ``idFamily``/``idNumber``: the id as a prefix and zero-padded number (``idFamilies``), or,
+  for family 0, the id's code in ``strings``;
+- ``location``, ``source``, ``url``, ``notes``, ``actor1``, ``actor2``, ``admin``: code in
+  ``strings`` (code 0 is empty text, code k is ``strings[k - 1]``); each text is sent once and
+  the most frequent get the shortest codes.
+
+``js/incidents.js`` unpacks it, clusters, filters and builds popups on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geo.incidents.rows import CERTAINTIES
+from layers import style
+from layers.packing import pack, script_json
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from geo.incidents.rows import IncidentRows
+
+EPOCH = dt.date(2011, 1, 1)
+EPOCH_MS = int(dt.datetime(EPOCH.year, EPOCH.month, EPOCH.day, tzinfo=dt.UTC).timestamp() * 1000)
+SCALE = 100_000
+SIDE_LABELS = ("north half (Turkish supervision)", "south half (Russian supervision)",
+               "on the M4 (edge of both halves)", "outside the corridor")  # fmt: skip
+PHASE_LABELS = ("before", "after", "date too imprecise to say")
+TIME_PRECISION_LABELS = ("", " (within a week)", " (month only)")
+GEO_PRECISION_LABELS = ("at the named place", "near the named place", "in the wider region")
+#: The page's text columns and the row fields they come from.
+TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url", "notes": "notes",
+                "actor1": "actor1", "actor2": "actor2", "admin": "admin"}  # fmt: skip
+#: Stands for the packed data in a page template (a valid script expression until filled).
+DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
+_EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days
+_DIGITS = "0123456789"
+_MAX_ID_DIGITS = 9
+#: Quantised longitude offsets stay below this (2**24 × 1e-5° is 167°).
+_KEY_SPAN = 2**24
+
+
+def display_type(sub_event_type: str, tags: str) -> str:
+    """Return the map's symbol key for an incident: shelling, air, ied, missile, clash or other."""
+    if "missile" in tags.casefold().split(";"):
+        return "missile"
+    return style.SYMBOL_OF_SUB_EVENT.get(sub_event_type, "other")
+
+
+def encode(rows: IncidentRows) -> dict[str, Any]:
+    """Return the packed columns of every incident (see the module docstring)."""
+    n = len(rows)
+    strings = rows.strings
+    ids = rows.text["event_id"]
+    id_rank = np.zeros(len(strings), dtype=np.int64)
+    used_ids = np.unique(ids)
+    id_rank[used_ids] = np.argsort(np.argsort(np.array([strings[c] for c in used_ids.tolist()])))
+    order = np.lexsort((id_rank[ids], rows.day))
+    families, id_family, id_number, loose = _split_ids(strings, ids[order])
+    texts = {name: rows.text[field][order] for name, field in TEXT_COLUMNS.items()}
+    remap, table = _string_table(strings, [*texts.values(), loose])
+    lat0 = math.floor(float(rows.lat.min())) if n else 0
+    lon0 = math.floor(float(rows.lon.min())) if n else 0
+    position, pos_lat, pos_lon = _positions(rows.lat[order] - lat0, rows.lon[order] - lon0)
+    days = rows.day[order] - _EPOCH_DAY
+    flags = (
+        (rows.time_precision.astype(np.int64) - 1)
+        + 3 * (rows.geo_precision.astype(np.int64) - 1)
+        + 9 * rows.side.astype(np.int64)
+        + 36 * rows.certainty.astype(np.int64)
+        + 108 * rows.phase.astype(np.int64)
+    )
+    columns = {
+        "pos": position,
+        "day": np.diff(days, prepend=days[:1]),
+        "type": _symbols(rows)[order],
+        "killed": _counts(rows.fatalities[order]),
+        "injured": _counts(rows.injured[order]),
+        "flags": flags[order],
+        "dist": np.round(rows.dist_km[order] * 10).astype(np.int64),
+        "idFamily": id_family,
+        "idNumber": np.where(id_family == 0, remap[loose], id_number),
+        **{name: remap[codes] for name, codes in texts.items()},
+    }
+    newest = str(np.datetime64(int(rows.day.max()), "D")) if n else ""
+    return {
+        "n": n,
+        "scale": SCALE,
+        "lat0": lat0,
+        "lon0": lon0,
+        "day0": int(days[0]) if n else 0,
+        "epoch": EPOCH_MS,
+        "positions": len(pos_lat),
+        "posLat": pack(pos_lat),
+        "posLon": pack(pos_lon),
+        "columns": {name: pack(values) for name, values in sorted(columns.items())},
+        "strings": table,
+        "idFamilies": families,
+        "subtitle": f"Incidents as of {newest} · {n:,} incidents" if n else "No incidents loaded",
+        "types": [
+            {"key": key, "label": label, "color": color, "acled": acled}
+            for key, (label, color, acled) in style.SYMBOLS.items()
+        ],
+        "sides": list(SIDE_LABELS),
+        "certainties": list(CERTAINTIES),
+        "phases": list(PHASE_LABELS),
+        "timePrecision": list(TIME_PRECISION_LABELS),
+        "geoPrecision": list(GEO_PRECISION_LABELS),
+    }
+
+
+def _string_table(
+    strings: list[str], columns: list[NDArray[np.int32]]
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Re-code texts for the page: code 0 empty, then by frequency, ties by first use.
+
+    Returns the new code of every old code and the page's string table (without "").
+    """
+    joined = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+    used, first, counts = np.unique(joined, return_index=True, return_counts=True)
+    keep = used != 0
+    used, first, counts = used[keep], first[keep], counts[keep]
+    ranked = used[np.lexsort((first, -counts))]
+    remap = np.zeros(len(strings), dtype=np.int64)
+    remap[ranked] = np.arange(1, len(ranked) + 1)
+    return remap, [strings[code] for code in ranked.tolist()]
+
+
+def _split_ids(
+    strings: list[str], codes: NDArray[np.int32]
+) -> tuple[list[list[Any]], NDArray[np.int64], NDArray[np.int64], NDArray[np.int32]]:
+    """Split ids like ``SYR12345`` into a family (prefix, digit count) and a number.
+
+    Family 0 holds the ids without trailing digits (or with more than nine): they travel
+    whole, in the string table. Returns the families, each id's family and number, and the
+    string codes of the ids that travel whole (0 for the others).
+    """
+    families: dict[tuple[str, int], int] = {("", 0): 0}
+    family_of = np.zeros(len(codes), dtype=np.int64)
+    numbers = np.zeros(len(codes), dtype=np.int64)
+    loose = np.zeros(len(codes), dtype=np.int32)
+    for i, code in enumerate(codes.tolist()):
+        value = strings[code]
+        prefix = value.rstrip(_DIGITS)
+        digits = value[len(prefix) :]
+        if not 0 < len(digits) <= _MAX_ID_DIGITS:
+            loose[i] = code
+            continue
+        family_of[i] = families.setdefault((prefix, len(digits)), len(families))
+        numbers[i] = int(digits)
+    return [list(key) for key in families], family_of, numbers, loose
+
+
+def _symbols(rows: IncidentRows) -> NDArray[np.int64]:
+    """Return the symbol code (index into ``style.SYMBOLS``) of every row."""
+    symbols = list(style.SYMBOLS)
+    width = len(rows.strings)
+    pairs = rows.text["sub_event_type"].astype(np.int64) * width + rows.text["tags"]
+    unique, inverse = np.unique(pairs, return_inverse=True)
+    codes = np.array(
+        [
+            symbols.index(display_type(rows.strings[pair // width], rows.strings[pair % width]))
+            for pair in unique.tolist()
+        ],
+        dtype=np.int64,
+    )
+    return codes[inverse.ravel()] if len(unique) else np.zeros(0, dtype=np.int64)
+
+
+def _positions(
+    lat: NDArray[np.float64], lon: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Quantise offsets in degrees; return each incident's position code and the positions.
+
+    Incidents coded to a village point share its position, sent once; the most used
+    positions get the shortest codes.
+    """
+    lat_q = np.round(lat * SCALE).astype(np.int64)
+    lon_q = np.round(lon * SCALE).astype(np.int64)
+    keys = lat_q * _KEY_SPAN + lon_q
+    unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    rank = np.lexsort((unique, -counts))  # most used first, then by position
+    code_of = np.empty_like(rank)
+    code_of[rank] = np.arange(len(rank))
+    ranked = unique[rank]
+    return code_of[inverse.ravel()], ranked // _KEY_SPAN, ranked % _KEY_SPAN
+
+
+def _counts(values: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Casualty counts shifted by one, with 0 for "not reported"."""
+    return np.where(np.isnan(values), 0, np.nan_to_num(values) + 1).astype(np.int64)
+
+
+class TemplateError(ValueError):
+    """A page template does not hold exactly one incident-data placeholder."""
+
+
+def fill_template(template: str, rows: IncidentRows) -> str:
+    """Return the page of ``template`` with the packed data of ``rows`` in place."""
+    head, found, tail = template.partition(DATA_PLACEHOLDER)
+    if not found or DATA_PLACEHOLDER in tail:
+        msg = "not a page template: the incident placeholder must appear exactly once"
+        raise TemplateError(msg)
+    return head + script_json(encode(rows)) + tail
