@@ -116,9 +116,11 @@ def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:
     pos_lat, pos_lon = unpack(data["posLat"]), unpack(data["posLon"])
     assert len(pos_lat) == len(pos_lon) == data["positions"]
 
+    strings = incident_data.inflate_strings(data["stringsDeflated"])
+
     def text(name: str, i: int) -> str:
         code = columns[name][i]
-        return "" if code == 0 else data["strings"][code - 1]
+        return "" if code == 0 else strings[code - 1]
 
     rows, day = [], data["day0"]
     for i in range(n):
@@ -127,7 +129,7 @@ def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:
         prefix, width = data["idFamilies"][family]
         flags = columns["flags"][i]
         rows.append({
-            "id": data["strings"][number - 1] if family == 0 else prefix + str(number).zfill(width),
+            "id": strings[number - 1] if family == 0 else prefix + str(number).zfill(width),
             "lat": data["lat0"] + pos_lat[columns["pos"][i]] / data["scale"],
             "lon": data["lon0"] + pos_lon[columns["pos"][i]] / data["scale"],
             "date": incident_data.EPOCH + dt.timedelta(days=day),

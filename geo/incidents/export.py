@@ -10,24 +10,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
+import re
 import tempfile
-from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import shapely
+
 from geo import geojson
 from geo.atomic import atomic_write_text
-from geo.coords import LonLat
 from geo.incidents.classify import CLASS_COLUMNS
 from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from geo.incidents.classify import Classification
     from geo.incidents.store import IncidentStore
+    from geo.incidents.validate import Parsed
 
+_INTEGER_PROPERTIES = frozenset(
+    {"fatalities", "injured", "geo_precision", "time_precision", "year"}
+)
+_FLOAT_PROPERTIES = frozenset({"dist_to_m4_km", "nearest_place_km"})
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = re.compile(r"(?:^|\n)[=+\-@\t\r]")
 
 
 def neutralise(value: str) -> str:
@@ -62,84 +72,120 @@ def write_classified_csv(columns: dict[str, list[str]], path: Path) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for row in zip(*(columns[c] for c in header), strict=True):
-        writer.writerow([neutralise(value) for value in row])
+    writer.writerows(zip(*(_neutralised(columns[c]) for c in header), strict=True))
     atomic_write_text(path, out.getvalue())
 
 
+def _neutralised(values: list[str]) -> list[str]:
+    """Return ``values`` with :func:`neutralise` applied, scanning the column once in C."""
+    if not _FORMULA_START.search("\n".join(values)):
+        return values
+    return [neutralise(value) for value in values]
+
+
+@dataclass(frozen=True, slots=True)
+class PointTable:
+    """Points and their typed properties, in output order (date, then id)."""
+
+    lon: list[float]
+    lat: list[float]
+    fields: dict[str, list[Any]]
+
+    def geometries(self) -> NDArray[Any]:
+        """Return the points as shapely geometries."""
+        points: NDArray[Any] = shapely.points(np.asarray(self.lon), np.asarray(self.lat))
+        return points
+
+    def features(self) -> dict[str, Any]:
+        """Return a GeoJSON FeatureCollection."""
+        names = list(self.fields)
+        rows = zip(*self.fields.values(), strict=True)
+        return geojson.feature_collection([
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
+             "properties": dict(zip(names, row, strict=True))}
+            for x, y, row in zip(self.lon, self.lat, rows, strict=True)
+        ])  # fmt: skip
+
+
+def incident_table(store: IncidentStore, columns: dict[str, list[str]]) -> PointTable:
+    """Return the incidents with :func:`classified_columns` as typed properties.
+
+    Counts become integers (None when not reported), distances floats; positions are lon/lat
+    rounded to 6 decimals; rows are sorted by date, then id.
+    """
+    dates, ids = columns["event_date"], columns["event_id_cnty"]
+    order = sorted(range(len(dates)), key=lambda i: (dates[i], ids[i]))
+    fields: dict[str, list[Any]] = {}
+    for name, values in columns.items():
+        if name in {"latitude", "longitude"}:
+            continue
+        ordered = [values[i] for i in order]
+        if name in _INTEGER_PROPERTIES:
+            fields[name] = [int(v) if v.strip().isdigit() else None for v in ordered]
+        elif name in _FLOAT_PROPERTIES:
+            fields[name] = [float(v) for v in ordered]
+        else:
+            fields[name] = ordered
+    lon = np.round(store.parsed.lon, geojson.COORD_DECIMALS)[order].tolist()
+    lat = np.round(store.parsed.lat, geojson.COORD_DECIMALS)[order].tolist()
+    return PointTable(lon=lon, lat=lat, fields=fields)
+
+
 def incident_features(store: IncidentStore, columns: dict[str, list[str]]) -> dict[str, Any]:
-    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals)."""
-    numeric = {"fatalities", "injured", "geo_precision", "time_precision", "year"}
-    features = []
-    for i in range(len(store.table)):
-        props: dict[str, Any] = {}
-        for name, values in columns.items():
-            if name in {"latitude", "longitude"}:
-                continue
-            value = values[i]
-            if name in numeric:
-                props[name] = int(value) if value.strip().isdigit() else None
-            elif name in {"dist_to_m4_km", "nearest_place_km"}:
-                props[name] = float(value)
-            else:
-                props[name] = value
-        position = LonLat(float(store.parsed.lon[i]), float(store.parsed.lat[i]))
-        features.append(geojson.feature(geojson.point(position), props))
-    features.sort(key=lambda f: (f["properties"]["event_date"], f["properties"]["event_id_cnty"]))
-    return geojson.feature_collection(features)
+    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals).
+
+    Features are sorted by date, then id.
+    """
+    return incident_table(store, columns).features()
 
 
 def summary(store: IncidentStore, classes: Classification) -> dict[str, Any]:
     """Return counts of incidents, killed and injured by side, type, month and phase."""
     data, parsed = store.table.data, store.parsed
-
-    def bucket() -> dict[str, int]:
-        return {
-            "incidents": 0,
-            "killed": 0,
-            "injured": 0,
-            "killed_unknown": 0,
-            "injured_unknown": 0,
-        }
-
-    groups: dict[str, defaultdict[str, dict[str, int]]] = {
-        name: defaultdict(bucket)
-        for name in (
-            "by_side",
-            "by_type",
-            "by_month",
-            "by_phase",
-            "after_ceasefire_by_side_and_month",
-        )
+    month = parsed.date.astype("datetime64[M]").astype(str)
+    side = np.asarray(classes.corridor_side, dtype=str)
+    after = np.asarray(classes.phase) == "after"
+    groups = {
+        "by_side": (side, None),
+        "by_type": (np.asarray(data["sub_event_type"], dtype=str), None),
+        "by_month": (month, None),
+        "by_phase": (np.asarray(classes.phase, dtype=str), None),
+        "after_ceasefire_by_side_and_month": (np.char.add(np.char.add(side, " "), month), after),
     }
-    total = bucket()
-    for i in range(len(store.table)):
-        keys = {
-            "by_side": str(classes.corridor_side[i]),
-            "by_type": data["sub_event_type"][i],
-            "by_month": str(parsed.date[i])[:7],
-            "by_phase": str(classes.phase[i]),
-        }
-        if classes.phase[i] == "after":
-            keys["after_ceasefire_by_side_and_month"] = (
-                f"{classes.corridor_side[i]} {str(parsed.date[i])[:7]}"
-            )
-        for target in [total, *(groups[name][key] for name, key in keys.items())]:
-            target["incidents"] += 1
-            for column, array in (("killed", parsed.fatalities), ("injured", parsed.injured)):
-                if math.isnan(array[i]):
-                    target[f"{column}_unknown"] += 1
-                else:
-                    target[column] += int(array[i])
-    newest = str(parsed.date.max()) if len(parsed.date) else None
-    result: dict[str, Any] = {"as_of": newest, "total": total}
-    result.update({name: dict(sorted(group.items())) for name, group in groups.items()})
+    result: dict[str, Any] = {
+        "as_of": str(parsed.date.max()) if len(parsed.date) else None,
+        "total": _buckets(np.zeros(len(side), dtype=np.int64), 1, parsed)[0],
+    }
+    for name, (keys, mask) in groups.items():
+        chosen = np.arange(len(keys)) if mask is None else np.flatnonzero(mask)
+        labels, inverse = np.unique(keys[chosen], return_inverse=True)
+        buckets = _buckets(inverse.ravel(), len(labels), parsed, rows=chosen)
+        result[name] = dict(zip(labels.tolist(), buckets, strict=True))
     return result
 
 
-def write_geopackage(layers: dict[str, dict[str, Any]], path: Path) -> None:
-    """Write GeoJSON FeatureCollections as the layers of one GeoPackage, atomically."""
-    import geopandas as gpd  # noqa: PLC0415 - heavy import, only when writing the GeoPackage
+def _buckets(
+    group: NDArray[np.int64], count: int, parsed: Parsed, *, rows: NDArray[np.int64] | None = None
+) -> list[dict[str, int]]:
+    """Incidents, killed, injured and unknown counts of each of ``count`` groups."""
+    chosen = np.arange(len(group)) if rows is None else rows
+    columns = {"incidents": np.bincount(group, minlength=count)}
+    for name, values in (("killed", parsed.fatalities), ("injured", parsed.injured)):
+        picked = values[chosen]
+        known = ~np.isnan(picked)
+        columns[name] = np.bincount(group, weights=np.where(known, picked, 0), minlength=count)
+        columns[f"{name}_unknown"] = np.bincount(group, weights=~known, minlength=count)
+    order = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
+    return [{name: int(columns[name][k]) for name in order} for k in range(count)]
+
+
+def write_geopackage(layers: dict[str, dict[str, Any] | PointTable], path: Path) -> None:
+    """Write GeoJSON FeatureCollections as the layers of one GeoPackage, atomically.
+
+    Written with pyogrio's array interface: integer properties with gaps become floats with
+    NaN (empty in QGIS), text stays text, geometries go as WKB in EPSG:4326.
+    """
+    import pyogrio.raw  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gpkg", dir=path.parent)
@@ -147,14 +193,53 @@ def write_geopackage(layers: dict[str, dict[str, Any]], path: Path) -> None:
     tmp = Path(tmp_name)
     tmp.unlink()
     try:
-        for name, collection in sorted(layers.items()):
-            frame = gpd.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")
-            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        for name, layer in sorted(layers.items()):
+            table = layer if isinstance(layer, PointTable) else _table(layer)
+            geometries = table.geometries() if isinstance(table, PointTable) else table[0]
+            fields = table.fields if isinstance(table, PointTable) else table[1]
+            kinds = sorted(set(shapely.get_type_id(geometries).tolist()))
+            pyogrio.raw.write(
+                tmp,
+                geometry=shapely.to_wkb(geometries),
+                field_data=[_field(values) for values in fields.values()],
+                fields=list(fields),
+                layer=name,
+                driver="GPKG",
+                geometry_type=_GEOMETRY_TYPES.get(kinds[0], "Unknown")
+                if len(kinds) == 1
+                else "Unknown",
+                crs="EPSG:4326",
+                append=tmp.exists(),
+            )
         tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _table(collection: dict[str, Any]) -> tuple[NDArray[Any], dict[str, list[Any]]]:
+    """Geometries and property columns of a (small) FeatureCollection."""
+    features = collection["features"]
+    geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
+    names = list(dict.fromkeys(k for f in features for k in f["properties"]))
+    return geometries, {k: [f["properties"].get(k) for f in features] for k in names}
+
+
+_GEOMETRY_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
+                   5: "MultiLineString", 6: "MultiPolygon"}  # fmt: skip
+
+
+def _field(values: list[Any]) -> NDArray[Any]:
+    """Return a column for GDAL: int64, float64 (NaN for gaps) or text (None for gaps)."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return np.array(values, dtype=object)
+    if kinds <= {int}:
+        return np.array(values, dtype=np.int64)
+    if kinds <= {int, float, type(None)}:
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    return np.array([None if v is None else str(v) for v in values], dtype=object)
 
 
 def write_outputs(
@@ -167,7 +252,7 @@ def write_outputs(
     """Write the classified CSV, GeoJSON, GeoPackage (with ``map_layers``) and summary."""
     layers_dir = out_dir / "layers"
     columns = classified_columns(store, classes)
-    incidents = incident_features(store, columns)
+    table = incident_table(store, columns)
     paths = [
         out_dir / "incidents_classified.csv",
         layers_dir / "incidents.geojson",
@@ -177,11 +262,12 @@ def write_outputs(
     write_classified_csv(columns, paths[0])
     atomic_write_text(
         paths[1],
-        json.dumps(incidents, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+        json.dumps(table.features(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        + "\n",
     )
     write_geopackage(
         {
-            "incidents": incidents,
+            "incidents": table,
             **{name.removesuffix(".geojson"): layer for name, layer in map_layers.items()},
         },
         paths[2],

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from geo.cache import BuildCache
+    from geo.incidents.classify import Classification
     from geo.project import StaticInputs
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,9 @@ class LoadedRows:
     warnings: list[Issue] = field(default_factory=list)
     reused: int = 0
     parsed: int = 0
+    #: The whole store and its classification, when every record was read in this load.
+    store: IncidentStore | None = None
+    classification: Classification | None = None
 
 
 def split_records(text: str) -> tuple[str, list[str], list[int]]:
@@ -168,13 +172,17 @@ def load_rows(
     missing = np.flatnonzero(hit < 0)
     lines = np.asarray(starts, dtype=np.int64)
     parts, positions = [], []
+    whole: tuple[IncidentStore, Classification] | None = None
     if cached is not None and len(missing) < len(records):
         found = np.flatnonzero(hit >= 0)
         parts.append(cached[0].take(hit[found]))
         positions.append(found)
     if len(missing):
-        parts.append(_load_records(path, text, header, records, missing, lines, static, today))
+        store, classes = _load_records(path, text, header, records, missing, lines, static, today)
+        parts.append(rows_from_store(store, classes))
         positions.append(missing)
+        if len(missing) == len(records):
+            whole = (store, classes)
     if parts:
         order = np.argsort(np.concatenate(positions), kind="stable")
         rows = concat(parts).take(order) if len(parts) > 1 else parts[0].take(order)
@@ -189,6 +197,8 @@ def load_rows(
         warnings=same_event_warnings(rows, lines),
         reused=len(records) - len(missing),
         parsed=len(missing),
+        store=whole[0] if whole else None,
+        classification=whole[1] if whole else None,
     )
 
 
@@ -201,7 +211,7 @@ def _load_records(
     lines: NDArray[np.int64],
     static: Callable[[], StaticInputs],
     today: dt.date | None,
-) -> IncidentRows:
+) -> tuple[IncidentStore, Classification]:
     """Parse, validate and classify the records at ``missing``."""
     if len(missing) == len(records):
         table = parse_table(text, path)
@@ -226,10 +236,11 @@ def _load_records(
         today=today or dt.datetime.now(tz=dt.UTC).date(),
         admin=inputs.admin,
         places=inputs.places_by_id,
+        warnings=False,
     )
     store = IncidentStore(path=path, table=table, parsed=parsed)
     classes = classify(store, index=inputs.corridor_index, places=inputs.places, admin=inputs.admin)
-    return rows_from_store(store, classes)
+    return store, classes
 
 
 def _empty_rows(

@@ -10,6 +10,7 @@ and adds the rows that changed.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -143,7 +144,6 @@ def _codes(values: NDArray[np.str_], labels: tuple[str, ...]) -> NDArray[np.int8
 def rows_from_store(store: IncidentStore, classes: Classification) -> IncidentRows:
     """Return the rows of a validated store with its classification."""
     data, parsed = store.table.data, store.parsed
-    table: dict[str, int] = {"": 0}
     admin = [
         ", ".join(part for part in parts if part)
         for parts in zip(classes.admin3, classes.admin2, classes.admin1, strict=True)
@@ -154,12 +154,13 @@ def rows_from_store(store: IncidentStore, classes: Classification) -> IncidentRo
     ]
     columns = {name: data[_STORE_COLUMN.get(name, name)] for name in TEXT_FIELDS[:-2]}
     columns.update(admin=admin, place_key=place_key)
+    # dict.fromkeys dedupes in C, keeping first-seen order; map() looks codes up in C.
+    table = {
+        value: code
+        for code, value in enumerate(dict.fromkeys(["", *itertools.chain(*columns.values())]))
+    }
     text = {
-        name: np.fromiter(
-            (table.setdefault(value, len(table)) for value in values),
-            dtype=np.int32,
-            count=len(values),
-        )
+        name: np.fromiter(map(table.__getitem__, values), dtype=np.int32, count=len(values))
         for name, values in columns.items()
     }
     return IncidentRows(

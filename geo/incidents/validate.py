@@ -99,6 +99,7 @@ def validate(
     today: dt.date,
     admin: AdminAreas | None = None,
     places: dict[str, Place] | None = None,
+    warnings: bool = True,
 ) -> Parsed:
     """Check ``table``; return its typed columns or raise with every error.
 
@@ -114,6 +115,9 @@ def validate(
     places
         Gazetteer places by id; when given, ``place_id`` must exist and lie within its
         precision plus :data:`PLACE_TOLERANCE_M` of the coordinates.
+    warnings
+        Whether to look for rows that repeat an event; a caller validating part of a store
+        checks the whole store itself.
 
     Raises
     ------
@@ -160,7 +164,7 @@ def validate(
         time_precision=np.where(time == 0, 1, time).astype(np.int8),
         fatalities=fatalities,
         injured=injured,
-        warnings=_duplicates(table, date),
+        warnings=_duplicates(table, date) if warnings else [],
     )
 
 

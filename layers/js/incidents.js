@@ -74,14 +74,27 @@
     return Math.round((Date.parse(iso + "T00:00:00Z") - epoch) / DAY_MS);
   }
 
+  /* The string table arrives compressed (raw DEFLATE, base 64); the browser inflates it
+   * off the main path. Markers and filters need no text, so they do not wait for it. */
+  function inflateStrings(base64) {
+    if (typeof DecompressionStream === "undefined") {
+      return Promise.reject(new Error("this browser cannot unpack the incident texts (no DecompressionStream)"));
+    }
+    var binary = atob(base64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   function text(set, column, i) {
     var code = set.col[column][i];
-    return code === 0 ? "" : set.data.strings[code - 1];
+    if (code === 0) { return ""; }
+    return set.strings ? set.strings[code - 1] : "…";
   }
 
   function eventId(set, i) {
     var family = set.col.idFamily[i], number = set.col.idNumber[i];
-    if (family === 0) { return set.data.strings[number - 1]; }
+    if (family === 0) { return set.strings ? set.strings[number - 1] : "…"; }
     var prefix = set.data.idFamilies[family][0], width = set.data.idFamilies[family][1];
     var digits = String(number);
     while (digits.length < width) { digits = "0" + digits; }
@@ -298,6 +311,19 @@
 
   function incidents(data, options) {
     var set = decode(data);
+    set.strings = null;
+    var ready = inflateStrings(data.stringsDeflated).then(function (strings) {
+      set.strings = strings;
+      return api;
+    }, function (error) {
+      var message = "Incident texts unavailable: " + (error.message || error);
+      if (IdlibMap.map) {
+        var box = L.control({ position: "bottomleft" });
+        box.onAdd = function () { return IdlibMap.el("div", "idlib-notice leaflet-bar", message); };
+        box.addTo(IdlibMap.map);
+      }
+      throw error;
+    });
     var layer = new IncidentLayer(set);
     var first = Infinity, last = -Infinity;
     for (var k = 0; k < set.n; k++) { first = Math.min(first, set.day[k]); last = Math.max(last, set.day[k]); }
@@ -325,7 +351,7 @@
     }
 
     var api = {
-      set: set, state: state, layer: layer,
+      set: set, state: state, layer: layer, ready: ready,
       setFilter: function (filter) {
         if (filter.from !== undefined) { state.from = Math.max(state.min, filter.from); }
         if (filter.to !== undefined) { state.to = Math.min(state.max, filter.to); }

@@ -117,6 +117,7 @@ def open_map(page: Page, path: Path) -> None:
     """Open a built map from file:// and wait until its layers exist."""
     page.goto(path.resolve().as_uri())
     page.wait_for_function("window.IdlibMap && IdlibMap.map && IdlibMap.filter")
+    page.evaluate("IdlibMap.incidentData.ready.then(() => true)")  # texts unpacked
     page.wait_for_timeout(300)  # let tiles fail and markers draw before looking
 
 
