@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import folium
-from branca.element import Figure
+from branca.element import Element, Figure
 
 from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from geo.incidents.rows import IncidentRows
     from geo.project import StaticInputs
 
+_HEX_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 MAP_TITLE = "Idlib de-escalation zone: M4 security corridor and incidents"
 DATA_ATTRIBUTION = [
     "Places: GeoNames (CC BY 4.0), Wikipedia contributors (CC BY-SA)",
@@ -164,9 +166,37 @@ def _legend_entries() -> list[dict[str, str]]:
 
 
 def render_html(fmap: folium.Map, *, offline: bool = True) -> str:
-    """Render the map as a complete HTML page; inline every asset when ``offline``."""
-    html: str = fmap.get_root().render()
+    """Render the map as a complete HTML page; inline every asset when ``offline``.
+
+    folium names each element with a random id; they are renamed in document order, so the
+    same inputs give the same bytes.
+    """
+    root = fmap.get_root()
+    html: str = root.render()
+    html = _stable_ids(html, _element_ids(root))
     return inline_assets(html) if offline else html
+
+
+def _element_ids(element: Element) -> list[str]:
+    """Return the random ids of ``element`` and everything under it."""
+    ids = [element._id]  # noqa: SLF001 - branca keeps the id private
+    for child in element._children.values():  # noqa: SLF001
+        ids += _element_ids(child)
+    return ids
+
+
+def _stable_ids(html: str, ids: list[str]) -> str:
+    """Replace each of ``ids`` in ``html`` by a counter, numbered by first appearance."""
+    wanted = set(ids)
+    numbers: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found not in wanted:
+            return found
+        return numbers.setdefault(found, f"{len(numbers) + 1:032x}")
+
+    return _HEX_ID.sub(rename, html)
 
 
 def render_template(inputs: StaticInputs, *, offline: bool = True) -> str:

@@ -13,7 +13,8 @@ are in date-then-id order; each column holds one value per incident:
 - ``dist``: distance to the M4 in tenths of a km;
 - ``idFamily``/``idNumber``: the id as a prefix and zero-padded number (``idFamilies``), or,
   for family 0, the id's code in ``strings``;
-- ``location``, ``source``, ``url``, ``notes``, ``actor1``, ``actor2``, ``admin``: code in
+- ``location``, ``source``, ``url``, ``notes``, ``actor1``, ``actor2``, ``admin``,
+  ``subtype`` (the ACLED sub-event type), ``tags``: code in
   the string table (code 0 is empty text, code k is ``strings[k - 1]``); each text is sent
   once and the most frequent get the shortest codes. The table travels compressed
   (``stringsDeflated``, see :func:`deflate_strings`).
@@ -51,7 +52,8 @@ TIME_PRECISION_LABELS = ("", " (within a week)", " (month only)")
 GEO_PRECISION_LABELS = ("at the named place", "near the named place", "in the wider region")
 #: The page's text columns and the row fields they come from.
 TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url", "notes": "notes",
-                "actor1": "actor1", "actor2": "actor2", "admin": "admin"}  # fmt: skip
+                "actor1": "actor1", "actor2": "actor2", "admin": "admin",
+                "subtype": "sub_event_type", "tags": "tags"}  # fmt: skip
 #: Stands for the packed data in a page template (a valid script expression until filled).
 DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
 _EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days

@@ -1,15 +1,21 @@
 """Structure of the folium map: layers, counts, legend, attribution, compact data (no browser)."""
 
+import csv
 import datetime as dt
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import folium
+import numpy as np
 import pytest
 
+from geo.datasets import DATA_DIR
 from geo.incidents import rows as rows_module
-from geo.project import MapInputs
+from geo.incidents.schema import INCIDENT_COLUMNS, SUB_EVENT_TYPES
+from geo.places import load_places
+from geo.project import MapInputs, load_inputs
 from layers import incident_data
 from layers.clientside import ClientLayer, Legend
 from layers.compose import DATA_ATTRIBUTION, build_map, render_html
@@ -196,3 +202,33 @@ def test_script_json_cannot_close_the_script_element() -> None:
     assert "<!--" not in text
     assert "\u2028" not in text
     assert json.loads(text)["notes"].startswith("</script>")
+
+
+def test_packed_data_stays_under_60_bytes_an_incident(tmp_path: Path) -> None:
+    """Issue 7's budget: ≤ 60 bytes per incident for the data, besides the text itself."""
+    rng = np.random.default_rng(5)
+    places = [p for p in load_places(DATA_DIR / "places.csv") if p.admin1 == "Idleb"]
+    subs = list(SUB_EVENT_TYPES)
+    rows = []
+    for i in range(5_000):
+        place = places[int(rng.integers(len(places)))]
+        sub = subs[int(rng.integers(len(subs)))]
+        day = dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(4 * 365)))
+        rows.append({
+            "event_id_cnty": f"SYR{100000 + i}", "event_date": day.isoformat(),
+            "event_type": SUB_EVENT_TYPES[sub], "sub_event_type": sub,
+            "location": place.name_en, "latitude": f"{place.position.lat:.5f}",
+            "longitude": f"{place.position.lon:.5f}", "geo_precision": "1",
+            "source": "SOHR", "fatalities": str(int(rng.integers(4))),
+            "actor1": "Military Forces of Syria (2000-)",
+        })  # fmt: skip
+    store = tmp_path / "incidents.csv"
+    with store.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(INCIDENT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    inputs = load_inputs(incidents_path=store)
+    data = incident_data.encode(map_rows(inputs))
+    text_bytes = len(data["stringsDeflated"])
+    per_incident = (len(script_json(data).encode("utf-8")) - text_bytes) / data["n"]
+    assert per_incident <= 60

@@ -15,6 +15,7 @@
   var CELL_PX = 60;          // cluster cell size on screen
   var SPIDER_MAX = 40;       // largest stack fanned out around its point; larger ones get a list
   var LIST_MAX = 50;         // incidents listed in a stack's popup
+  var POPUP_OPTIONS = { maxWidth: 360, maxHeight: 360 };  // long notes scroll inside
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = new Int8Array(128).fill(-1);
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET.charCodeAt(a)] = a; }
@@ -113,7 +114,7 @@
       title: type.label + " – " + text(set, "location", i),
       rows: [
         ["Date", isoDay(set.day[i], d.epoch) + d.timePrecision[tp]],
-        ["Type", type.acled],
+        ["Type", text(set, "subtype", i)],
         ["Place", text(set, "location", i) + " (" + d.geoPrecision[gp] + ")"],
         ["Admin area", text(set, "admin", i)],
         ["Killed", count(c.killed[i])],
@@ -122,6 +123,7 @@
         ["Corridor", d.sides[side] + "; inside: " + d.certainties[certainty]],
         ["Distance to M4", (c.dist[i] / 10).toFixed(1) + " km"],
         ["6 Mar 2020 ceasefire", d.phases[phase]],
+        ["Tags", text(set, "tags", i)],
         ["ID", eventId(set, i)]
       ],
       note: text(set, "notes", i),
@@ -224,8 +226,14 @@
         }
         fresh[id] = marker;
       });
-      this.clearLayers();
-      Object.keys(fresh).forEach(function (id) { self.addLayer(fresh[id]); });
+      // Keep the markers that stay (an open popup stays open), swap the rest.
+      var drawn = this._drawn || {};
+      Object.keys(drawn).forEach(function (id) {
+        if (fresh[id] === drawn[id]) { return; }
+        if (drawn[id].isPopupOpen && drawn[id].isPopupOpen()) { fresh[id] = drawn[id]; return; }  // the one being read
+        self.removeLayer(drawn[id]);
+      });
+      Object.keys(fresh).forEach(function (id) { if (!self.hasLayer(fresh[id])) { self.addLayer(fresh[id]); } });
       this._drawn = fresh;
       this.lastCellCount = cells.size;
     },
@@ -237,7 +245,7 @@
         icon: iconFor(type, markerSize(set.col.killed[i], set.col.injured[i]))
       });
       marker.incidentIndex = i;
-      marker.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, { maxWidth: 360 });
+      marker.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, POPUP_OPTIONS);
       marker.bindTooltip(function () {
         var node = document.createElement("span");
         node.textContent = summaryText(set, i);
@@ -297,7 +305,7 @@
         var line = el("button", "idlib-stack-item", summaryText(set, i));
         line.type = "button";
         line.addEventListener("click", function () {
-          L.popup({ maxWidth: 360 }).setLatLng(center).setContent(IdlibMap.popupContent(popupData(set, i))).openOn(map);
+          L.popup(POPUP_OPTIONS).setLatLng(center).setContent(IdlibMap.popupContent(popupData(set, i))).openOn(map);
         });
         box.appendChild(line);
       });
