@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
-from geo.export import write_all
+from geo.export import corridor_layers, write_corridor_layers
+from geo.incidents.export import ExportWriter
 from geo.incidents.incremental import load_rows
-from geo.project import MapInputs, load_inputs, load_static, static_files
+from geo.project import load_static, static_files
 from geo.watch import stamp
 
 if TYPE_CHECKING:
@@ -182,30 +183,42 @@ def _build(
         return loaded_static[0]
 
     progress.step("reading incidents")
-    loaded = load_rows(settings.store, cache=cache, key=static_key, static=static)
-    progress.step("rendering the page")
-    page_key = digest(static_key, "offline" if settings.offline else "cdn")
-    cached_page = cache.read("page", key=page_key)
-    if cached_page is None:
-        template = render_template(static(), offline=settings.offline)
-        cache.write("page", template.encode("utf-8"), key=page_key)
-    else:
-        template = cached_page.decode("utf-8")
-    html = fill_template(template, loaded.rows)
-    map_path = settings.out / MAP_FILENAME
-    atomic_write_text(map_path, html)
-    map_seconds = time.perf_counter() - started
-    progress.step("writing data exports")
-    written: list[Path] = []
     exports_key = digest(static_key, file_digest(settings.store))
-    exports_written = settings.exports and not _exports_current(cache, exports_key, settings.out)
-    if exports_written:
-        if loaded.store is not None and loaded.classification is not None:
-            inputs = MapInputs(static(), loaded.store, loaded.classification)
+    writer = None
+    if settings.exports and not _exports_current(cache, exports_key, settings.out):
+        # Opened before the read: if every record is read anyway, the exports are written
+        # from the same chunks instead of reading the store a second time.
+        writer = ExportWriter(settings.out, map_layers=corridor_layers(static()))
+    try:
+        loaded = load_rows(
+            settings.store, cache=cache, key=static_key, static=static,
+            on_chunk=writer.add if writer is not None else None,
+        )  # fmt: skip
+        progress.step("rendering the page")
+        page_key = digest(static_key, "offline" if settings.offline else "cdn")
+        cached_page = cache.read("page", key=page_key)
+        if cached_page is None:
+            template = render_template(static(), offline=settings.offline)
+            cache.write("page", template.encode("utf-8"), key=page_key)
         else:
-            inputs = load_inputs(incidents_path=settings.store, static=static())
-        written = write_all(inputs, settings.out)
-        _record_exports(cache, exports_key, settings.out, written)
+            template = cached_page.decode("utf-8")
+        html = fill_template(template, loaded.rows)
+        map_path = settings.out / MAP_FILENAME
+        atomic_write_text(map_path, html)
+        map_seconds = time.perf_counter() - started
+        progress.step("writing data exports")
+        written: list[Path] = []
+        if writer is not None:
+            if not loaded.streamed:  # rows came from the cache: read the store for the exports
+                writer.abort()
+                writer = ExportWriter(settings.out, map_layers=corridor_layers(static()))
+                load_rows(settings.store, cache=None, key=static_key, static=static,
+                          on_chunk=writer.add)  # fmt: skip
+            written = write_corridor_layers(static(), settings.out) + writer.finish()
+            _record_exports(cache, exports_key, settings.out, written)
+    finally:
+        if writer is not None:
+            writer.abort()
     progress.done()
     return BuildResult(
         map_path=map_path,
@@ -214,7 +227,7 @@ def _build(
         reused=loaded.reused,
         parsed=loaded.parsed,
         page_cached=cached_page is not None,
-        exports_written=exports_written,
+        exports_written=bool(written),
         map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started,
         warnings=[warning.describe(settings.store) for warning in loaded.warnings],

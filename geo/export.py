@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from shapely.geometry.base import BaseGeometry
 
-    from geo.project import MapInputs
+    from geo.project import MapInputs, StaticInputs
 
 CORRIDOR_SOURCE = "Moscow additional protocol, 5 March 2020 (Russia–Turkey), article 2"
 
@@ -29,7 +29,7 @@ def _geometry(geom: BaseGeometry) -> dict[str, Any]:
     return geojson.geometry(geom)
 
 
-def corridor_layers(inputs: MapInputs) -> dict[str, dict[str, Any]]:
+def corridor_layers(inputs: StaticInputs | MapInputs) -> dict[str, dict[str, Any]]:
     """Return the four layers as FeatureCollections keyed by file name."""
     corridor, road = inputs.corridor, inputs.road
     west, east = inputs.patrol_ends
@@ -89,11 +89,11 @@ def dumps(collection: dict[str, Any]) -> str:
     return json.dumps(collection, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def write_corridor_layers(inputs: MapInputs, out_dir: Path) -> list[Path]:
-    """Write the corridor layers into ``out_dir`` (atomically); return the paths written."""
+def write_corridor_layers(inputs: StaticInputs | MapInputs, out_dir: Path) -> list[Path]:
+    """Write the corridor layers into ``out_dir / "layers"`` (atomically); return the paths."""
     paths = []
     for name, collection in sorted(corridor_layers(inputs).items()):
-        path = out_dir / name
+        path = out_dir / "layers" / name
         atomic_write_text(path, dumps(collection))
         paths.append(path)
     return paths
@@ -105,11 +105,7 @@ def write_all(inputs: MapInputs, out_dir: Path) -> list[Path]:
     ``layers/`` gets the corridor layers and ``incidents.geojson``; ``out_dir`` gets
     ``incidents_classified.csv``, ``idlib.gpkg`` (every layer, for QGIS) and ``summary.json``.
     """
-    layers = corridor_layers(inputs)
-    paths = []
-    for name, collection in sorted(layers.items()):
-        path = out_dir / "layers" / name
-        atomic_write_text(path, dumps(collection))
-        paths.append(path)
-    paths += write_outputs(inputs.store, inputs.classification, out_dir, map_layers=layers)
-    return paths
+    paths = write_corridor_layers(inputs, out_dir)
+    return paths + write_outputs(
+        inputs.store, inputs.classification, out_dir, map_layers=corridor_layers(inputs)
+    )

@@ -15,7 +15,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import shapely
@@ -85,7 +85,7 @@ def _neutralised(values: list[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class PointTable:
-    """Points and their typed properties, in output order (date, then id)."""
+    """Points and their typed properties, in the store's order."""
 
     lon: list[float]
     lat: list[float]
@@ -111,31 +111,25 @@ def incident_table(store: IncidentStore, columns: dict[str, list[str]]) -> Point
     """Return the incidents with :func:`classified_columns` as typed properties.
 
     Counts become integers (None when not reported), distances floats; positions are lon/lat
-    rounded to 6 decimals; rows are sorted by date, then id.
+    rounded to 6 decimals; rows keep the store's order (date, then id, as ``add`` keeps it).
     """
-    dates, ids = columns["event_date"], columns["event_id_cnty"]
-    order = sorted(range(len(dates)), key=lambda i: (dates[i], ids[i]))
     fields: dict[str, list[Any]] = {}
-    for name, values in columns.items():
+    for name, ordered in columns.items():
         if name in {"latitude", "longitude"}:
             continue
-        ordered = [values[i] for i in order]
         if name in _INTEGER_PROPERTIES:
             fields[name] = [int(v) if v.strip().isdigit() else None for v in ordered]
         elif name in _FLOAT_PROPERTIES:
             fields[name] = [float(v) for v in ordered]
         else:
             fields[name] = ordered
-    lon = np.round(store.parsed.lon, geojson.COORD_DECIMALS)[order].tolist()
-    lat = np.round(store.parsed.lat, geojson.COORD_DECIMALS)[order].tolist()
+    lon = np.round(store.parsed.lon, geojson.COORD_DECIMALS).tolist()
+    lat = np.round(store.parsed.lat, geojson.COORD_DECIMALS).tolist()
     return PointTable(lon=lon, lat=lat, fields=fields)
 
 
 def incident_features(store: IncidentStore, columns: dict[str, list[str]]) -> dict[str, Any]:
-    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals).
-
-    Features are sorted by date, then id.
-    """
+    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals)."""
     return incident_table(store, columns).features()
 
 
@@ -242,6 +236,147 @@ def _field(values: list[Any]) -> NDArray[Any]:
     return np.array([None if v is None else str(v) for v in values], dtype=object)
 
 
+class ExportWriter:
+    """Write the incident exports a chunk of the store at a time, so memory stays bounded.
+
+    Each output goes to a temporary file beside its target; :meth:`finish` renames them all
+    into place, :meth:`abort` (or an exception inside ``with``) deletes them, so readers see
+    the previous complete files or the new ones. Chunks must come in store order.
+
+    Outputs: ``incidents_classified.csv`` (formulas neutralised), ``layers/incidents.geojson``,
+    ``idlib.gpkg`` (the incidents and ``map_layers``) and ``summary.json``.
+    """
+
+    def __init__(self, out_dir: Path, *, map_layers: dict[str, dict[str, Any]]) -> None:
+        self.paths = [
+            out_dir / "incidents_classified.csv",
+            out_dir / "layers" / "incidents.geojson",
+            out_dir / "idlib.gpkg",
+            out_dir / "summary.json",
+        ]
+        self.map_layers = map_layers
+        self._temps: list[Path] = []
+        for path in self.paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # GDAL wants a GeoPackage to be named .gpkg, even while it is being written.
+            suffix = ".gpkg" if path.suffix == ".gpkg" else ".tmp"
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+            os.close(fd)
+            self._temps.append(Path(name))
+        self._temps[2].unlink()  # GDAL creates the GeoPackage itself
+        self._csv = self._temps[0].open("w", encoding="utf-8", newline="")
+        self._geojson = self._temps[1].open("w", encoding="utf-8", newline="")
+        csv.writer(self._csv, lineterminator="\n").writerow(
+            list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
+        )
+        self._geojson.write('{"features":[')
+        self._first_feature = True
+        self._summary: dict[str, Any] | None = None
+
+    def __enter__(self) -> Self:
+        """Return the writer."""
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        """Delete the temporary files if the block failed or did not finish."""
+        if self._temps:
+            self.abort()
+
+    def add(self, store: IncidentStore, classes: Classification) -> None:
+        """Write the rows of one chunk (a validated, classified part of the store)."""
+        columns = classified_columns(store, classes)
+        header = list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
+        csv.writer(self._csv, lineterminator="\n").writerows(
+            zip(*(_neutralised(columns[c]) for c in header), strict=True)
+        )
+        table = incident_table(store, columns)
+        features = table.features()["features"]
+        if features:
+            # One encoder call for the chunk; the list's brackets come off.
+            text = json.dumps(features, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            text = text[1:-1]
+            self._geojson.write(text if self._first_feature else "," + text)
+            self._first_feature = False
+        _write_layer(self._temps[2], "incidents", table.geometries(), table.fields)
+        self._summary = _merge_summaries(self._summary, summary(store, classes))
+
+    def finish(self) -> list[Path]:
+        """Complete every file and move it into place; return the paths written."""
+        self._csv.close()
+        self._geojson.write('],"type":"FeatureCollection"}\n')
+        self._geojson.close()
+        gpkg = self._temps[2]
+        if not gpkg.exists():  # an empty store: the layer still exists, with no rows
+            _write_layer(gpkg, "incidents", np.array([], dtype=object), {})
+        for name, collection in sorted(self.map_layers.items()):
+            geometries, fields = _table(collection)
+            _write_layer(gpkg, name.removesuffix(".geojson"), geometries, fields)
+        result = self._summary or _merge_summaries(None, None)
+        self._temps[3].write_text(
+            json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+            encoding="utf-8",
+        )
+        for temp, path in zip(self._temps, self.paths, strict=True):
+            temp.chmod(0o644)
+            temp.replace(path)
+        self._temps = []
+        return list(self.paths)
+
+    def abort(self) -> None:
+        """Close and delete the temporary files; the previous outputs stay as they were."""
+        for handle in (self._csv, self._geojson):
+            handle.close()
+        for temp in self._temps:
+            temp.unlink(missing_ok=True)
+        self._temps = []
+
+
+def _write_layer(
+    path: Path, name: str, geometries: NDArray[Any], fields: dict[str, list[Any]]
+) -> None:
+    """Append a layer's rows to the GeoPackage at ``path`` (creating file and layer)."""
+    import pyogrio.raw  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
+
+    kinds = sorted(set(shapely.get_type_id(geometries).tolist())) if len(geometries) else [0]
+    layer_exists = path.exists() and name in {row[0] for row in pyogrio.list_layers(path)}
+    pyogrio.raw.write(
+        path,
+        geometry=shapely.to_wkb(geometries) if len(geometries) else np.array([], dtype=object),
+        field_data=[_field(values) for values in fields.values()],
+        fields=list(fields),
+        layer=name,
+        driver="GPKG",
+        geometry_type=_GEOMETRY_TYPES.get(kinds[0], "Unknown") if len(kinds) == 1 else "Unknown",
+        crs="EPSG:4326",
+        append=layer_exists or path.exists(),
+    )
+
+
+def _merge_summaries(total: dict[str, Any] | None, part: dict[str, Any] | None) -> dict[str, Any]:
+    """Add the counts of two :func:`summary` results (None is an empty store)."""
+    empty: dict[str, Any] = {"as_of": None, "total": dict.fromkeys(_BUCKET_KEYS, 0),
+                             **{name: {} for name in _GROUPS}}  # fmt: skip
+    total, part = total or empty, part or empty
+    dates = [d for d in (total["as_of"], part["as_of"]) if d]
+    merged: dict[str, Any] = {"as_of": max(dates) if dates else None}
+    merged["total"] = {k: total["total"][k] + part["total"][k] for k in _BUCKET_KEYS}
+    for name in _GROUPS:
+        keys = sorted(set(total[name]) | set(part[name]))
+        zero = dict.fromkeys(_BUCKET_KEYS, 0)
+        merged[name] = {
+            key: {
+                k: total[name].get(key, zero)[k] + part[name].get(key, zero)[k]
+                for k in _BUCKET_KEYS
+            }
+            for key in keys
+        }
+    return merged
+
+
+_BUCKET_KEYS = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
+_GROUPS = ("by_side", "by_type", "by_month", "by_phase", "after_ceasefire_by_side_and_month")
+
+
 def write_outputs(
     store: IncidentStore,
     classes: Classification,
@@ -250,30 +385,6 @@ def write_outputs(
     map_layers: dict[str, dict[str, Any]],
 ) -> list[Path]:
     """Write the classified CSV, GeoJSON, GeoPackage (with ``map_layers``) and summary."""
-    layers_dir = out_dir / "layers"
-    columns = classified_columns(store, classes)
-    table = incident_table(store, columns)
-    paths = [
-        out_dir / "incidents_classified.csv",
-        layers_dir / "incidents.geojson",
-        out_dir / "idlib.gpkg",
-        out_dir / "summary.json",
-    ]
-    write_classified_csv(columns, paths[0])
-    atomic_write_text(
-        paths[1],
-        json.dumps(table.features(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        + "\n",
-    )
-    write_geopackage(
-        {
-            "incidents": table,
-            **{name.removesuffix(".geojson"): layer for name, layer in map_layers.items()},
-        },
-        paths[2],
-    )
-    atomic_write_text(
-        paths[3],
-        json.dumps(summary(store, classes), ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-    )
-    return paths
+    with ExportWriter(out_dir, map_layers=map_layers) as writer:
+        writer.add(store, classes)
+        return writer.finish()

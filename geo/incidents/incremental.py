@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_ENTRY = "incident-rows"
+#: Records read, validated and classified at a time: bounds the memory of a large store.
+CHUNK_ROWS = 50_000
 _LENGTH_BYTES = 8
 #: A line of only these characters holds no values (the CSV reader skips it too).
-_BLANK = ' \t\r,"'
+_BLANK = b' \t\r,"'
 
 
 @dataclass
@@ -54,63 +56,71 @@ class LoadedRows:
     warnings: list[Issue] = field(default_factory=list)
     reused: int = 0
     parsed: int = 0
-    #: The whole store and its classification, when every record was read in this load.
-    store: IncidentStore | None = None
-    classification: Classification | None = None
+    #: Whether ``on_chunk`` received every row.
+    streamed: bool = False
 
 
-def split_records(text: str) -> tuple[str, list[str], list[int]]:
-    r"""Return the header line, each record's exact text and the line it starts on.
+def split_records(data: bytes) -> tuple[bytes, list[bytes], list[int]]:
+    r"""Return the header line, each record's exact bytes and the line it starts on.
 
-    A record spans several lines only inside a quoted field; blank lines are skipped.
+    A record spans several lines only inside a quoted field; blank lines are skipped. The
+    file stays bytes (UTF-8 is checked chunk by chunk): as one Python string, a file with a
+    single emoji would take four bytes per character.
 
     Examples
     --------
-    >>> split_records('a,b\n1,"x\ny"\n\n2,z\n')
-    ('a,b', ['1,"x\ny"', '2,z'], [2, 5])
+    >>> split_records(b'a,b\n1,"x\ny"\n\n2,z\n')
+    (b'a,b', [b'1,"x\ny"', b'2,z'], [2, 5])
     """
-    lines = text.split("\n")
+    lines = data.split(b"\n")
     header = lines[0]
-    if not any(line.count('"') & 1 for line in lines):
+    if not any(line.count(b'"') & 1 for line in lines):
         starts = [i + 1 for i in range(1, len(lines)) if lines[i].strip(_BLANK)]
         return header, [lines[i - 1] for i in starts], starts
     records, starts = [], []
     i = 1
     while i < len(lines):
-        start, parts, odd = i, [lines[i]], lines[i].count('"') & 1
+        start, parts, odd = i, [lines[i]], lines[i].count(b'"') & 1
         while odd and i + 1 < len(lines):
             i += 1
             parts.append(lines[i])
-            odd ^= lines[i].count('"') & 1
+            odd ^= lines[i].count(b'"') & 1
         i += 1
-        record = "\n".join(parts)
+        record = b"\n".join(parts)
         if record.strip(_BLANK):
             records.append(record)
             starts.append(start + 1)
     return header, records, starts
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _decode(path: Path, data: bytes, first_line: int = 1) -> str:
+    """Return ``data`` as text, or name the line that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+        line = first_line + data.count(b"\n", 0, exc.start)
+        msg = f"{path}, line {line}: not UTF-8 text; save the file as UTF-8"
         raise DataFileError(msg) from None
 
 
-def _pack(rows: IncidentRows, records: list[str]) -> bytes:
+def _pack(rows: IncidentRows, records: list[bytes]) -> bytes:
     archive = rows.to_bytes()
     lengths = np.array([len(record) for record in records], dtype=np.int64)
-    body = "".join(records).encode("utf-8")
     return b"".join([
         len(archive).to_bytes(_LENGTH_BYTES, "little"), archive,
-        len(lengths).to_bytes(_LENGTH_BYTES, "little"), lengths.tobytes(), body,
+        len(lengths).to_bytes(_LENGTH_BYTES, "little"), lengths.tobytes(), *records,
     ])  # fmt: skip
 
 
-def _unpack(payload: bytes) -> tuple[IncidentRows, list[str]]:
+def _unpack(payload: bytes) -> tuple[IncidentRows, list[bytes]]:
     """Inverse of :func:`_pack`; ValueError when the payload is not one."""
     size = int.from_bytes(payload[:_LENGTH_BYTES], "little")
     rows = IncidentRows.from_bytes(payload[_LENGTH_BYTES : _LENGTH_BYTES + size])
@@ -118,12 +128,12 @@ def _unpack(payload: bytes) -> tuple[IncidentRows, list[str]]:
     count = int.from_bytes(payload[at : at + _LENGTH_BYTES], "little")
     at += _LENGTH_BYTES
     lengths = np.frombuffer(payload[at : at + 8 * count], dtype=np.int64)
-    body = payload[at + 8 * count :].decode("utf-8")
+    body = memoryview(payload)[at + 8 * count :]
     if count != len(rows) or len(lengths) != count or int(lengths.sum()) != len(body):
         msg = "record table does not match the rows"
         raise ValueError(msg)
     ends = np.cumsum(lengths).tolist()
-    records = [body[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    records = [bytes(body[a:b]) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     return rows, records
 
 
@@ -134,8 +144,12 @@ def load_rows(
     key: str,
     static: Callable[[], StaticInputs],
     today: dt.date | None = None,
+    on_chunk: Callable[[IncidentStore, Classification], None] | None = None,
 ) -> LoadedRows:
     """Return the store's rows, reusing cached rows for unchanged records.
+
+    Records are read :data:`CHUNK_ROWS` at a time, so memory stays bounded however large
+    the store; every error of every chunk is collected before raising.
 
     Parameters
     ----------
@@ -149,45 +163,58 @@ def load_rows(
         Returns the static inputs; called only when some record must be classified.
     today
         Dates after this are refused (default: today, UTC).
+    on_chunk
+        Called with each validated, classified chunk, in store order, when every record is
+        read in this load (``LoadedRows.streamed`` tells whether it was).
 
     Raises
     ------
     DataFileError
         As :func:`geo.incidents.load_store`, naming the file, line and column.
     """
-    text = _read_text(path)
-    header, records, starts = split_records(text)
-    entry_key = digest(key, header)
-    cached: tuple[IncidentRows, list[str]] | None = None
+    data = _read_bytes(path)
+    header, records, starts = split_records(data)
+    del data  # the records hold the bytes now
+    entry_key = digest(key, header.decode("utf-8", errors="replace"))
+    cached: tuple[IncidentRows, list[bytes]] | None = None
     payload = cache.read(CACHE_ENTRY, key=entry_key) if cache is not None else None
     if payload is not None:
         try:
             cached = _unpack(payload)
         except ValueError as exc:
             log.info("cache %s: corrupt (%s), rebuilding it", CACHE_ENTRY, exc)
-    where: dict[str, int] = {}
+    where: dict[bytes, int] = {}
     if cached is not None:
         where = {record: i for i, record in enumerate(cached[1])}
     hit = np.fromiter((where.get(r, -1) for r in records), dtype=np.int64, count=len(records))
     missing = np.flatnonzero(hit < 0)
     lines = np.asarray(starts, dtype=np.int64)
     parts, positions = [], []
-    whole: tuple[IncidentStore, Classification] | None = None
+    streamed = on_chunk is not None and len(missing) == len(records)
     if cached is not None and len(missing) < len(records):
         found = np.flatnonzero(hit >= 0)
         parts.append(cached[0].take(hit[found]))
         positions.append(found)
-    if len(missing):
-        store, classes = _load_records(path, text, header, records, missing, lines, static, today)
-        parts.append(rows_from_store(store, classes))
-        positions.append(missing)
-        if len(missing) == len(records):
-            whole = (store, classes)
+    issues: list[Issue] = []
+    for start in range(0, len(missing), CHUNK_ROWS):
+        chunk = missing[start : start + CHUNK_ROWS]
+        try:
+            store, classes = _load_records(path, header, records, chunk, lines, static, today)
+        except IncidentValidationError as exc:
+            issues += exc.issues
+            continue
+        if not issues:
+            parts.append(rows_from_store(store, classes))
+            positions.append(chunk)
+            if streamed and on_chunk is not None:
+                on_chunk(store, classes)
+    if issues:
+        raise IncidentValidationError(path, issues)
     if parts:
         order = np.argsort(np.concatenate(positions), kind="stable")
         rows = concat(parts).take(order) if len(parts) > 1 else parts[0].take(order)
     else:
-        rows = _empty_rows(path, text, static, today)
+        rows = _empty_rows(path, _decode(path, header), static, today)
     _check_unique_ids(path, rows, lines)
     if cache is not None and (len(missing) or cached is None or len(cached[1]) != len(records)):
         cache.write(CACHE_ENTRY, _pack(rows.compact(), records), key=entry_key)
@@ -197,38 +224,40 @@ def load_rows(
         warnings=same_event_warnings(rows, lines),
         reused=len(records) - len(missing),
         parsed=len(missing),
-        store=whole[0] if whole else None,
-        classification=whole[1] if whole else None,
+        streamed=streamed,
     )
 
 
 def _load_records(
     path: Path,
-    text: str,
-    header: str,
-    records: list[str],
+    header: bytes,
+    records: list[bytes],
     missing: NDArray[np.int64],
     lines: NDArray[np.int64],
     static: Callable[[], StaticInputs],
     today: dt.date | None,
 ) -> tuple[IncidentStore, Classification]:
     """Parse, validate and classify the records at ``missing``."""
-    if len(missing) == len(records):
-        table = parse_table(text, path)
-        if len(table) != len(records):
-            msg = f"{path}: line endings not understood; save it with LF or CRLF line endings"
-            raise DataFileError(msg)
-    else:
-        subset = header + "\n" + "\n".join(records[i] for i in missing) + "\n"
-        try:
-            table = parse_table(subset, path)
-        except DataFileError:
-            parse_table(text, path)  # raises the same problem with the file's own line numbers
-            raise
-        if len(table) != len(missing):
-            table = parse_table(text, path)
-            msg = f"{path}: records changed while reading; build again"
-            raise DataFileError(msg)
+    chosen = missing.tolist()
+    try:
+        body = b"\n".join(records[i] for i in chosen).decode("utf-8")
+    except UnicodeDecodeError:
+        for i in chosen:  # find the record, to name its line
+            _decode(path, records[i], int(lines[i]))
+        raise
+    subset = _decode(path, header) + "\n" + body + "\n"
+    try:
+        table = parse_table(subset, path)
+    except DataFileError:
+        # Raise the same problem with the file's own line numbers.
+        parse_table(_decode(path, _read_bytes(path)), path)
+        raise
+    if len(table) != len(missing):
+        msg = (
+            f"{path}: {len(missing)} records found by line but {len(table)} by the CSV "
+            "reader; save it with LF or CRLF line endings"
+        )
+        raise DataFileError(msg)
     table.lines = lines[missing].tolist()
     inputs = static()
     parsed = validate(
@@ -286,7 +315,11 @@ def same_event_warnings(rows: IncidentRows, lines: NDArray[np.int64]) -> list[Is
         day = np.datetime64(int(rows.day[members[0]]), "D")
         sub = rows.strings[int(rows.text["sub_event_type"][members[0]])]
         for i in members[1:]:
-            others = ", ".join(ids[j] for j in members if j != i)
-            message = f"same date ({day}), place and type ({sub}) as {others}"
+            # Name up to three others: a day with hundreds of shellings of one village must
+            # not make a message (and a build) quadratic in their number.
+            others = [ids[j] for j in members[:4] if j != i][:3]
+            more = len(members) - 1 - len(others)
+            named = ", ".join(others) + (f" and {more} more" if more else "")
+            message = f"same date ({day}), place and type ({sub}) as {named}"
             warnings.append(Issue(int(lines[i]), "event_id_cnty", message, "warning"))
     return sorted(warnings, key=lambda issue: issue.line)

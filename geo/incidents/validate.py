@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.coords import LonLat
 from geo.errors import DataFileError
-from geo.geocode import distance_km
+from geo.geocode import EARTH_RADIUS_KM
 from geo.incidents.schema import (
     CIVILIAN_TARGETING,
     DISORDER_TYPES,
@@ -318,21 +317,44 @@ def _place_agrees(
     places: dict[str, Place],
     error: Report,
 ) -> None:
-    for i, place_id in enumerate(place_ids):
-        if not place_id or not np.isfinite(lon[i]) or not np.isfinite(lat[i]):
-            continue
-        place = places.get(place_id)
-        if place is None:
-            error(i, "place_id", f"{place_id!r} is not in the gazetteer")
-            continue
-        dist_m = distance_km(place.position, LonLat(float(lon[i]), float(lat[i]))) * 1000
-        if dist_m > place.precision_m + PLACE_TOLERANCE_M:
-            error(
-                i,
-                "latitude",
-                f"the coordinates lie {dist_m / 1000:,.1f} km from {place.name_en} "
-                f"(place_id {place_id!r}, location {locations[i]!r}): which is right?",
-            )
+    rows = [i for i, place_id in enumerate(place_ids) if place_id]
+    known = []
+    for i in rows:
+        if places.get(place_ids[i]) is None:
+            error(i, "place_id", f"{place_ids[i]!r} is not in the gazetteer")
+        elif np.isfinite(lon[i]) and np.isfinite(lat[i]):
+            known.append(i)
+    if not known:
+        return
+    chosen = [places[place_ids[i]] for i in known]
+    index = np.asarray(known)
+    dist_m = 1000 * _haversine_km(
+        np.array([p.position.lon for p in chosen]), np.array([p.position.lat for p in chosen]),
+        lon[index], lat[index],
+    )  # fmt: skip
+    limit_m = np.array([p.precision_m for p in chosen]) + PLACE_TOLERANCE_M
+    for k in np.flatnonzero(dist_m > limit_m).tolist():
+        i, place = known[k], chosen[k]
+        error(
+            i,
+            "latitude",
+            f"the coordinates lie {dist_m[k] / 1000:,.1f} km from {place.name_en} "
+            f"(place_id {place_ids[i]!r}, location {locations[i]!r}): which is right?",
+        )
+
+
+def _haversine_km(
+    lon1: NDArray[np.float64], lat1: NDArray[np.float64],
+    lon2: NDArray[np.float64], lat2: NDArray[np.float64],
+) -> NDArray[np.float64]:  # fmt: skip
+    """Vectorised :func:`geo.geocode.distance_km` (the same sphere)."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    h = (
+        np.sin((phi2 - phi1) / 2) ** 2
+        + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    )
+    result: NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return result
 
 
 def _duplicates(table: IncidentTable, date: NDArray[np.datetime64]) -> list[Issue]:
