@@ -206,6 +206,8 @@ def _build(
         map_path = settings.out / MAP_FILENAME
         atomic_write_text(map_path, html)
         map_seconds = time.perf_counter() - started
+        if loaded.save is not None:
+            loaded.save()
         progress.step("writing data exports")
         written: list[Path] = []
         if writer is not None:

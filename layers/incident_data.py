@@ -57,8 +57,6 @@ TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url",
 #: Stands for the packed data in a page template (a valid script expression until filled).
 DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
 _EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days
-_DIGITS = "0123456789"
-_MAX_ID_DIGITS = 9
 #: Quantised longitude offsets stay below this (2**24 × 1e-5° is 167°).
 _KEY_SPAN = 2**24
 
@@ -79,7 +77,7 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
     used_ids = np.unique(ids)
     id_rank[used_ids] = np.argsort(np.argsort(np.array([strings[c] for c in used_ids.tolist()])))
     order = np.lexsort((id_rank[ids], rows.day))
-    families, id_family, id_number, loose = _split_ids(strings, ids[order])
+    families, id_family, id_number, loose = _id_columns(rows, order)
     texts = {name: rows.text[field][order] for name, field in TEXT_COLUMNS.items()}
     remap, table = _string_table(strings, [*texts.values(), loose])
     lat0 = math.floor(float(rows.lat.min())) if n else 0
@@ -166,29 +164,28 @@ def _string_table(
     return remap, [strings[code] for code in ranked.tolist()]
 
 
-def _split_ids(
-    strings: list[str], codes: NDArray[np.int32]
+def _id_columns(
+    rows: IncidentRows, order: NDArray[np.int64]
 ) -> tuple[list[list[Any]], NDArray[np.int64], NDArray[np.int64], NDArray[np.int32]]:
-    """Split ids like ``SYR12345`` into a family (prefix, digit count) and a number.
+    """Return the id columns: families, each id's family and number, and loose ids.
 
-    Family 0 holds the ids without trailing digits (or with more than nine): they travel
-    whole, in the string table. Returns the families, each id's family and number, and the
-    string codes of the ids that travel whole (0 for the others).
+    A family is a prefix and a digit count, numbered by first use from 1; family 0 holds the
+    ids that do not end in digits, which travel whole as string codes (0 for the others).
     """
-    families: dict[tuple[str, int], int] = {("", 0): 0}
-    family_of = np.zeros(len(codes), dtype=np.int64)
-    numbers = np.zeros(len(codes), dtype=np.int64)
-    loose = np.zeros(len(codes), dtype=np.int32)
-    for i, code in enumerate(codes.tolist()):
-        value = strings[code]
-        prefix = value.rstrip(_DIGITS)
-        digits = value[len(prefix) :]
-        if not 0 < len(digits) <= _MAX_ID_DIGITS:
-            loose[i] = code
-            continue
-        family_of[i] = families.setdefault((prefix, len(digits)), len(families))
-        numbers[i] = int(digits)
-    return [list(key) for key in families], family_of, numbers, loose
+    number, width = rows.id_number[order], rows.id_width[order].astype(np.int64)
+    prefix = rows.text["id_prefix"][order].astype(np.int64)
+    split = number >= 0
+    keys = prefix * 16 + width  # widths are below 16
+    unique, first, inverse = np.unique(keys[split], return_index=True, return_inverse=True)
+    by_use = np.argsort(first, kind="stable")  # families numbered by first use
+    family_of_unique = np.empty(len(unique), dtype=np.int64)
+    family_of_unique[by_use] = np.arange(1, len(unique) + 1)
+    family = np.zeros(len(order), dtype=np.int64)
+    family[split] = family_of_unique[inverse.ravel()]
+    families: list[list[Any]] = [["", 0]]
+    families += [[rows.strings[int(k) // 16], int(k) % 16] for k in unique[by_use]]
+    loose = np.where(split, 0, rows.text["event_id"][order]).astype(np.int32)
+    return families, family, np.where(split, number, 0), loose
 
 
 def _symbols(rows: IncidentRows) -> NDArray[np.int64]:

@@ -43,6 +43,8 @@ CACHE_ENTRY = "incident-rows"
 #: Records read, validated and classified at a time: bounds the memory of a large store.
 CHUNK_ROWS = 50_000
 _LENGTH_BYTES = 8
+#: String codes below this pack three to an int64 key (day, place, type).
+_CODE_SPAN = 2**21
 #: A line of only these characters holds no values (the CSV reader skips it too).
 _BLANK = b' \t\r,"'
 
@@ -58,6 +60,9 @@ class LoadedRows:
     parsed: int = 0
     #: Whether ``on_chunk`` received every row.
     streamed: bool = False
+    #: Writes the rows to the cache (None when the cache is current); the caller runs it
+    #: once the map is written, so a rebuild shows first and stores after.
+    save: Callable[[], None] | None = None
 
 
 def split_records(data: bytes) -> tuple[bytes, list[bytes], list[int]]:
@@ -216,8 +221,12 @@ def load_rows(
     else:
         rows = _empty_rows(path, _decode(path, header), static, today)
     _check_unique_ids(path, rows, lines)
+    save: Callable[[], None] | None = None
     if cache is not None and (len(missing) or cached is None or len(cached[1]) != len(records)):
-        cache.write(CACHE_ENTRY, _pack(rows.compact(), records), key=entry_key)
+
+        def save() -> None:
+            cache.write(CACHE_ENTRY, _pack(rows.compact(), records), key=entry_key)
+
     return LoadedRows(
         rows=rows,
         lines=lines,
@@ -225,6 +234,7 @@ def load_rows(
         reused=len(records) - len(missing),
         parsed=len(missing),
         streamed=streamed,
+        save=save,
     )
 
 
@@ -301,10 +311,15 @@ def _check_unique_ids(path: Path, rows: IncidentRows, lines: NDArray[np.int64]) 
 
 def same_event_warnings(rows: IncidentRows, lines: NDArray[np.int64]) -> list[Issue]:
     """Warn about rows with the same date, place and sub-event type (the same event twice?)."""
-    keys = np.stack([rows.day, rows.text["place_key"], rows.text["sub_event_type"]], axis=1)
-    if not len(keys):
+    if not len(rows):
         return []
-    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    place, kind = rows.text["place_key"].astype(np.int64), rows.text["sub_event_type"]
+    if len(rows.strings) < _CODE_SPAN:  # one integer key per row: a fast 1-D unique
+        keys = (rows.day * _CODE_SPAN + place) * _CODE_SPAN + kind
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    else:
+        rows_keys = np.stack([rows.day, place, kind], axis=1)
+        _, inverse, counts = np.unique(rows_keys, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for i in np.flatnonzero(counts[inverse] > 1).tolist():

@@ -30,8 +30,10 @@ PHASES = ("before", "after", "uncertain")
 #: ``place_key`` the place id (or folded location) that the duplicate check compares.
 TEXT_FIELDS = (
     "event_id", "sub_event_type", "tags", "location", "source", "source_url", "notes",
-    "actor1", "actor2", "admin", "place_key",
+    "actor1", "actor2", "admin", "place_key", "id_prefix",
 )  # fmt: skip
+#: Ids end in at most this many digits to be split into a prefix and a number.
+MAX_ID_DIGITS = 9
 _STORE_COLUMN = {"event_id": "event_id_cnty"}
 
 
@@ -39,6 +41,8 @@ _STORE_COLUMN = {"event_id": "event_id_cnty"}
 class IncidentRows:
     """Per-row arrays aligned with the store's rows; see the module docstring.
 
+    ``id_number``/``id_width``/``text["id_prefix"]`` split an id like ``SYR012345`` into
+    ``SYR``, 12345 and 6 digits (number -1 when the id does not end in 1 to 9 digits).
     ``day`` counts days since 1970-01-01; ``fatalities``/``injured`` are NaN when not
     reported; ``side``/``certainty``/``phase`` index :data:`SIDES`, :data:`CERTAINTIES` and
     :data:`PHASES`; ``text`` maps each of :data:`TEXT_FIELDS` to codes into ``strings``.
@@ -55,6 +59,8 @@ class IncidentRows:
     certainty: NDArray[np.int8]
     phase: NDArray[np.int8]
     dist_km: NDArray[np.float64]
+    id_number: NDArray[np.int64]
+    id_width: NDArray[np.int8]
     text: dict[str, NDArray[np.int32]]
     strings: list[str]
 
@@ -152,8 +158,9 @@ def rows_from_store(store: IncidentStore, classes: Classification) -> IncidentRo
         pid or location.strip().casefold()
         for pid, location in zip(data["place_id"], data["location"], strict=True)
     ]
-    columns = {name: data[_STORE_COLUMN.get(name, name)] for name in TEXT_FIELDS[:-2]}
-    columns.update(admin=admin, place_key=place_key)
+    prefixes, numbers, widths = split_ids(data["event_id_cnty"])
+    columns = {name: data[_STORE_COLUMN.get(name, name)] for name in TEXT_FIELDS[:-3]}
+    columns.update(admin=admin, place_key=place_key, id_prefix=prefixes)
     # dict.fromkeys dedupes in C, keeping first-seen order; map() looks codes up in C.
     table = {
         value: code
@@ -175,9 +182,38 @@ def rows_from_store(store: IncidentStore, classes: Classification) -> IncidentRo
         certainty=_codes(classes.in_corridor_certainty, CERTAINTIES),
         phase=_codes(classes.phase, PHASES),
         dist_km=np.asarray(classes.dist_to_m4_km, dtype=np.float64),
+        id_number=numbers,
+        id_width=widths,
         text=text,
         strings=list(table),
     )
+
+
+def split_ids(ids: list[str]) -> tuple[list[str], NDArray[np.int64], NDArray[np.int8]]:
+    """Split each id into its prefix, the number it ends with and that number's digit count.
+
+    Examples
+    --------
+    >>> prefixes, numbers, widths = split_ids(["SYR012345", "custom", "X1234567890"])
+    >>> prefixes, numbers.tolist(), widths.tolist()
+    (['SYR', '', ''], [12345, -1, -1], [6, 0, 0])
+    """
+    prefixes: list[str] = []
+    numbers = np.full(len(ids), -1, dtype=np.int64)
+    widths = np.zeros(len(ids), dtype=np.int8)
+    for i, value in enumerate(ids):
+        prefix = value.rstrip(_DIGITS)
+        digits = len(value) - len(prefix)
+        if 0 < digits <= MAX_ID_DIGITS:
+            prefixes.append(prefix)
+            numbers[i] = int(value[len(prefix) :])
+            widths[i] = digits
+        else:
+            prefixes.append("")
+    return prefixes, numbers, widths
+
+
+_DIGITS = "0123456789"
 
 
 def concat(parts: list[IncidentRows]) -> IncidentRows:
