@@ -151,7 +151,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                    progress=progress)  # fmt: skip
     if args.quiet:
         return 0
-    print("\n".join(result.report()))
+    print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
     return 0
 
 

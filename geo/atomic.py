@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -17,13 +21,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     data
         The complete new content.
     """
+    atomic_write_parts(path, [data])
+
+
+def atomic_write_parts(path: Path, parts: Iterable[bytes]) -> None:
+    """Write the concatenation of ``parts`` atomically, without joining them in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp creates 0600; give the file the mode it had, or the usual one for a new file.
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp_name).replace(path)

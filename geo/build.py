@@ -19,7 +19,7 @@ import gc
 import json
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
@@ -89,9 +89,17 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     static: StaticInputs | None = None
     written: list[Path] = field(default_factory=list)
+    #: Nothing had changed: the map and exports on disk were left as they were.
+    unchanged: bool = False
 
     def line(self) -> str:
         """Return a one-line summary (what ``--watch`` prints per rebuild)."""
+        if self.unchanged:
+            return (
+                f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents; "
+                f"nothing changed, map and exports left as they were "
+                f"({self.total_seconds:.2f} s)"
+            )
         work = f"{self.parsed:,} read, {self.reused:,} reused" if self.reused else "all read"
         exports = "exports rewritten" if self.exports_written else "exports unchanged"
         return (
@@ -100,8 +108,11 @@ class BuildResult:
             f"{self.total_seconds:.2f} s in all"
         )
 
-    def report(self) -> list[str]:
-        """Return the lines a build prints: the corridor when computed, files, warnings."""
+    def report(self, *, max_warnings: int | None = 20) -> list[str]:
+        """Return the lines a build prints: the corridor when computed, files, warnings.
+
+        Warnings past ``max_warnings`` are counted, not listed (None lists them all).
+        """
         lines = []
         if self.static is not None:
             corridor = self.static.corridor
@@ -116,7 +127,12 @@ class BuildResult:
             ]
         if self.written:
             lines.append(f"Data: {', '.join(str(path) for path in self.written)}")
-        lines += [f"warning: {warning}" for warning in self.warnings]
+        shown = self.warnings if max_warnings is None else self.warnings[:max_warnings]
+        lines += [f"warning: {warning}" for warning in shown]
+        if len(shown) < len(self.warnings):
+            lines.append(
+                f"… and {len(self.warnings) - len(shown):,} more warnings (-v lists them all)"
+            )
         lines.append(f"Built {self.line()}")
         lines.append(f"Open it in a browser: file://{self.map_path.resolve()}")
         return lines
@@ -182,10 +198,19 @@ def _build(
             loaded_static.append(load_static(data_dir=settings.data_dir, road_path=settings.road))
         return loaded_static[0]
 
+    store_digest = file_digest(settings.store)
+    exports_key = digest(static_key, store_digest)
+    exports_current = _exports_current(cache, exports_key, settings.out)
+    page_key = digest(static_key, "offline" if settings.offline else "cdn")
+    map_path = settings.out / MAP_FILENAME
+    map_key = digest(page_key, store_digest)
+    previous = _map_current(cache, map_key, map_path)
+    if previous is not None and (exports_current or not settings.exports):
+        progress.done()
+        return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
-    exports_key = digest(static_key, file_digest(settings.store))
     writer = None
-    if settings.exports and not _exports_current(cache, exports_key, settings.out):
+    if settings.exports and not exports_current:
         # Opened before the read: if every record is read anyway, the exports are written
         # from the same chunks instead of reading the store a second time.
         writer = ExportWriter(settings.out, map_layers=corridor_layers(static()))
@@ -195,17 +220,14 @@ def _build(
             on_chunk=writer.add if writer is not None else None,
         )  # fmt: skip
         progress.step("rendering the page")
-        page_key = digest(static_key, "offline" if settings.offline else "cdn")
-        cached_page = cache.read("page", key=page_key)
-        if cached_page is None:
-            template = render_template(static(), offline=settings.offline)
-            cache.write("page", template.encode("utf-8"), key=page_key)
-        else:
-            template = cached_page.decode("utf-8")
+        template, page_cached = _page_template(
+            cache, page_key, lambda: render_template(static(), offline=settings.offline)
+        )
         html = fill_template(template, loaded.rows)
-        map_path = settings.out / MAP_FILENAME
         atomic_write_text(map_path, html)
         map_seconds = time.perf_counter() - started
+        warnings = [warning.describe(settings.store) for warning in loaded.warnings]
+        record = _record_map(cache, map_key, map_path, html, len(loaded.rows), warnings)
         if loaded.save is not None:
             loaded.save()
         progress.step("writing data exports")
@@ -224,18 +246,61 @@ def _build(
     progress.done()
     return BuildResult(
         map_path=map_path,
-        map_bytes=len(html.encode("utf-8")),
+        map_bytes=record["bytes"],
         incidents=len(loaded.rows),
         reused=loaded.reused,
         parsed=loaded.parsed,
-        page_cached=cached_page is not None,
+        page_cached=page_cached,
         exports_written=bool(written),
         map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started,
-        warnings=[warning.describe(settings.store) for warning in loaded.warnings],
+        warnings=warnings,
         static=loaded_static[0] if loaded_static else None,
         written=written,
     )
+
+
+def _page_template(cache: BuildCache, key: str, render: Callable[[], str]) -> tuple[str, bool]:
+    """Return the page template from the cache, or render and cache it; and whether cached."""
+    cached = cache.read("page", key=key)
+    if cached is not None:
+        return cached.decode("utf-8"), True
+    template = render()
+    cache.write("page", template.encode("utf-8"), key=key)
+    return template, False
+
+
+def _unchanged(map_path: Path, record: dict[str, Any], seconds: float) -> BuildResult:
+    """Return the result of a build that found nothing to do."""
+    return BuildResult(
+        map_path=map_path, map_bytes=record["bytes"], incidents=record["incidents"],
+        reused=record["incidents"], parsed=0, page_cached=True, exports_written=False,
+        map_seconds=seconds, total_seconds=seconds, warnings=record["warnings"], unchanged=True,
+    )  # fmt: skip
+
+
+def _record_map(
+    cache: BuildCache, key: str, map_path: Path, html: str, incidents: int, warnings: list[str]
+) -> dict[str, Any]:
+    """Record the map just written, so an unchanged rebuild can leave it alone."""
+    record = {"stamp": list(stamp(map_path)), "incidents": incidents,
+              "bytes": len(html.encode("utf-8")), "warnings": warnings}  # fmt: skip
+    cache.write("map", json.dumps(record).encode("utf-8"), key=key)
+    return record
+
+
+def _map_current(cache: BuildCache, key: str, map_path: Path) -> dict[str, Any] | None:
+    """Return the record of the map on disk if it was built for ``key`` and not touched."""
+    payload = cache.read("map", key=key)
+    if payload is None:
+        return None
+    try:
+        record: dict[str, Any] = json.loads(payload)
+        current = record["stamp"] == list(stamp(map_path))
+        valid = isinstance(record["incidents"], int) and isinstance(record["warnings"], list)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return record if current and valid else None
 
 
 def _exports_current(cache: BuildCache, key: str, out: Path) -> bool:

@@ -15,7 +15,7 @@ import json
 import logging
 from pathlib import Path
 
-from geo.atomic import atomic_write_bytes
+from geo.atomic import atomic_write_bytes, atomic_write_parts
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +106,22 @@ class BuildCache:
             return "corrupt (payload does not match its checksum)"
         return payload
 
-    def write(self, name: str, payload: bytes, *, key: str) -> None:
-        """Store ``payload`` as entry ``name`` for ``key`` (payload first, then metadata)."""
+    def write(self, name: str, payload: bytes | list[bytes], *, key: str) -> None:
+        """Store ``payload`` as entry ``name`` for ``key`` (payload first, then metadata).
+
+        A list of parts is written one after the other, never joined in memory.
+        """
+        parts = [payload] if isinstance(payload, bytes) else payload
+        hasher = hashlib.sha256()
+        for part in parts:
+            hasher.update(part)
         payload_path, meta_path = self._paths(name)
         meta = {
             "format": CACHE_FORMAT,
             "code": code_version(),
             "key": key,
-            "sha256": hashlib.sha256(payload).hexdigest(),
-            "bytes": len(payload),
+            "sha256": hasher.hexdigest(),
+            "bytes": sum(len(part) for part in parts),
         }
-        atomic_write_bytes(payload_path, payload)
+        atomic_write_parts(payload_path, parts)
         atomic_write_bytes(meta_path, (json.dumps(meta, indent=1) + "\n").encode("utf-8"))

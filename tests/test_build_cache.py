@@ -55,10 +55,16 @@ def test_unchanged_inputs_reuse_everything(store: Path, tmp_path: Path) -> None:
         0, 16, True, False,
     )  # fmt: skip
     assert (out / MAP_FILENAME).read_bytes() == html
+    assert again.unchanged
     # Touching the store without changing it rebuilds nothing either.
     os.utime(store, None)
     touched = run_build(store, out)
-    assert (touched.parsed, touched.exports_written) == (0, False)
+    assert (touched.parsed, touched.exports_written, touched.unchanged) == (0, False, True)
+    # A map edited or deleted since is written again, from the cached rows and page.
+    (out / MAP_FILENAME).unlink()
+    rewritten = run_build(store, out)
+    assert (rewritten.parsed, rewritten.reused, rewritten.unchanged) == (0, 16, False)
+    assert (out / MAP_FILENAME).read_bytes() == html
 
 
 def test_adding_one_incident_reads_one_row_and_matches_a_full_build(
@@ -120,15 +126,19 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(
 ) -> None:
     out = tmp_path / "out"
     run_build(store, out)
-    html = (out / MAP_FILENAME).read_bytes()
     damage(out / CACHE_DIRNAME)  # type: ignore[operator]
+    # A new incident makes the build use its caches (with nothing changed it does nothing).
+    assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
     caplog.set_level("INFO")
     result = run_build(store, out)
     assert reason in caplog.text
-    assert (out / MAP_FILENAME).read_bytes() == html
-    assert result.parsed == 16 or not result.page_cached
+    assert result.parsed == 17 or not result.page_cached
+    fresh = run_build(store, tmp_path / "fresh")
+    assert (out / MAP_FILENAME).read_bytes() == (tmp_path / "fresh" / MAP_FILENAME).read_bytes()
+    os.utime(store, None)
     healed = run_build(store, out)
-    assert (healed.parsed, healed.page_cached) == (0, True)
+    assert healed.unchanged
+    assert fresh.parsed == 17
 
 
 def _truncate(path: Path) -> None:
@@ -195,8 +205,9 @@ def test_a_quiet_or_piped_build_prints_no_progress_bar(store: Path, tmp_path: Pa
     assert "\r" not in piped.stderr
     assert "Built " in piped.stdout
     verbose = subprocess.run(
-        [*command, "-v"], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
+        [*command[:-1], str(tmp_path / "fresh"), "-v"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )  # fmt: skip
     assert "reading incidents" in verbose.stderr
     quiet = subprocess.run(
         [*command, "-q"], capture_output=True, text=True, check=True, cwd=tmp_path

@@ -116,13 +116,14 @@ def _decode(path: Path, data: bytes, first_line: int = 1) -> str:
         raise DataFileError(msg) from None
 
 
-def _pack(rows: IncidentRows, records: list[bytes]) -> bytes:
+def _pack(rows: IncidentRows, records: list[bytes]) -> list[bytes]:
+    """Return the cache payload as parts (the records are not joined into one copy)."""
     archive = rows.to_bytes()
     lengths = np.array([len(record) for record in records], dtype=np.int64)
-    return b"".join([
+    return [
         len(archive).to_bytes(_LENGTH_BYTES, "little"), archive,
         len(lengths).to_bytes(_LENGTH_BYTES, "little"), lengths.tobytes(), *records,
-    ])  # fmt: skip
+    ]  # fmt: skip
 
 
 def _unpack(payload: bytes) -> tuple[IncidentRows, list[bytes]]:
