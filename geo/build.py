@@ -25,6 +25,7 @@ from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.export import corridor_layers, write_corridor_layers
 from geo.incidents.export import ExportWriter
+from geo.incidents.incremental import forget as forget_rows
 from geo.incidents.incremental import load_rows
 from geo.project import load_static, static_files
 from geo.watch import stamp
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from geo.project import StaticInputs
 
 MAP_FILENAME = "idlib_map.html"
+#: The static inputs of the last build in this process, by the digest of their files: a
+#: --watch rebuild after an added incident need not load the gazetteer and corridor again.
+_STATIC: dict[str, StaticInputs] = {}
 
 
 class TemplateRenderer(Protocol):
@@ -91,6 +95,8 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     #: Nothing had changed: the map and exports on disk were left as they were.
     unchanged: bool = False
+    #: Whether this build keeps the exports (``--no-exports`` turns them off).
+    exports_enabled: bool = True
 
     def line(self) -> str:
         """Return a one-line summary (what ``--watch`` prints per rebuild)."""
@@ -101,7 +107,11 @@ class BuildResult:
                 f"({self.total_seconds:.2f} s)"
             )
         work = f"{self.parsed:,} read, {self.reused:,} reused" if self.reused else "all read"
-        exports = "exports rewritten" if self.exports_written else "exports unchanged"
+        exports = (
+            "exports rewritten" if self.exports_written
+            else "exports off" if not self.exports_enabled
+            else "exports unchanged"
+        )  # fmt: skip
         return (
             f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents "
             f"({work}); map in {self.map_seconds:.2f} s, {exports}, "
@@ -136,6 +146,12 @@ class BuildResult:
         lines.append(f"Built {self.line()}")
         lines.append(f"Open it in a browser: file://{self.map_path.resolve()}")
         return lines
+
+
+def forget() -> None:
+    """Drop what this process remembers between builds (static inputs, incident rows)."""
+    _STATIC.clear()
+    forget_rows()
 
 
 def build(
@@ -195,7 +211,12 @@ def _build(
     def static() -> StaticInputs:
         if not loaded_static:
             progress.note("loading places, road, corridor")
-            loaded_static.append(load_static(data_dir=settings.data_dir, road_path=settings.road))
+            remembered = _STATIC.get(static_key)  # same files, same content: same inputs
+            loaded_static.append(
+                remembered or load_static(data_dir=settings.data_dir, road_path=settings.road)
+            )
+            _STATIC.clear()
+            _STATIC[static_key] = loaded_static[0]
         return loaded_static[0]
 
     store_digest = file_digest(settings.store)
@@ -257,6 +278,7 @@ def _build(
         warnings=warnings,
         static=loaded_static[0] if loaded_static else None,
         written=written,
+        exports_enabled=settings.exports,
     )
 
 

@@ -106,10 +106,28 @@ class BuildCache:
             return "corrupt (payload does not match its checksum)"
         return payload
 
-    def write(self, name: str, payload: bytes | list[bytes], *, key: str) -> None:
+    def digest_of(self, name: str, *, key: str) -> str | None:
+        """Return the recorded SHA-256 of entry ``name`` if written for ``key`` by this code.
+
+        Only the metadata is read: a caller holding the content it wrote under that digest
+        can use its own copy instead of reading the payload again.
+        """
+        try:
+            meta = json.loads(self._paths(name)[1].read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None
+        if not isinstance(meta, dict) or meta.get("key") != key:
+            return None
+        if meta.get("format") != CACHE_FORMAT or meta.get("code") != code_version():
+            return None
+        sha = meta.get("sha256")
+        return sha if isinstance(sha, str) else None
+
+    def write(self, name: str, payload: bytes | list[bytes], *, key: str) -> str:
         """Store ``payload`` as entry ``name`` for ``key`` (payload first, then metadata).
 
-        A list of parts is written one after the other, never joined in memory.
+        A list of parts is written one after the other, never joined in memory. Returns the
+        payload's SHA-256.
         """
         parts = [payload] if isinstance(payload, bytes) else payload
         hasher = hashlib.sha256()
@@ -125,3 +143,4 @@ class BuildCache:
         }
         atomic_write_parts(payload_path, parts)
         atomic_write_bytes(meta_path, (json.dumps(meta, indent=1) + "\n").encode("utf-8"))
+        return str(meta["sha256"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import build_map
-from geo.build import MAP_FILENAME, STAGES, BuildResult, BuildSettings, build
+from geo.build import MAP_FILENAME, STAGES, BuildResult, BuildSettings, build, forget
 from geo.cache import CACHE_DIRNAME
 from geo.datasets import DATA_DIR
 from geo.incidents import IncidentValidationError
@@ -26,7 +26,12 @@ ADD_ARIHA = ["--date", "2020-10-01", "--place", "Ariha", "--type", "shelling",
              "--source", "Test outlet", "--notes", "one more"]  # fmt: skip
 
 
-def run_build(store: Path, out: Path, *, data_dir: Path = DATA_DIR) -> BuildResult:
+def run_build(
+    store: Path, out: Path, *, data_dir: Path = DATA_DIR, new_process: bool = False
+) -> BuildResult:
+    """Build as the CLI does; ``new_process`` forgets what earlier builds left in memory."""
+    if new_process:
+        forget()
     settings = BuildSettings(data_dir=data_dir, out=out, store=store)
     return build(
         settings,
@@ -130,7 +135,7 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(
     # A new incident makes the build use its caches (with nothing changed it does nothing).
     assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
     caplog.set_level("INFO")
-    result = run_build(store, out)
+    result = run_build(store, out, new_process=True)
     assert reason in caplog.text
     assert result.parsed == 17 or not result.page_cached
     fresh = run_build(store, tmp_path / "fresh")
@@ -213,3 +218,21 @@ def test_a_quiet_or_piped_build_prints_no_progress_bar(store: Path, tmp_path: Pa
         [*command, "-q"], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert (quiet.stdout, quiet.stderr) == ("", "")
+
+
+def test_rows_remembered_in_memory_yield_to_a_cache_rewritten_elsewhere(
+    store: Path, tmp_path: Path
+) -> None:
+    """--watch keeps the last rows in memory; another process's build replaces them."""
+    out = tmp_path / "out"
+    run_build(store, out)
+    assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
+    other = subprocess.run(
+        [sys.executable, str(ROOT / "build_map.py"), "--incidents", str(store),
+         "--out", str(out), "-q"],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    (out / MAP_FILENAME).unlink()
+    result = run_build(store, out)  # memory holds 16 rows; the cache on disk has 17
+    assert (result.parsed, result.reused) == (0, 17)

@@ -143,6 +143,62 @@ def _unpack(payload: bytes) -> tuple[IncidentRows, list[bytes]]:
     return rows, records
 
 
+@dataclass
+class _Memory:
+    """The rows of the last cache entry this process wrote, with its digest."""
+
+    directory: Path
+    key: str
+    sha256: str
+    rows: IncidentRows
+    records: list[bytes]
+    where: dict[bytes, int]
+
+
+_LAST: list[_Memory] = []
+
+
+def forget() -> None:
+    """Drop the rows remembered from the last build (as a new process would start)."""
+    _LAST.clear()
+
+
+def _remember(
+    cache: BuildCache, key: str, sha256: str, rows: IncidentRows, records: list[bytes]
+) -> None:
+    """Keep what was just written, so the next build in this process need not read it back."""
+    _LAST[:] = [_Memory(cache.directory, key, sha256, rows, records,
+                        {record: i for i, record in enumerate(records)})]  # fmt: skip
+
+
+def _remembered(cache: BuildCache | None, key: str) -> _Memory | None:
+    """Return the remembered rows if the entry on disk is still the one they were written as."""
+    if cache is None or not _LAST:
+        return None
+    memory = _LAST[0]
+    if memory.directory != cache.directory or memory.key != key:
+        return None
+    return memory if cache.digest_of(CACHE_ENTRY, key=key) == memory.sha256 else None
+
+
+def _cached_rows(
+    cache: BuildCache | None, key: str
+) -> tuple[tuple[IncidentRows, list[bytes]] | None, dict[bytes, int]]:
+    """Return the cached rows and records for ``key`` and where each record is, if any."""
+    memory = _remembered(cache, key)
+    if memory is not None:  # this process wrote that entry last (--watch)
+        return (memory.rows, memory.records), memory.where
+    payload = cache.read(CACHE_ENTRY, key=key) if cache is not None else None
+    if payload is None:
+        return None, {}
+    try:
+        cached = _unpack(payload)
+    except ValueError as exc:
+        log.info("cache %s: corrupt (%s), rebuilding it", CACHE_ENTRY, exc)
+        return None, {}
+    return cached, {record: i for i, record in enumerate(cached[1])}
+
+
 def load_rows(
     path: Path,
     *,
@@ -182,16 +238,7 @@ def load_rows(
     header, records, starts = split_records(data)
     del data  # the records hold the bytes now
     entry_key = digest(key, header.decode("utf-8", errors="replace"))
-    cached: tuple[IncidentRows, list[bytes]] | None = None
-    payload = cache.read(CACHE_ENTRY, key=entry_key) if cache is not None else None
-    if payload is not None:
-        try:
-            cached = _unpack(payload)
-        except ValueError as exc:
-            log.info("cache %s: corrupt (%s), rebuilding it", CACHE_ENTRY, exc)
-    where: dict[bytes, int] = {}
-    if cached is not None:
-        where = {record: i for i, record in enumerate(cached[1])}
+    cached, where = _cached_rows(cache, entry_key)
     hit = np.fromiter((where.get(r, -1) for r in records), dtype=np.int64, count=len(records))
     missing = np.flatnonzero(hit < 0)
     lines = np.asarray(starts, dtype=np.int64)
@@ -226,7 +273,9 @@ def load_rows(
     if cache is not None and (len(missing) or cached is None or len(cached[1]) != len(records)):
 
         def save() -> None:
-            cache.write(CACHE_ENTRY, _pack(rows.compact(), records), key=entry_key)
+            compact = rows.compact()
+            sha = cache.write(CACHE_ENTRY, _pack(compact, records), key=entry_key)
+            _remember(cache, entry_key, sha, compact, records)
 
     return LoadedRows(
         rows=rows,

@@ -222,8 +222,8 @@ def concat(parts: list[IncidentRows]) -> IncidentRows:
         msg = "concat needs at least one part"
         raise ValueError(msg)
     table = {value: code for code, value in enumerate(parts[0].strings)}
-    text: dict[str, list[NDArray[np.int32]]] = {name: [] for name in TEXT_FIELDS}
-    for part in parts:
+    text: dict[str, list[NDArray[np.int32]]] = {name: [parts[0].text[name]] for name in TEXT_FIELDS}
+    for part in parts[1:]:
         remap = np.fromiter(
             (table.setdefault(value, len(table)) for value in part.strings),
             dtype=np.int32,
