@@ -434,8 +434,8 @@ def _project_build(store: Path, outdir: Path, *options: str) -> dict[str, Any]:
     )
     _html_size(run, outdir / "idlib_map.html")
     built = next((line for line in run["stdout"].splitlines() if line.startswith("Built ")), "")
-    found = re.search(r"map in ([0-9.]+) s", built)
-    run["map_s"] = float(found.group(1)) if found else None
+    found = re.search(r"map in ([0-9.]+) s|left as they were \(([0-9.]+) s\)", built)
+    run["map_s"] = float(found.group(1) or found.group(2)) if found else None
     run["built_line"] = built
     return run
 
@@ -472,7 +472,11 @@ def _rebuild_after_add(store: Path, outdir: Path) -> dict[str, Any]:
     )  # fmt: skip
     rebuild = _project_build(store, outdir)
     again = _project_build(store, outdir)
+    watch = _watch_rebuild(store, outdir)
     return {
+        "watch_rebuild_map_s": watch.get("map_s"),
+        "watch_line": watch.get("line"),
+        "watch_error": watch.get("error"),
         "add_s": add["wall_s"],
         "add_error": add.get("error"),
         "rebuild_s": rebuild["wall_s"],
@@ -484,6 +488,33 @@ def _rebuild_after_add(store: Path, outdir: Path) -> dict[str, Any]:
         "no_change_rebuild_map_s": again["map_s"],
         "no_change_rebuild_error": again.get("error"),
     }
+
+
+def _watch_rebuild(store: Path, outdir: Path) -> dict[str, Any]:
+    """Run ``build_map.py --watch``, add one incident from another process, time the rebuild.
+
+    The "map in X s" of the second rebuild line is what an analyst waits for in --watch:
+    from the store's change being noticed to the new map written.
+    """
+    command = [sys.executable, "build_map.py", "--incidents", str(store), "--out", str(outdir),
+               "--watch", "--max-runs", "2"]  # fmt: skip
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as watcher:
+        if watcher.stdout is None:
+            msg = "no output from --watch"
+            raise RuntimeError(msg)
+        lines = [watcher.stdout.readline(), watcher.stdout.readline()]  # banner, first build
+        add = _timed([sys.executable, "build_map.py", "add", "--incidents", str(store),
+                      "--date", "2020-10-02", "--place", "Ariha", "--type", "shelling",
+                      "--source", "bench", "--force", "--no-build"])  # fmt: skip
+        line = ""
+        while watcher.poll() is None or line == "":
+            line = watcher.stdout.readline()
+            if " rebuilt " in line or "not rebuilt" in line or not line:
+                break
+        watcher.wait(timeout=BUILD_TIMEOUT_S)
+    found = re.search(r"map in ([0-9.]+) s", line)
+    return {"map_s": float(found.group(1)) if found else None, "line": line.strip(),
+            "first": lines[1].strip(), "error": add.get("error")}  # fmt: skip
 
 
 def _per_incident(run: dict[str, Any], empty: dict[str, Any], size: int) -> float | None:
@@ -583,7 +614,9 @@ def _targets(results: dict[str, Any]) -> dict[str, Any]:
         out[label] = None if value is None else (value <= limit if at_most else value >= limit)
     rebuild = results["runs"].get(str(TARGET_N), {}).get("rebuild_after_add", {})
     for label, key in (
-        ("rebuild after adding one incident ≤ 0.5 s (map written, timed by the build)",
+        ("rebuild after adding one incident ≤ 0.5 s (--watch, map written)",
+         "watch_rebuild_map_s"),
+        ("rebuild after adding one incident ≤ 0.5 s (new process, map written)",
          "rebuild_map_s"),
         ("rebuild after adding one incident ≤ 0.5 s (whole process, exports included)",
          "rebuild_s"),
@@ -659,7 +692,9 @@ def _print_table(results: dict[str, Any]) -> None:
                 f"rebuild {_cell(rebuild.get('rebuild_s'))} s as a process, map written after "
                 f"{_cell(rebuild.get('rebuild_map_s'))} s of build; no-change rebuild "
                 f"{_cell(rebuild.get('no_change_rebuild_s'))} s "
-                f"(map after {_cell(rebuild.get('no_change_rebuild_map_s'))} s)"
+                f"(map after {_cell(rebuild.get('no_change_rebuild_map_s'))} s); under --watch "
+                f"the map is rewritten {_cell(rebuild.get('watch_rebuild_map_s'))} s after the "
+                "change is seen"
             )
     print(f"\nTargets at N = {TARGET_N:,} (1,000,000 with --million):")
     for label, met in results["targets"].items():
