@@ -167,8 +167,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             print(f"{stamp} not rebuilt: {exc}", flush=True)
             return
         print(f"{stamp} rebuilt {result.line()}", flush=True)
-        for warning in result.warnings:
-            print(f"  warning: {warning}", flush=True)
+        for line in result.report(max_warnings=None if args.verbose else 5):
+            if line.startswith(("warning: ", "… and ")):
+                print(f"  {line}", flush=True)
 
     config = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     print(f"Watching {settings.store} and the data files; Ctrl-C stops.", flush=True)

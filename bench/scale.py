@@ -511,7 +511,7 @@ def _watch_rebuild(store: Path, outdir: Path) -> dict[str, Any]:
             line = watcher.stdout.readline()
             if " rebuilt " in line or "not rebuilt" in line or not line:
                 break
-        watcher.wait(timeout=BUILD_TIMEOUT_S)
+        watcher.communicate(timeout=BUILD_TIMEOUT_S)  # drain what follows, let it end
     found = re.search(r"map in ([0-9.]+) s", line)
     return {"map_s": float(found.group(1)) if found else None, "line": line.strip(),
             "first": lines[1].strip(), "error": add.get("error")}  # fmt: skip
