@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from geo.incidents.classify import Classification
     from geo.incidents.rows import IncidentRows
+    from geo.incidents.store import IncidentStore
     from geo.progress import Progress
     from geo.project import StaticInputs
 
@@ -230,15 +232,19 @@ def _build(
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
-    writer = None
-    if settings.exports and not exports_current:
-        # Opened before the read: if every record is read anyway, the exports are written
-        # from the same chunks instead of reading the store a second time.
-        writer = ExportWriter(settings.out, map_layers=corridor_layers(static()))
+    writers: list[ExportWriter] = []
+
+    def export_chunk(store: IncidentStore, classes: Classification) -> None:
+        # Called only when every record is read anyway: the exports are written from the
+        # same chunks instead of reading the store a second time.
+        if not writers:
+            writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
+        writers[0].add(store, classes)
+
     try:
         loaded = load_rows(
             settings.store, cache=cache, key=static_key, static=static,
-            on_chunk=writer.add if writer is not None else None,
+            on_chunk=export_chunk if settings.exports and not exports_current else None,
         )  # fmt: skip
         progress.step("rendering the page")
         template, page_cached = _page_template(
@@ -253,16 +259,16 @@ def _build(
             loaded.save()
         progress.step("writing data exports")
         written: list[Path] = []
-        if writer is not None:
+        if settings.exports and not exports_current:
             if not loaded.streamed:  # rows came from the cache: read the store for the exports
-                writer.abort()
-                writer = ExportWriter(settings.out, map_layers=corridor_layers(static()))
                 load_rows(settings.store, cache=None, key=static_key, static=static,
-                          on_chunk=writer.add)  # fmt: skip
-            written = write_corridor_layers(static(), settings.out) + writer.finish()
+                          on_chunk=export_chunk)  # fmt: skip
+            if not writers:  # an empty store
+                writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
+            written = write_corridor_layers(static(), settings.out) + writers[0].finish()
             _record_exports(cache, exports_key, settings.out, written)
     finally:
-        if writer is not None:
+        for writer in writers:
             writer.abort()
     progress.done()
     return BuildResult(
