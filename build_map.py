@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from geo import datasets
@@ -146,9 +147,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
-    settings = _parse_settings(args)
-    result = build(settings, render_template=render_template, fill_template=fill_template,
-                   progress=progress)  # fmt: skip
+    result = build(_parse_settings(args), render_template=render_template,
+                   fill_template=fill_template, progress=progress)  # fmt: skip
     if args.quiet:
         return 0
     print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
@@ -156,7 +156,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    settings = _parse_settings(args)
+    settings = replace(_parse_settings(args), keep_warm=True)
 
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -166,7 +166,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         except _ERRORS as exc:
             print(f"{stamp} not rebuilt: {exc}", flush=True)
             return
-        print(f"{stamp} rebuilt {result.line()}", flush=True)
+        print(f"{stamp} {'checked' if result.unchanged else 'rebuilt'} {result.line()}", flush=True)
         for line in result.report(max_warnings=None if args.verbose else 5):
             if line.startswith(("warning: ", "… and ")):
                 print(f"  {line}", flush=True)

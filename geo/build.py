@@ -26,7 +26,7 @@ from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.export import corridor_layers, write_corridor_layers
 from geo.incidents.export import ExportWriter
 from geo.incidents.incremental import forget as forget_rows
-from geo.incidents.incremental import load_rows
+from geo.incidents.incremental import load_rows, remember_cached
 from geo.project import load_static, static_files
 from geo.watch import stamp
 
@@ -68,6 +68,8 @@ class BuildSettings:
     road: Path | None = None
     offline: bool = True
     exports: bool = True
+    #: Keep the rows and static inputs in memory even when nothing changed (``--watch``).
+    keep_warm: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
         """Return the files whose change calls for a rebuild."""
@@ -208,18 +210,7 @@ def _build(
             for path in static_files(data_dir=settings.data_dir, road_path=settings.road)
         )
     )
-    loaded_static: list[StaticInputs] = []
-
-    def static() -> StaticInputs:
-        if not loaded_static:
-            progress.note("loading places, road, corridor")
-            remembered = _STATIC.get(static_key)  # same files, same content: same inputs
-            loaded_static.append(
-                remembered or load_static(data_dir=settings.data_dir, road_path=settings.road)
-            )
-            _STATIC.clear()
-            _STATIC[static_key] = loaded_static[0]
-        return loaded_static[0]
+    static = _StaticLoader(settings, static_key, progress)
 
     store_digest = file_digest(settings.store)
     exports_key = digest(static_key, store_digest)
@@ -229,6 +220,9 @@ def _build(
     map_key = digest(page_key, store_digest)
     previous = _map_current(cache, map_key, map_path)
     if previous is not None and (exports_current or not settings.exports):
+        if settings.keep_warm:  # --watch: have rows and inputs ready for the next change
+            static()
+            remember_cached(settings.store, cache=cache, key=static_key)
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
@@ -282,10 +276,30 @@ def _build(
         map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started,
         warnings=warnings,
-        static=loaded_static[0] if loaded_static else None,
+        static=static.loaded,
         written=written,
         exports_enabled=settings.exports,
     )
+
+
+class _StaticLoader:
+    """Load the static inputs on first call (or take this process's last ones, same key)."""
+
+    def __init__(self, settings: BuildSettings, key: str, progress: Progress) -> None:
+        self.settings, self.key, self.progress = settings, key, progress
+        self.loaded: StaticInputs | None = None
+
+    def __call__(self) -> StaticInputs:
+        """Return the static inputs."""
+        if self.loaded is None:
+            self.progress.note("loading places, road, corridor")
+            remembered = _STATIC.get(self.key)  # same files, same content: same inputs
+            self.loaded = remembered or load_static(
+                data_dir=self.settings.data_dir, road_path=self.settings.road
+            )
+            _STATIC.clear()
+            _STATIC[self.key] = self.loaded
+        return self.loaded
 
 
 def _page_template(cache: BuildCache, key: str, render: Callable[[], str]) -> tuple[str, bool]:

@@ -181,6 +181,23 @@ def _remembered(cache: BuildCache | None, key: str) -> _Memory | None:
     return memory if cache.digest_of(CACHE_ENTRY, key=key) == memory.sha256 else None
 
 
+def remember_cached(path: Path, *, cache: BuildCache, key: str) -> None:
+    """Hold the cached rows of the store at ``path`` in memory for this process's next build.
+
+    ``--watch`` calls it when a build found nothing to do, so that the first incident added
+    afterwards does not wait for the cache to be read.
+    """
+    with path.open("rb") as handle:
+        header = handle.readline().removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n")
+    entry_key = digest(key, header.decode("utf-8", errors="replace"))
+    if _remembered(cache, entry_key) is not None:
+        return
+    sha = cache.digest_of(CACHE_ENTRY, key=entry_key)
+    cached, _ = _cached_rows(cache, entry_key)
+    if cached is not None and sha is not None:
+        _remember(cache, entry_key, sha, *cached)
+
+
 def _cached_rows(
     cache: BuildCache | None, key: str
 ) -> tuple[tuple[IncidentRows, list[bytes]] | None, dict[bytes, int]]:
