@@ -83,8 +83,13 @@ class BuildCache:
         reason = self._check(payload_path, meta_path, key)
         if isinstance(reason, str):
             self.misses[name] = reason
-            if reason != "missing":
-                log.info("cache %s: %s, rebuilding it", name, reason)
+            # A stale entry is the normal course after an edit; a damaged or foreign one is news.
+            level = (
+                logging.DEBUG
+                if reason in {"missing", "stale (its inputs changed)"}
+                else logging.INFO
+            )
+            log.log(level, "cache %s: %s, rebuilding it", name, reason)
             return None
         return reason
 
