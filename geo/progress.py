@@ -9,12 +9,15 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: A job shows its bar only once it has run this long, so quick builds print nothing extra.
+BAR_AFTER_S = 1.0
+
 
 class Progress:
     """Stages of a job as debug log lines with times, and as a bar when ``enabled``.
 
-    The bar (tqdm, on stderr) appears only once the job has run a second, so quick builds
-    print nothing extra; it is never shown when stderr is not a terminal.
+    The bar (tqdm, on stderr) appears at the first stage reached after :data:`BAR_AFTER_S`
+    and is removed at the end; it is never shown when stderr is not a terminal.
 
     Parameters
     ----------
@@ -26,15 +29,10 @@ class Progress:
 
     def __init__(self, *, stages: int, enabled: bool) -> None:
         self.stages = stages
+        self.enabled = enabled
         self._bar: Any = None
+        self._done = 0
         self._started = time.perf_counter()
-        if enabled:
-            from tqdm import tqdm  # noqa: PLC0415 - imported only when a bar is drawn
-
-            self._bar = tqdm(
-                total=stages, delay=1.0, leave=False, file=sys.stderr,
-                bar_format="{desc:<30} {bar:20} {elapsed}",
-            )  # fmt: skip
 
     @classmethod
     def for_terminal(cls, *, stages: int, quiet: bool) -> Progress:
@@ -43,15 +41,27 @@ class Progress:
 
     def step(self, stage: str) -> None:
         """Enter ``stage`` (log it with the time so far; advance the bar)."""
-        log.debug("%7.3f s  %s", time.perf_counter() - self._started, stage)
+        elapsed = time.perf_counter() - self._started
+        log.debug("%7.3f s  %s", elapsed, stage)
+        self._show(stage, elapsed)
+        self._done = min(self._done + 1, self.stages)
         if self._bar is not None:
-            self._bar.set_description_str(stage)
-            if self._bar.n < self.stages:
-                self._bar.update(1)
+            self._bar.update(self._done - self._bar.n)
 
     def note(self, stage: str) -> None:
         """Log a sub-stage without advancing the bar."""
-        log.debug("%7.3f s    %s", time.perf_counter() - self._started, stage)
+        elapsed = time.perf_counter() - self._started
+        log.debug("%7.3f s    %s", elapsed, stage)
+        self._show(stage, elapsed)
+
+    def _show(self, stage: str, elapsed: float) -> None:
+        if self.enabled and self._bar is None and elapsed >= BAR_AFTER_S:
+            from tqdm import tqdm  # noqa: PLC0415 - imported only when a bar is drawn
+
+            self._bar = tqdm(
+                total=self.stages, initial=self._done, leave=False, file=sys.stderr,
+                bar_format="{desc:<30} {bar:20} {elapsed}", miniters=1, mininterval=0,
+            )  # fmt: skip
         if self._bar is not None:
             self._bar.set_description_str(stage)
 
