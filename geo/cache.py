@@ -71,8 +71,6 @@ class BuildCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        #: Why each entry read in this process was a miss ("missing", "stale", "corrupt" …).
-        self.misses: dict[str, str] = {}
 
     def _paths(self, name: str) -> tuple[Path, Path]:
         return self.directory / f"{name}.bin", self.directory / f"{name}.json"
@@ -82,7 +80,6 @@ class BuildCache:
         payload_path, meta_path = self._paths(name)
         reason = self._check(payload_path, meta_path, key)
         if isinstance(reason, str):
-            self.misses[name] = reason
             # A stale entry is the normal course after an edit; a damaged or foreign one is news.
             level = (
                 logging.DEBUG

@@ -13,7 +13,6 @@ from geo import geojson
 from geo.atomic import atomic_write_text
 from geo.band import readings_difference_km2
 from geo.corridor import NORTH_SUPERVISION, SOUTH_SUPERVISION, geodesic_area_km2, geodesic_length_km
-from geo.incidents.export import write_outputs
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -97,15 +96,3 @@ def write_corridor_layers(inputs: StaticInputs | MapInputs, out_dir: Path) -> li
         atomic_write_text(path, dumps(collection))
         paths.append(path)
     return paths
-
-
-def write_all(inputs: MapInputs, out_dir: Path) -> list[Path]:
-    """Write every data output of a build into ``out_dir``; return the paths written.
-
-    ``layers/`` gets the corridor layers and ``incidents.geojson``; ``out_dir`` gets
-    ``incidents_classified.csv``, ``idlib.gpkg`` (every layer, for QGIS) and ``summary.json``.
-    """
-    paths = write_corridor_layers(inputs, out_dir)
-    return paths + write_outputs(
-        inputs.store, inputs.classification, out_dir, map_layers=corridor_layers(inputs)
-    )

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
     from numpy.typing import ArrayLike
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -83,26 +81,6 @@ def unpack(text: str) -> list[int]:
         msg = "packed text ends inside a value"
         raise PackingError(msg)
     return values
-
-
-def dictionary(columns: Iterable[Sequence[str]]) -> dict[str, int]:
-    """Return a string table for ``columns``: most frequent text first, code 0 for empty.
-
-    Frequent strings get the short codes; ties are broken by the text, so the table is
-    deterministic.
-
-    Examples
-    --------
-    >>> dictionary([["b", "a", "b", ""], ["a", "b"]])
-    {'': 0, 'b': 1, 'a': 2}
-    """
-    counts: dict[str, int] = {}
-    for column in columns:
-        for value in column:
-            counts[value] = counts.get(value, 0) + 1
-    counts.pop("", None)
-    ranked = sorted(counts, key=lambda value: (-counts[value], value))
-    return {"": 0, **{value: code for code, value in enumerate(ranked, start=1)}}
 
 
 def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable value

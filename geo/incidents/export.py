@@ -1,6 +1,7 @@
 """Write classified incidents: CSV (safe in spreadsheets), GeoJSON, GeoPackage and a summary.
 
-Every output is written atomically. CSV cells that a spreadsheet would run as a formula
+:class:`ExportWriter` writes them a chunk of the store at a time; every output appears
+atomically. CSV cells that a spreadsheet would run as a formula
 (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe;
 the store itself keeps the text as given.
 """
@@ -8,7 +9,6 @@ the store itself keeps the text as given.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -21,7 +21,6 @@ import numpy as np
 import shapely
 
 from geo import geojson
-from geo.atomic import atomic_write_text
 from geo.incidents.classify import CLASS_COLUMNS
 from geo.incidents.schema import INCIDENT_COLUMNS
 
@@ -64,16 +63,6 @@ def classified_columns(store: IncidentStore, classes: Classification) -> dict[st
         ]
     columns.update(classes.columns())
     return columns
-
-
-def write_classified_csv(columns: dict[str, list[str]], path: Path) -> None:
-    """Write ``incidents_classified.csv`` from :func:`classified_columns`."""
-    header = list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(zip(*(_neutralised(columns[c]) for c in header), strict=True))
-    atomic_write_text(path, out.getvalue())
 
 
 def _neutralised(values: list[str]) -> list[str]:
@@ -128,11 +117,6 @@ def incident_table(store: IncidentStore, columns: dict[str, list[str]]) -> Point
     return PointTable(lon=lon, lat=lat, fields=fields)
 
 
-def incident_features(store: IncidentStore, columns: dict[str, list[str]]) -> dict[str, Any]:
-    """Return the incidents, with :func:`classified_columns`, as GeoJSON (lon/lat, 6 decimals)."""
-    return incident_table(store, columns).features()
-
-
 def summary(store: IncidentStore, classes: Classification) -> dict[str, Any]:
     """Return counts of incidents, killed and injured by side, type, month and phase."""
     data, parsed = store.table.data, store.parsed
@@ -171,45 +155,6 @@ def _buckets(
         columns[f"{name}_unknown"] = np.bincount(group, weights=~known, minlength=count)
     order = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
     return [{name: int(columns[name][k]) for name in order} for k in range(count)]
-
-
-def write_geopackage(layers: dict[str, dict[str, Any] | PointTable], path: Path) -> None:
-    """Write GeoJSON FeatureCollections as the layers of one GeoPackage, atomically.
-
-    Written with pyogrio's array interface: integer properties with gaps become floats with
-    NaN (empty in QGIS), text stays text, geometries go as WKB in EPSG:4326.
-    """
-    import pyogrio.raw  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        for name, layer in sorted(layers.items()):
-            table = layer if isinstance(layer, PointTable) else _table(layer)
-            geometries = table.geometries() if isinstance(table, PointTable) else table[0]
-            fields = table.fields if isinstance(table, PointTable) else table[1]
-            kinds = sorted(set(shapely.get_type_id(geometries).tolist()))
-            pyogrio.raw.write(
-                tmp,
-                geometry=shapely.to_wkb(geometries),
-                field_data=[_field(values) for values in fields.values()],
-                fields=list(fields),
-                layer=name,
-                driver="GPKG",
-                geometry_type=_GEOMETRY_TYPES.get(kinds[0], "Unknown")
-                if len(kinds) == 1
-                else "Unknown",
-                crs="EPSG:4326",
-                append=tmp.exists(),
-            )
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _table(collection: dict[str, Any]) -> tuple[NDArray[Any], dict[str, list[Any]]]:
@@ -375,16 +320,3 @@ def _merge_summaries(total: dict[str, Any] | None, part: dict[str, Any] | None) 
 
 _BUCKET_KEYS = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
 _GROUPS = ("by_side", "by_type", "by_month", "by_phase", "after_ceasefire_by_side_and_month")
-
-
-def write_outputs(
-    store: IncidentStore,
-    classes: Classification,
-    out_dir: Path,
-    *,
-    map_layers: dict[str, dict[str, Any]],
-) -> list[Path]:
-    """Write the classified CSV, GeoJSON, GeoPackage (with ``map_layers``) and summary."""
-    with ExportWriter(out_dir, map_layers=map_layers) as writer:
-        writer.add(store, classes)
-        return writer.finish()
