@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_ENTRY = "incident-rows"
 #: Records read, validated and classified at a time: bounds the memory of a large store.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 25_000
 _LENGTH_BYTES = 8
 #: String codes below this pack three to an int64 key (day, place, type).
 _CODE_SPAN = 2**21
