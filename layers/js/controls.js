@@ -81,8 +81,9 @@
       from.value = api.isoDay(state.from); to.value = api.isoDay(state.to); slider.value = state.to;
       var layerOn = map.hasLayer(IdlibMap.layers[options.layer]);
       var inView = api.inView(map.getBounds());
-      countLine.textContent = inView + " of " + state.visible.length + " selected incidents in view" +
-        " (" + api.set.n + " in all)" + (layerOn ? "" : "; layer hidden");
+      var n = function (value) { return value.toLocaleString("en-US"); };  // 100,000 not 100000
+      countLine.textContent = n(inView) + " of " + n(state.visible.length) + " selected incidents in view" +
+        " (" + n(api.set.n) + " in all)" + (layerOn ? "" : "; layer hidden");
       countLine.dataset.inView = String(inView);
       countLine.dataset.selected = String(state.visible.length);
     }
