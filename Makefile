@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-scale bench-million screenshot data clean
+.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-ingest bench-scale bench-million screenshot data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -42,7 +42,7 @@ browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
 
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
-bench: bench-geocode bench-corridor bench-incidents bench-scale
+bench: bench-geocode bench-corridor bench-incidents bench-ingest bench-scale
 
 bench-geocode: $(TEST)
 	$(PY) bench/geocode.py
@@ -52,6 +52,9 @@ bench-corridor: $(TEST)
 
 bench-incidents: $(TEST)
 	$(PY) bench/incidents.py
+
+bench-ingest: $(TEST)
+	$(PY) bench/ingest.py
 
 # The map at 1,000 / 10,000 / 100,000 incidents against stock folium, in the browser too
 # (several minutes); bench-million adds 1,000,000 incidents (project only, ~2 GB of RAM).

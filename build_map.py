@@ -1,14 +1,14 @@
 """Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
-Commands: (none) or ``build`` builds ``output/idlib_map.html``; ``geocode`` resolves place
-names; ``places`` browses the gazetteer. This file only parses arguments, calls ``geo`` and
-``layers``, and prints.
+Commands: ``build`` (the default), ``add``, ``import-acled``, ``ingest`` (a report's text
+into candidates), ``geocode``, ``places``. This file parses, calls geo and layers, prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import logging
 import sys
@@ -30,8 +30,10 @@ from geo.errors import (
     PlaceNotFoundError,
 )
 from geo.gazetteer import load_gazetteer
+from geo.geocode import describe_result
 from geo.incidents.acled import import_acled
 from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
+from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
 from geo.watch import watch
 from layers.compose import render_template
@@ -43,13 +45,9 @@ _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAss
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idlib-map", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", type=Path, default=datasets.DATA_DIR, help="bundled data folder"
-    )
+    parser.add_argument("--data-dir", type=Path, default=datasets.DATA_DIR, help="data folder")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log each stage with its time, and the cache"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log stages, times, cache")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="build the map (the default)")
     add = commands.add_parser("add", help="add incidents to the store, then rebuild")
@@ -73,49 +71,58 @@ def _parser() -> argparse.ArgumentParser:
     for target in (add, acled):
         target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
     # fmt: on
+    _parse_add_arguments(add)
+    acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
+    _parse_lookup_commands(commands)
+    return parser
+
+
+def _parse_add_arguments(add: argparse.ArgumentParser) -> None:
+    # fmt: off
     add.add_argument("--date", help="event date, YYYY-MM-DD")
     add.add_argument("--place", default="", help="place name, any spelling (geocoded offline)")
     add.add_argument("--lat", type=float, help="latitude (with --lon, instead of --place)")
     add.add_argument("--lon", type=float, help="longitude (with --lat)")
-    add.add_argument(
-        "--type",
-        help="shelling, airstrike, drone, ied, missile, clash ... or an ACLED sub-event type",
-    )
+    add.add_argument("--type", help="shelling, airstrike, drone, ied, missile, clash ... or an "
+                     "ACLED sub-event type")
     add.add_argument("--source", default="", help="outlet and date, e.g. 'Enab Baladi, 8 Sep 2020'")
-    add.add_argument("--source-url", default="")
-    add.add_argument("--notes", default="")
-    add.add_argument("--tags", default="")
-    for actor in ("actor1", "assoc-actor1", "actor2", "assoc-actor2"):
-        add.add_argument(f"--{actor}", default="")
-    add.add_argument(
-        "--fatalities", type=int, help="killed (lowest reported figure); omit if unknown"
-    )
+    for option in ("source-url", "notes", "tags", "actor1", "assoc-actor1", "actor2",
+                   "assoc-actor2"):
+        add.add_argument(f"--{option}", default="")
+    add.add_argument("--fatalities", type=int, help="killed (lowest figure reported)")
     add.add_argument("--injured", type=int, help="injured; omit if unknown")
-    add.add_argument(
-        "--time-precision", type=int, default=1, choices=(1, 2, 3), help="1 day, 2 week, 3 month"
-    )
+    add.add_argument("--time-precision", type=int, default=1, choices=(1, 2, 3),
+                     help="1 day, 2 week, 3 month")
     add.add_argument("--geo-precision", type=int, choices=(1, 2, 3), help="1 at, 2 near, 3 region")
     add.add_argument("--civilian-targeting", action="store_true")
-    add.add_argument("--from", dest="from_file", type=Path, help="add every row of this CSV")
+    add.add_argument("--from", dest="from_file", type=Path, help="add every row of this CSV "
+                     "(e.g. the reviewed output/candidates.csv of `ingest`)")
     add.add_argument("--force", action="store_true", help="add even if it looks entered already")
-    acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
+    # fmt: on
+
+
+def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # fmt: off
     geocode = commands.add_parser("geocode", help="resolve place names, offline")
     geocode.add_argument("name", nargs="?", help="a place name in any spelling or Arabic script")
     geocode.add_argument("--file", type=Path, help="resolve every line of this UTF-8 file")
     geocode.add_argument("--all", action="store_true", help="print the ranked candidates")
     geocode.add_argument("--json", action="store_true", help="print JSON")
-    geocode.add_argument(
-        "--near", type=_parse_latlon, help="LAT,LON to prefer among same-named places"
-    )
-    geocode.add_argument(
-        "--in", dest="area", help="keep places in this governorate/district/sub-district"
-    )
+    geocode.add_argument("--near", type=_parse_latlon, help="LAT,LON to prefer nearby places")
+    geocode.add_argument("--in", dest="area", help="keep places in this admin area")
     geocode.add_argument("--kind", action="append", help="keep places of this kind (repeatable)")
+    ingest = commands.add_parser("ingest", help="extract candidate incidents from a report")
+    ingest.add_argument("report", nargs="?", type=Path, help="text or HTML file (default: stdin)")
+    ingest.add_argument("--published", required=True, type=_parse_date, help="YYYY-MM-DD")
+    ingest.add_argument("--source", default="", help="the outlet, e.g. 'Enab Baladi'")
+    ingest.add_argument("--url", default="", help="the report's address")
+    ingest.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
+    ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")
     places = commands.add_parser("places", help="browse the gazetteer")
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
     places.add_argument("--limit", type=int, default=20)
     places.add_argument("--json", action="store_true", help="print JSON")
-    return parser
+    # fmt: on
 
 
 def _parse_latlon(text: str) -> LonLat:
@@ -130,17 +137,21 @@ def _parse_latlon(text: str) -> LonLat:
     return LonLat(lon=lon, lat=lat)
 
 
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
 def _parse_settings(args: argparse.Namespace) -> BuildSettings:
     config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
     return BuildSettings(
-        data_dir=args.data_dir,
-        out=args.out,
+        data_dir=args.data_dir, out=args.out, road=args.road or config.road,
         store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
-        road=args.road or config.road,
-        offline=not args.cdn,
-        exports=not getattr(args, "no_exports", False),
-    )
+        offline=not args.cdn, exports=not getattr(args, "no_exports", False),
+    )  # fmt: skip
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -230,27 +241,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     near = args.near or args.area
     if args.file is not None:
         lines = args.file.read_text(encoding="utf-8-sig").splitlines()
-        results = []
-        for line in lines:
-            try:
-                match = gazetteer.resolve(line, near=near, kinds=args.kind)
-                results.append(
-                    {"query": line, "resolved": True, **match.to_dict(), "candidates": []}
-                )
-            except (PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError) as exc:
-                options = getattr(exc, "suggestions", None) or getattr(exc, "candidates", [])
-                results.append({"query": line, "resolved": False, "error": str(exc),
-                                "candidates": [m.to_dict() for m in options]})  # fmt: skip
-        if args.json:
-            print(json.dumps(results, ensure_ascii=False, indent=1))
-        else:
-            for item in results:
-                found = (
-                    f"{item['name']} ({item['lat']:.5f}, {item['lon']:.5f})"
-                    if item["resolved"]
-                    else "UNRESOLVED"
-                )
-                print(f"{item['query']}\t{found}")
+        results = gazetteer.resolve_each(lines, near=near, kinds=args.kind)
+        print(json.dumps(results, ensure_ascii=False, indent=1) if args.json
+              else "\n".join(f"{r['query']}\t{describe_result(r)}" for r in results))  # fmt: skip
         return 0
     if args.all:
         matches = gazetteer.geocode(args.name, near=near, kinds=args.kind)
@@ -262,9 +255,18 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(
-        json.dumps(match.to_dict(), ensure_ascii=False, indent=1) if args.json else match.describe()
-    )
+    print(json.dumps(match.to_dict(), ensure_ascii=False, indent=1) if args.json
+          else match.describe())  # fmt: skip
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    data, origin = read_report(args.report, sys.stdin.buffer)
+    result = ingest(data, origin=origin, published=args.published,
+                    gazetteer=load_gazetteer(data_dir=args.data_dir),
+                    out_path=args.out / CANDIDATES_FILENAME, source=args.source,
+                    source_url=args.url, overwrite=args.overwrite)  # fmt: skip
+    print("\n".join(result.lines))
     return 0
 
 
@@ -281,12 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
-    commands = {
-        "geocode": _cmd_geocode,
-        "places": _cmd_places,
-        "add": _cmd_add,
-        "import-acled": _cmd_import_acled,
-    }
+    commands = {"geocode": _cmd_geocode, "places": _cmd_places, "add": _cmd_add,
+                "import-acled": _cmd_import_acled, "ingest": _cmd_ingest}  # fmt: skip
     command = commands.get(args.command, _cmd_build)
     try:
         return command(args)

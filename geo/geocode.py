@@ -231,6 +231,46 @@ class Gazetteer:
                 return tied[0]
         raise AmbiguousPlaceError(name, tied)
 
+    def resolve_each(
+        self,
+        names: Iterable[str],
+        *,
+        near: LonLat | str | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[dict[str, object]]:
+        """Resolve every name; return one JSON-ready result each, resolved or not.
+
+        An unresolved name's result has ``resolved`` False, the ``error`` message and the
+        ``candidates`` (suggestions or the tied places).
+        """
+        results: list[dict[str, object]] = []
+        for name in names:
+            try:
+                match = self.resolve(name, near=near, kinds=kinds)
+            except (PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError) as exc:
+                options = getattr(exc, "suggestions", None) or getattr(exc, "candidates", [])
+                results.append({"query": name, "resolved": False, "error": str(exc),
+                                "candidates": [m.to_dict() for m in options]})  # fmt: skip
+                continue
+            results.append({"query": name, "resolved": True, **match.to_dict(), "candidates": []})
+        return results
+
+    def could_name(self, text: str) -> bool:
+        """Return True if ``text`` has the exact, normal, phonetic or skeleton key of a name.
+
+        A cheap test before :meth:`geocode` when scanning running text for place names: it
+        never runs fuzzy matching, so a False here means no close spelling is indexed.
+        """
+        norm = normal_key(text)
+        if not norm:
+            return False
+        return (
+            exact_key(text) in self._exact
+            or norm in self._normal
+            or phonetic_of_normal(norm) in self._phonetic
+            or skeleton_of_normal(norm) in self._skeleton
+        )
+
     def search(self, text: str, *, limit: int = 20) -> list[Match]:
         """Browse: places whose names contain ``text`` (folded), then fuzzy matches."""
         query = _check_query(text)
@@ -288,6 +328,14 @@ class Gazetteer:
             ):
                 for index, name, _ in self._skeleton[choice]:
                     yield index, 0.80 * similarity / 100, "fuzzy", name
+
+
+def describe_result(result: dict[str, object]) -> str:
+    """Return one :meth:`Gazetteer.resolve_each` result as "Name (lat, lon)" or UNRESOLVED."""
+    if not result["resolved"]:
+        return "UNRESOLVED"
+    lat, lon = result["lat"], result["lon"]
+    return f"{result['name']} ({lat:.5f}, {lon:.5f})"
 
 
 def _rank(match: Match) -> tuple[float, float, float, str]:

@@ -175,6 +175,9 @@ def rows_from_file(
             raise DataFileError(f"{path}, line {line}: {exc}") from None
         if row.get("event_id_cnty", "").strip():
             prepared["event_id_cnty"] = row["event_id_cnty"].strip()
+        known = gazetteer.by_id.get(row.get("place_id", "").strip())
+        if known is not None and new.position is not None and _same_point(known, new.position):
+            prepared["place_id"] = known.place_id  # e.g. a candidate row from `ingest`
         rows.append((f"{path}, line {line}", prepared))
     return rows
 
@@ -335,6 +338,13 @@ def _position(row: dict[str, str]) -> LonLat | None:
         return LonLat(lon=float(lon), lat=float(lat))
     except ValueError:
         raise ValueError(f"latitude {lat!r} / longitude {lon!r} are not numbers") from None
+
+
+def _same_point(place: Place, position: LonLat) -> bool:
+    return (round(place.position.lon, 5), round(place.position.lat, 5)) == (
+        round(position.lon, 5),
+        round(position.lat, 5),
+    )
 
 
 def _count(text: str) -> int | None:

@@ -1,0 +1,126 @@
+"""Report-ingest benchmark: reports per second, and the corpus measures the README quotes.
+
+Run: ``make bench-ingest`` (or ``.venv/bin/python bench/ingest.py``). Prints a table and
+writes ``bench/ingest_results.json``. Target (issue 8): at least 200 reports per second on
+one core.
+
+Speed is measured on the 60 reports of tests/data/ingest/ in turn, for a few seconds:
+
+- *cold*: a new :class:`~geo.ingest.mentions.MentionFinder` per report (no name remembered);
+- *warm*: one finder for the run, as ``ingest`` of many reports in one process would use;
+- *one article*: all 60 reports as one text, the size of a long article;
+- *process*: ``build_map.py ingest`` of one report as a new process, start-up included;
+- *baseline*: the naive approach, asking the geocoder about every capitalised word and
+  pair of words of every sentence, measured in the same run; the ratio is the extractor's
+  speed against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from report import machine, report
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.gazetteer import load_gazetteer  # noqa: E402
+from geo.ingest.extract import extract  # noqa: E402
+from geo.ingest.mentions import MentionFinder  # noqa: E402
+from geo.ingest.text import report_text, split_sentences  # noqa: E402
+from tests import ingest_corpus  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from geo.geocode import Gazetteer
+
+SECONDS = 3.0
+_WORD = re.compile(r"[A-Z][\w'-]+|[\u0621-\u064A]+")
+
+
+def per_second(reports: list[tuple[str, dt.date]], run: Callable[[str, dt.date], object]) -> float:
+    """Run ``run`` on the reports in turn for about :data:`SECONDS`; return reports/s."""
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < SECONDS:
+        for text, published in reports:
+            run(text, published)
+        count += len(reports)
+    return count / (time.perf_counter() - start)
+
+
+def naive(gazetteer: Gazetteer) -> Callable[[str, dt.date], object]:
+    """Return the baseline: geocode every capitalised word and word pair of every sentence."""
+
+    def run(text: str, _published: dt.date) -> object:
+        found = []
+        for sentence in split_sentences(report_text(text, origin="bench")):
+            words = _WORD.findall(sentence.text)
+            for query in words + [" ".join(p) for p in itertools.pairwise(words)]:
+                found += gazetteer.geocode(query, limit=1)
+        return found
+
+    return run
+
+
+def cli_seconds(text: str) -> float:
+    """Time ``build_map.py ingest`` as a new process on one report (median of 3)."""
+    with tempfile.TemporaryDirectory() as folder:
+        argv = [sys.executable, "build_map.py", "ingest", "--published", "2020-09-18",
+                "--out", folder, "--overwrite"]  # fmt: skip
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(argv, input=text.encode(), cwd=ROOT, capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+    return sorted(times)[1]
+
+
+def main() -> None:
+    """Measure and print."""
+    gazetteer = load_gazetteer()
+    reports = [
+        (r["text"], dt.date.fromisoformat(r["published"]))
+        for name in ingest_corpus.SETS
+        for r in ingest_corpus.reports(name)
+    ]
+    finder = MentionFinder(gazetteer)
+    results: dict[str, object] = {
+        "machine": machine(),
+        "reports": len(reports),
+        "mean_report_chars": round(sum(len(t) for t, _ in reports) / len(reports)),
+    }
+    cold = per_second(
+        reports,
+        lambda t, p: extract(t, published=p, finder=MentionFinder(gazetteer)),
+    )
+    warm = per_second(reports, lambda t, p: extract(t, published=p, finder=finder))
+    baseline = per_second(reports, naive(gazetteer))
+    results["cold_reports_per_s"] = round(cold)
+    results["warm_reports_per_s"] = round(warm)
+    results["baseline_naive_geocoding_per_s"] = round(baseline, 1)
+    results["cold_vs_baseline"] = f"{cold / baseline:.1f}x"
+    results["target_200_per_s"] = "met" if cold >= 200 else "NOT MET"  # noqa: PLR2004
+    article = "\n".join(text for text, _ in reports)
+    start = time.perf_counter()
+    extract(article, published=dt.date(2021, 12, 31), finder=MentionFinder(gazetteer))
+    results["one_article_of_all_reports_chars"] = len(article)
+    results["one_article_s"] = round(time.perf_counter() - start, 3)
+    results["cli_ingest_process_s"] = round(cli_seconds(reports[0][0]), 3)
+    for name in ingest_corpus.SETS:
+        measured = ingest_corpus.measure(gazetteer, name).summary()
+        for key, value in measured.items():
+            results[f"{name}_{key}"] = round(value, 4) if isinstance(value, float) else value
+    report(results, "ingest")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Read killed and injured counts from a sentence, counting a breakdown only once.
+
+A *count* is a number (digits or words; "a"/"an" before a person noun) with the people it
+counts: "five people", "three Russian soldiers", "a child", or a bare number right after a
+casualty verb ("injuring two"). Counts joined by "and" add up ("two women and a child" =
+3); a count after "including", "among them", "of whom" … is a breakdown of the one before
+and is skipped, and so is a count followed by "of them". Each count belongs to the casualty
+word that governs it: the active verb just before it ("killing a child") or else the next
+casualty word after it ("five people … were killed"). "No casualties" gives 0 and 0.
+Nothing found stays unknown (None), never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "both": 2, "pair": 2,
+    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "ثلاثة": 3, "ثلاث": 3,
+    "أربعة": 4, "اربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7,
+    "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10,
+}  # fmt: skip
+#: "its driver", "his son": one person, counted only next to a casualty verb.
+_ONE_PERSON = re.compile(
+    r"\b(?:its|his|her|the)\s+(?:[a-z]+\s+)?(?:driver|son|daughter|wife|husband|brother|"
+    r"sister|father|mother|child|owner|pilot|commander|guard|shepherd|farmer|rider|"
+    r"passenger|nephew|niece|cousin|uncle|grandson|granddaughter)\b",
+    _I,
+)
+#: After a casualty verb: a possessive and a singular noun, or a person's name.
+_NAMED_VICTIM = re.compile(
+    r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+((?:its|his|her|their)\s+"
+    r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)"
+)
+_FAMILY = re.compile(r"\b(?:a\s+)?family of (\w+)\b", _I)
+_PEOPLE = (
+    r"(?:third|fourth|fifth|second|people|persons|person|civilians?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
+    r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
+    r"bab(?:y|ies)|others?|family|families|personnel|volunteers?|rescuers?|workers?|"
+    r"paramedics?|medics?|brothers?|sisters?|sons?|daughters?|teenagers?|individuals?|"
+    r"militants?|gunmen|policem[ae]n|officers?|elements?|recruits?|minors?|students?|"
+    r"pupils?|journalists?|relatives?|victims?|sibling?s?|mothers?|fathers?|husbands?|wives|"
+    r"wife|guards?|drivers?|passengers?|villagers?|displaced|IDPs?)"
+)
+_ARABIC_PEOPLE_ONE = (
+    "طفل", "طفلة", "مدني", "رجل", "امرأة", "سيدة", "جندي", "شخص", "عنصر", "مقاتل", "شاب", "فتاة",
+    "مواطن", "مواطنة", "عسكري",
+)  # fmt: skip
+_ARABIC_PEOPLE_TWO = ("طفلين", "جنديين", "شخصين", "عنصرين", "مدنيين اثنين", "رجلين", "امرأتين")
+_GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
+_KILLED = (
+    r"(?:killed|dead|died|slain|perished|martyred|lost (?:their|his|her) lives?|deaths?|"
+    r"fatalit(?:y|ies))"
+)
+_INJURED = r"(?:wounded|injured|hurt|injuries|wounds|wounding|injuring|injures?)"
+_ACTIVE = re.compile(
+    r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of)|"
+    r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting))\s+"
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+)?(?:the\s+|all\s+)?$",
+    _I,
+)
+_NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+|[a-z]+)\b", _I)
+_BREAKDOWN = re.compile(
+    r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
+    r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
+    r"\bthey include\w*|\bbetween them|بينهم|منهم)\b",
+    _I,
+)
+_OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
+_NONE_BOTH = re.compile(
+    r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
+    r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
+    r"reported|caused no casualties)\b|دون (?:وقوع )?(?:إصابات|خسائر|اصابات)|"
+    r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)",
+    _I,
+)
+_NONE_KILLED = re.compile(
+    r"\b(?:no (?:deaths|fatalities|one was killed|one died)|nobody was killed|no one was killed)\b",
+    _I,
+)
+_NONE_INJURED = re.compile(r"\b(?:no (?:injuries|one was (?:injured|wounded)))\b", _I)
+_TOLL = re.compile(
+    r"\b(?:death toll|toll|number of (?:dead|deaths|victims))\b[^.;]{0,40}?\b(?:to|at|of)\s+"
+    r"(\d+|[a-z]+)\b",
+    _I,
+)
+_ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
+_ARABIC_VERB = re.compile(
+    r"مقتل|استشهاد|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب|اصيب|جرح|جرحى|قُتل|قتل|لقي"
+)
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_JOINED = re.compile(
+    r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|\s*,\s*",
+    _I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Casualties:
+    """Killed and injured counts a sentence gives; None where it says nothing."""
+
+    killed: int | None = None
+    injured: int | None = None
+
+    @property
+    def known(self) -> bool:
+        """Return True if the sentence gave either count."""
+        return self.killed is not None or self.injured is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    start: int
+    end: int
+    value: int
+    bare: bool  # a number without a person noun ("injuring two")
+    general: bool = False  # "people", "civilians": a comma after it opens a breakdown
+
+
+def read_casualties(sentence: str) -> Casualties:
+    """Return the killed and injured counts ``sentence`` gives.
+
+    Examples
+    --------
+    >>> read_casualties("Shelling killed a child and injured two others.")
+    Casualties(killed=1, injured=2)
+    >>> read_casualties("Five people including four children were killed.")
+    Casualties(killed=5, injured=None)
+    >>> read_casualties("Two women and a child were wounded.")
+    Casualties(killed=None, injured=3)
+    >>> read_casualties("The strike caused no casualties.")
+    Casualties(killed=0, injured=0)
+    """
+    text = sentence.translate(_ARABIC_DIGITS)
+    if _NONE_BOTH.search(text):
+        return Casualties(0, 0)
+    killed: int | None = 0 if _NONE_KILLED.search(text) else None
+    injured: int | None = 0 if _NONE_INJURED.search(text) else None
+    for count_killed, count_injured in (_english(text), _arabic(text)):
+        if count_killed is not None:
+            killed = (killed or 0) + count_killed
+        if count_injured is not None:
+            injured = (injured or 0) + count_injured
+    toll = _TOLL.search(text)
+    if toll and (value := _value(toll.group(1))) is not None:
+        killed = value
+    return Casualties(killed, injured)
+
+
+def _english(text: str) -> tuple[int | None, int | None]:
+    counts = _counts(text)
+    groups: list[list[_Count]] = []
+    skipping = False
+    for index, count in enumerate(counts):
+        previous = counts[index - 1] if index else None
+        between = text[previous.end : count.start] if previous else ""
+        joined = previous is not None and _JOINED.fullmatch(between) is not None
+        if previous is not None and (
+            _BREAKDOWN.search(between) or (previous.general and between.strip() == ",")
+        ):
+            skipping = True
+        elif not joined:
+            skipping = False
+        if skipping or (index and _OF_THEM.match(text[count.end :])):
+            continue
+        if joined and groups and groups[-1][-1] is previous:
+            groups[-1].append(count)
+        else:
+            groups.append([count])
+    totals: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        limit = groups[index + 1][0].start if index + 1 < len(groups) else len(text)
+        _assign(text, group, limit, totals)
+    return totals.get("killed"), totals.get("injured")
+
+
+def _counts(text: str) -> list[_Count]:
+    counts = [_Count(m.start(), m.end(), 1, bare=False) for m in _ONE_PERSON.finditer(text)]
+    # "killing its rider", "killing Mahmoud al-Sheikh": one person right after the verb
+    counts += [
+        _Count(m.start(1), m.end(1), 1, bare=False)
+        for m in _NAMED_VICTIM.finditer(text)
+        if not any(c.start <= m.start(1) < c.end for c in counts)
+    ]
+    families = [
+        _Count(m.start(), m.end(), value, bare=False)
+        for m in _FAMILY.finditer(text)
+        if (value := _value(m.group(1))) is not None
+    ]
+    counts += families
+    for m in _NUMBER.finditer(text):
+        value = _value(m.group(1))
+        if value is None:
+            continue
+        after = text[m.end() :]
+        person = re.match(
+            r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
+            r"civilian|government|regime|opposition|hts|displaced|female|male|"
+            r"(?:\d+|[a-z]+)-year-old|"
+            r"members of (?:the|a|his|her|their|one|same)|"
+            r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
+            after,
+            _I,
+        )
+        if any(c.start <= m.start() < c.end for c in families):
+            continue
+        if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I):
+            continue  # "no one was killed"
+        if person:
+            general = _GENERAL.search(person.group()) is not None
+            counts.append(
+                _Count(m.start(), m.end() + person.end(), value, bare=False, general=general)
+            )
+            continue
+        word = m.group(1).casefold()
+        if word in {"a", "an", "both", "pair", "single"}:
+            continue
+        if re.match(
+            rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b",
+            after,
+            _I,
+        ) or _ACTIVE.search(text[: m.start()]):
+            counts.append(_Count(m.start(), m.end(), value, bare=True))
+    counts.sort(key=lambda c: c.start)
+    return counts
+
+
+def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) -> None:
+    """Add a group of counts to killed or injured, by the casualty word that governs it."""
+    active = _ACTIVE.search(text[: group[0].start])
+    if active:
+        which = "killed" if active.group("k") else "injured"
+    else:
+        window = text[group[-1].end : limit]
+        stop = re.search(r"[;:]", window)
+        window = window[: stop.start()] if stop else window
+        k = re.search(rf"\b{_KILLED}\b", window, _I)
+        i = re.search(rf"\b{_INJURED}\b", window, _I)
+        if not k and not i:
+            return
+        which = "killed" if k and (not i or k.start() < i.start()) else "injured"
+    totals[which] = totals.get(which, 0) + sum(c.value for c in group)
+
+
+def _value(word: str) -> int | None:
+    word = word.replace(",", "")
+    if word.isdigit():
+        return int(word) if len(word) < 6 and not (1900 <= int(word) <= 2100) else None  # noqa: PLR2004
+    return _NUMBER_WORDS.get(word.casefold())
+
+
+def _arabic(text: str) -> tuple[int | None, int | None]:
+    killed: int | None = None
+    injured: int | None = None
+    verbs = list(_ARABIC_VERB.finditer(text))
+    for index, m in enumerate(verbs):
+        rest = text[m.end() : verbs[index + 1].start() if index + 1 < len(verbs) else len(text)]
+        words = [w.strip("،.") for w in rest.split()]
+        value = None
+        for word in words[:3]:
+            if word.isdigit() or (word in _NUMBER_WORDS and word.isalpha() and not word.isascii()):
+                value = _value(word)
+                break
+        if value is None and words:
+            first = words[0].removeprefix("ال")
+            if first in _ARABIC_PEOPLE_ONE:
+                value = 1
+            elif any(rest.strip().startswith(two) for two in _ARABIC_PEOPLE_TWO):
+                value = 2
+        if value is None:
+            continue
+        if m.group() in _ARABIC_KILLED:
+            killed = (killed or 0) + value
+        else:
+            injured = (injured or 0) + value
+    return killed, injured

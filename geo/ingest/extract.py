@@ -1,0 +1,417 @@
+"""Extract candidate incidents from a report, sentence by sentence.
+
+The rules, in reading order:
+
+1. A sentence with specific event wording (see :mod:`geo.ingest.wording`) and places gives
+   one candidate per place and per type. Areas (Jabal al-Zawiya) and cities named as regions
+   ("southern Idlib") give a candidate, at geo_precision 3, only when the sentence names no
+   specific place.
+2. A sentence with event wording of a new type but no place ("Russian jets also struck the
+   area") gives candidates at the places of the previous event sentence.
+3. A sentence that only says hit/struck/targeted about places ("Balyoun was also hit")
+   continues the previous event's type there; "attacked" with no earlier event is an
+   armed clash.
+4. Casualties, actors and dates in a sentence without a new event ("Two civilians were
+   killed in the attack") are added to the previous event: to the candidate whose place the
+   sentence names, else the first. A candidate already holding a count keeps the larger.
+5. A place and type already extracted on the same date is not repeated: the later sentence
+   adds to it.
+6. A date applies to its sentence and every later one until the next date; with none, the
+   publication date at time_precision 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geo.geocode import distance_km
+from geo.ingest.casualties import Casualties, read_casualties
+from geo.ingest.dates import DateMention, read_date
+from geo.ingest.mentions import (
+    MentionFinder,
+    PlaceMention,
+    SentenceMentions,
+    UnresolvedMention,
+)
+from geo.ingest.text import Sentence, report_text, split_sentences
+from geo.ingest.wording import CLASH, read_wording
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from geo.coords import LonLat
+    from geo.geocode import Match
+    from geo.incidents.schema import EventKind
+    from geo.ingest.wording import Wording
+
+CIVILIANS = "Civilians (Syria)"
+#: An ambiguous name is read as the place nearest the report's other places when that one is
+#: within this distance and the next is at least twice as far.
+CONTEXT_KM = 30.0
+_CIVILIAN_WORDS = ("civilian", "child", "children", "woman", "women", "boy", "girl", "farmer",
+                   "resident", "family", "مدني", "طفل", "امرأة", "أطفال", "مدنيين")  # fmt: skip
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One candidate incident, as extracted (see :mod:`geo.ingest.candidates` for its row)."""
+
+    kind: EventKind
+    place: Match | None
+    mention: str
+    alternatives: tuple[Match, ...]
+    geo_precision: int
+    date: dt.date
+    time_precision: int
+    date_text: str
+    killed: int | None = None
+    injured: int | None = None
+    actor1: str = ""
+    actor2: str = ""
+    roads: tuple[str, ...] = ()
+    sentence: int = 0
+    #: Sentence number → the fields read from it, for the evidence column.
+    evidence: dict[int, list[str]] = field(default_factory=dict)
+    place_score: float = 1.0
+    type_score: float = 1.0
+    date_score: float = 1.0
+
+    @property
+    def location(self) -> str:
+        """Return the gazetteer name, or the name as written when unresolved."""
+        return self.place.place.name_en if self.place is not None else self.mention
+
+    @property
+    def confidence(self) -> float:
+        """Return how sure the extraction is, 0–1: place × type × date scores."""
+        return round(self.place_score * self.type_score * self.date_score, 2)
+
+    def cite(self, sentence: int, what: str) -> None:
+        """Record that ``what`` (a field name) was read from sentence number ``sentence``."""
+        self.evidence.setdefault(sentence, [])
+        if what not in self.evidence[sentence]:
+            self.evidence[sentence].append(what)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What a report yielded: candidates, and every mention for the summary."""
+
+    sentences: tuple[Sentence, ...]
+    candidates: tuple[Candidate, ...]
+    places: tuple[PlaceMention, ...]
+    unresolved: tuple[UnresolvedMention, ...]
+    roads: tuple[str, ...]
+    events_without_place: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _State:
+    published: dt.date
+    date: DateMention | None = None
+    date_sentence: int = 0
+    group: list[Candidate] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    orphans: list[int] = field(default_factory=list)
+
+
+def extract(
+    text: str, *, published: dt.date, finder: MentionFinder, origin: str = "the report"
+) -> Extraction:
+    """Return the candidate incidents a report's text describes.
+
+    Parameters
+    ----------
+    text
+        The report: plain text or HTML.
+    published
+        Its publication date, against which "yesterday" or "on Tuesday" resolve.
+    finder
+        Finds gazetteer places (keep one per gazetteer: it remembers lookups).
+    origin
+        How messages name the report (a file name).
+
+    Raises
+    ------
+    geo.ingest.text.ReportError
+        The text is empty, binary or too long.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from geo.gazetteer import load_gazetteer
+    >>> finder = MentionFinder(load_gazetteer())
+    >>> found = extract(
+    ...     "Regime forces shelled Kansafra and al-Fatirah this morning, killing a child.",
+    ...     published=dt.date(2020, 9, 18), finder=finder)
+    >>> [(c.location, c.date.isoformat(), c.killed) for c in found.candidates]
+    [('Kansafra', '2020-09-18', 1), ('al-Fatirah', '2020-09-18', None)]
+    """
+    sentences = split_sentences(report_text(text, origin=origin))
+    found = [finder.find(s.text) for s in sentences]
+    anchor = _anchor(found)
+    state = _State(published=published)
+    for sentence, mentions in zip(sentences, found, strict=True):
+        _read_sentence(sentence, mentions, anchor, state)
+    return Extraction(
+        sentences=tuple(sentences),
+        candidates=tuple(state.candidates),
+        places=tuple(p for m in found for p in m.places),
+        unresolved=tuple(u for m in found for u in m.unresolved),
+        roads=tuple(sorted({h.road for m in found for h in m.highways})),
+        events_without_place=tuple(state.orphans),
+    )
+
+
+def _read_sentence(
+    sentence: Sentence, mentions: SentenceMentions, anchor: LonLat | None, state: _State
+) -> None:
+    text, number = sentence.text, sentence.number
+    wording = read_wording(text)
+    casualties = read_casualties(text)
+    date = read_date(text, published=state.published)
+    if date is not None:
+        state.date, state.date_sentence = date, number
+    specific = [_resolved(p, anchor) for p in mentions.places if p.role == "place"]
+    wide = [p for p in mentions.places if p.role == "area"] or [
+        p for p in mentions.places if p.role == "region"
+    ]
+    where: list[PlaceMention | UnresolvedMention] = sorted(
+        [*specific, *mentions.unresolved], key=lambda m: m.start
+    )
+    roads = tuple(sorted({h.road for h in mentions.highways}))
+    previous = state.group
+    previous_kinds = list(dict.fromkeys(c.kind for c in previous))
+    kinds: list[EventKind] = list(wording.kinds)
+    type_score = 1.0
+    new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
+    if not kinds and new_places and (wording.generic or casualties.known) and previous:
+        if not _all_known(new_places, previous) or wording.also:
+            kinds, type_score = previous_kinds, 0.8  # "Balyoun was also hit."
+    elif not kinds and new_places and wording.attack:
+        kinds, type_score = [CLASH], 0.6
+    if kinds and not new_places:
+        fresh = [k for k in kinds if k not in previous_kinds]
+        if not previous:
+            state.orphans.append(number)  # an event with no place ("an IED on the M4")
+            return
+        if not fresh:
+            _continue(previous, sentence, wording, casualties, date)
+            return
+        kinds, new_places = fresh, []
+        group = [
+            _copy_at(c, k, number, wording) for k in fresh for c in _unique_places(previous)
+        ]  # rule 2: a new type at the previous places
+    elif kinds:
+        group = [
+            _candidate(kind, place, number, wording, roads, state, type_score)
+            for kind in kinds
+            for place in new_places
+        ]
+    else:
+        _continue(previous, sentence, wording, casualties, date)
+        return
+    merged = _merge_repeats(group, state)
+    if type_score < 1 and previous:  # a continuation: the same attackers
+        for c in merged:
+            c.actor1 = c.actor1 or previous[0].actor1
+    _add_casualties(merged, text, casualties, number, mentions)
+    state.group = merged
+
+
+def _candidate(
+    kind: EventKind,
+    place: PlaceMention | UnresolvedMention,
+    number: int,
+    wording: Wording,
+    roads: tuple[str, ...],
+    state: _State,
+    type_score: float,
+) -> Candidate:
+    if isinstance(place, PlaceMention):
+        match, alternatives, mention = place.match, place.alternatives, place.text
+        precision = 3 if place.role != "place" else 2 if place.near else 1
+        place_score = match.score * (0.6 if alternatives else 1.0) * (0.8 if precision == 3 else 1)  # noqa: PLR2004
+    else:
+        match, alternatives, mention, precision = None, place.suggestions, place.text, 1
+        place_score = 0.3
+    if state.date is not None:
+        date, time_precision, date_text = state.date.date, state.date.precision, state.date.text
+        date_score = 1.0 if state.date_sentence == number else 0.9
+    else:
+        date, time_precision, date_text, date_score = state.published, 2, "", 0.6
+    candidate = Candidate(
+        kind=kind, place=match, mention=mention, alternatives=alternatives,
+        geo_precision=precision, date=date, time_precision=time_precision, date_text=date_text,
+        actor1=wording.actors.get(kind, wording.actor1),
+        actor2=wording.targets[0] if wording.targets else "",
+        roads=roads, sentence=number, place_score=place_score, type_score=type_score,
+        date_score=date_score,
+    )  # fmt: skip
+    candidate.cite(number, "type")
+    candidate.cite(number, "place")
+    if candidate.actor1:
+        candidate.cite(number, "actor")
+    if state.date is not None:
+        candidate.cite(state.date_sentence, f"date ({date_text})")
+    return candidate
+
+
+def _copy_at(source: Candidate, kind: EventKind, number: int, wording: Wording) -> Candidate:
+    copy = Candidate(
+        kind=kind, place=source.place, mention=source.mention,
+        alternatives=source.alternatives, geo_precision=source.geo_precision, date=source.date,
+        time_precision=source.time_precision, date_text=source.date_text,
+        roads=source.roads, sentence=number, place_score=source.place_score,
+        date_score=source.date_score, actor1=wording.actors.get(kind, wording.actor1),
+    )  # fmt: skip
+    copy.cite(number, "type")
+    copy.cite(source.sentence, "place")
+    return copy
+
+
+def _continue(
+    previous: list[Candidate],
+    sentence: Sentence,
+    wording: Wording,
+    casualties: Casualties,
+    date: DateMention | None,
+) -> None:
+    """Add what a sentence without a new event says to the previous event (rule 4)."""
+    if not previous:
+        return
+    number = sentence.number
+    for c in previous:
+        if wording.actor1 and not c.actor1:
+            c.actor1 = wording.actor1
+            c.cite(number, "actor")
+        if date is not None and not c.date_text:
+            c.date, c.time_precision, c.date_text = date.date, date.precision, date.text
+            c.date_score = 1.0
+            c.cite(number, f"date ({date.text})")
+    _add_casualties(previous, sentence.text, casualties, number, None)
+
+
+def _add_casualties(
+    group: list[Candidate],
+    text: str,
+    casualties: Casualties,
+    number: int,
+    mentions: SentenceMentions | None,
+) -> None:
+    """Give a sentence's casualties to the candidate its casualty clause names, else the first.
+
+    When the casualty clause names several of the group's places ("killing a woman in
+    Bayneen and injuring four people in Shnan"), each part up to a place name goes to it.
+    """
+    if not casualties.known or not group:
+        return
+    clause = _casualty_clause(text)
+    offset = len(text) - len(clause)
+    places = _unique_places(group)
+    named = sorted(
+        (text.find(c.mention, offset) + len(c.mention), c)
+        for c in places
+        if c.mention and text.find(c.mention, offset) >= 0
+    ) if clause else []  # fmt: skip
+    if len(named) > 1:
+        start = offset
+        for end, candidate in named:
+            _give(candidate, read_casualties(text[start:end]), number)
+            start = end
+        return
+    target = named[0][1] if named else None
+    if target is None:
+        in_sentence = [c for c in places if c.mention and c.mention in text]
+        target = in_sentence[0] if mentions is None and in_sentence else places[0]
+    _give(target, casualties, number)
+    if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
+        target.actor2 = CIVILIANS
+
+
+def _give(target: Candidate, casualties: Casualties, number: int) -> None:
+    for attr in ("killed", "injured"):
+        value = getattr(casualties, attr)
+        if value is None:
+            continue
+        held = getattr(target, attr)
+        setattr(target, attr, value if held is None else max(held, value))
+        target.cite(number, attr)
+
+
+def _casualty_clause(text: str) -> str:
+    """Return the part of ``text`` from its first casualty word on."""
+    lowered = text.casefold()
+    positions = [
+        lowered.find(word)
+        for word in ("kill", "wound", "injur", "dead", "died", "casualt", "hurt", "مقتل",
+                     "إصابة", "جرح", "أصيب", "قتل")
+    ]  # fmt: skip
+    found = [p for p in positions if p >= 0]
+    return text[min(found) :] if found else ""
+
+
+def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
+    """Return ``group`` with candidates that repeat an extracted one replaced by it (rule 5)."""
+    out = []
+    for candidate in group:
+        same = next(
+            (
+                c
+                for c in state.candidates
+                if c.kind == candidate.kind
+                and c.location == candidate.location
+                and (c.date == candidate.date or not candidate.date_text)
+            ),
+            None,
+        )
+        if same is None:
+            state.candidates.append(candidate)
+            out.append(candidate)
+        else:
+            for sentence, fields in candidate.evidence.items():
+                for what in fields:
+                    same.cite(sentence, what)
+            out.append(same)
+    return out
+
+
+def _all_known(places: list[PlaceMention | UnresolvedMention], previous: list[Candidate]) -> bool:
+    known = {c.mention for c in previous} | {c.location for c in previous}
+    return all(
+        p.text in known or (isinstance(p, PlaceMention) and p.match.place.name_en in known)
+        for p in places
+    )
+
+
+def _unique_places(group: list[Candidate]) -> list[Candidate]:
+    seen: dict[str, Candidate] = {}
+    for c in group:
+        seen.setdefault(c.location, c)
+    return list(seen.values())
+
+
+def _anchor(found: list[SentenceMentions]) -> LonLat | None:
+    """Return the first unambiguous specific place of the report, to read ambiguous names by."""
+    for mentions in found:
+        for p in mentions.places:
+            if p.role == "place" and not p.alternatives:
+                return p.match.place.position
+    return None
+
+
+def _resolved(mention: PlaceMention, anchor: LonLat | None) -> PlaceMention:
+    """Return ``mention`` read as the place nearest ``anchor`` when that settles it."""
+    if not mention.alternatives or anchor is None:
+        return mention
+    options = sorted(
+        (mention.match, *mention.alternatives),
+        key=lambda m: distance_km(anchor, m.place.position),
+    )
+    first, second = (distance_km(anchor, m.place.position) for m in options[:2])
+    if first <= CONTEXT_KM and second >= 2 * first:
+        return PlaceMention(
+            mention.start, mention.end, mention.text, options[0], (), mention.role, mention.near
+        )
+    return mention

@@ -1,0 +1,546 @@
+"""Find the places a sentence names: gazetteer places in any spelling, highways, unknown villages.
+
+A *mention* is a run of capitalised words (articles such as ``al-`` may join them) whose
+text the geocoder matches to a place, read longest first, so "Jabal al-Zawiya" is one
+mention and not "Zawiya". Arabic-script words need no capital; their one-letter prefixes
+(و ب ل ف ك) are tried off when the whole word is not a name. Highway names and the names of
+organisations ("Hayat Tahrir al-Sham", "Syrian Observatory …") are masked first, so the
+"Latakia" of "the Latakia–Aleppo highway" is not a place mention.
+
+Spelling variants the gazetteer does not list are matched through the geocoder's phonetic
+and consonant-skeleton keys (never its fuzzy search), and only at :data:`MIN_VARIANT_SCORE`
+or better: "Kanasfara" is found as Kansafra (0.83), while "Russian" (0.80 against Al
+Rashwan) is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from geo.geocode import SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
+from geo.names import ARTICLES, GENERIC_WORDS, is_arabic
+
+if TYPE_CHECKING:
+    from geo.geocode import Gazetteer, Match
+
+_I = re.IGNORECASE
+
+Role = Literal["place", "area", "region"]
+
+#: Matches below :data:`geo.geocode.SAME_NAME_SCORE` (a spelling the gazetteer does not
+#: list) count as mentions only from this score.
+MIN_VARIANT_SCORE = 0.82
+#: The longest place name, in words, that is looked for.
+MAX_NAME_WORDS = 6
+#: Kinds in order of prominence: a report's bare "Aleppo" is the city, not a village of that
+#: name.
+_PROMINENCE = {"city": 4, "town": 3, "area": 2, "village": 1}
+
+#: Capitalised words of reports that are never place names on their own, although a
+#: spelling of some small place comes close (Syrian ~ Sharan, Russian ~ Al Rashwan).
+STOPWORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "the",
+        "a",
+        "an",
+        "and",
+        "in",
+        "on",
+        "at",
+        "of",
+        "to",
+        "by",
+        "for",
+        "with",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "our",
+        "there",
+        "here",
+        "while",
+        "after",
+        "before",
+        "during",
+        "since",
+        "until",
+        "earlier",
+        "later",
+        "also",
+        "but",
+        "then",
+        "when",
+        "where",
+        "which",
+        "who",
+        "as",
+        "regime",
+        "government",
+        "army",
+        "forces",
+        "russian",
+        "russians",
+        "russia",
+        "syrian",
+        "syrians",
+        "syria",
+        "turkish",
+        "turks",
+        "turkey",
+        "iranian",
+        "iran",
+        "kurdish",
+        "arab",
+        "arabs",
+        "american",
+        "israeli",
+        "civil",
+        "defence",
+        "defense",
+        "white",
+        "helmets",
+        "observatory",
+        "human",
+        "rights",
+        "ministry",
+        "council",
+        "front",
+        "national",
+        "liberation",
+        "media",
+        "office",
+        "centre",
+        "center",
+        "network",
+        "news",
+        "agency",
+        "press",
+        "reuters",
+        "sana",
+        "sohr",
+        "hts",
+        "sdf",
+        "sna",
+        "nlf",
+        "un",
+        "uk",
+        "us",
+        "eu",
+        "local",
+        "sources",
+        "activists",
+        "residents",
+        "civilians",
+        "soldiers",
+        "troops",
+        "patrol",
+        "joint",
+        "highway",
+        "road",
+        "village",
+        "town",
+        "city",
+        "countryside",
+        "province",
+        "governorate",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "one",
+        "no",
+        "none",
+        "several",
+        "dozens",
+    ]
+)
+
+#: A generic word alone ("Tal" of an unknown "Tal Hamdan") is never a place name.
+_GENERIC = frozenset(variant for variants in GENERIC_WORDS.values() for variant in variants)
+_ORGANISATIONS = re.compile(
+    r"\b(?:Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
+    r"Jaysh al[- ]Izza|Jaish al[- ]Izza|Syrian Observatory(?: for Human Rights)?|"
+    r"(?:Syria |Syrian )?Civil Defen[cs]e|White Helmets|Response Coordinators|"
+    r"(?:National|Syrian) (?:Front for Liberation|Liberation Front|National Army)|"
+    r"Tiger Forces|Fourth Division|Enab Baladi|North Press|Hurras al[- ]Din)\b",
+    _I,
+)
+_HIGHWAYS = (
+    (re.compile(r"\bM[- ]?4\b|\b(?:Latakia|Lattakia|Aleppo)\s*[-–—/ ]\s*(?:Aleppo|Latakia|"
+                r"Lattakia)\s+(?:international\s+)?(?:highway|road|motorway)\b|"
+                r"طريق\s+(?:حلب\s*[-–]\s*اللاذقية|اللاذقية\s*[-–]\s*حلب)|الطريق الدولي M4", _I),
+     "M4"),
+    (re.compile(r"\bM[- ]?5\b|\b(?:Damascus|Aleppo|Hama)\s*[-–—/ ]\s*(?:Aleppo|Damascus)\s+"
+                r"(?:international\s+)?(?:highway|road|motorway)\b|"
+                r"طريق\s+(?:حلب\s*[-–]\s*دمشق|دمشق\s*[-–]\s*حلب)", _I),
+     "M5"),
+)  # fmt: skip
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’‘`ʼ](?=[^\W\d_]))*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_JOIN = frozenset((" ", "-", "‑", "_"))
+_JOINED_ARTICLES = ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}
+_ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_REGION_BEFORE = re.compile(
+    r"(?:\b(?:southern|northern|eastern|western|south-?eastern|south-?western|north-?eastern|"
+    r"north-?western|rural|greater)\s+|\b(?:countryside|province|governorate) of\s+"
+    r"(?:the\s+)?|(?:^|\s)[وبل]?(?:ريف|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)\s+)$",
+    _I,
+)
+_REGION_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:southern|northern|eastern|western|south-?eastern|south-?western|"
+    r"north-?eastern|north-?western)\s+)?(?:countryside|province|governorate|region|suburbs)\b",
+    _I,
+)
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|nearby|outskirts of|edges? of|around|close to|vicinity of|outside|"
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of|"
+    r"(?:km|kilometres?|kilometers?|miles?) (?:from|of)|between)\s+(?:the\s+)?"
+    r"(?:(?:village|town|city|outskirts|area) of\s+)?$|"
+    r"(?:^|\s)[وف]?(?:قرب|بالقرب من|محيط|أطراف|ضواحي)\s+$",
+    _I,
+)
+_NEAR_AFTER = re.compile(r"^(?:['’]s)?\s+(?:outskirts|vicinity|surroundings|environs|edges)\b", _I)
+_LISTED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*،\s*|\s+و")
+_BETWEEN = re.compile(r"\bbetween\s+[^,.;]{1,60}\s+and\s+(?:the\s+)?$", _I)
+_INTRODUCED = re.compile(
+    r"\b(?:village|town|city|hamlet|farms|camp|villages|towns|area) of\s+(?:the\s+)?"
+    r"((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|"
+    r"az|an)[-\s])?[A-Z][\w'’`]*)*)"
+    r"|(?:قرية|بلدة|مدينة|قريتي|بلدتي)\s+([\u0621-\u064A]+)"
+)
+_LIST_MORE = re.compile(
+    r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
+    r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A gazetteer place named in a sentence.
+
+    ``start`` and ``end`` are character offsets in the sentence; ``role`` says whether it is
+    a specific place, an area (Jabal al-Zawiya) or a city named as a region ("southern
+    Idlib"); ``near`` is True when the text puts the event near it rather than in it.
+    """
+
+    start: int
+    end: int
+    text: str
+    match: Match
+    alternatives: tuple[Match, ...]
+    role: Role
+    near: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedMention:
+    """A name introduced as a place ("the village of X") that the gazetteer does not know."""
+
+    start: int
+    end: int
+    text: str
+    suggestions: tuple[Match, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HighwayMention:
+    """A highway named in a sentence: ``road`` is ``M4`` or ``M5``."""
+
+    start: int
+    end: int
+    text: str
+    road: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMentions:
+    """Everything place-like found in one sentence, each list in reading order."""
+
+    places: tuple[PlaceMention, ...]
+    unresolved: tuple[UnresolvedMention, ...]
+    highways: tuple[HighwayMention, ...]
+
+
+class MentionFinder:
+    """Find place mentions in sentences, remembering every lookup (reports repeat names).
+
+    Parameters
+    ----------
+    gazetteer
+        The places to look for.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._lookups: dict[str, tuple[Match, ...]] = {}
+
+    def find(self, sentence: str) -> SentenceMentions:
+        """Return the places, unknown introduced names and highways ``sentence`` names.
+
+        Examples
+        --------
+        >>> from geo.gazetteer import load_gazetteer
+        >>> finder = MentionFinder(load_gazetteer())
+        >>> found = finder.find("Shells hit Balyoun, Kanasfara and al-Fatira on the M4.")
+        >>> [(m.text, m.match.place.place_id) for m in found.places]
+        [('Balyoun', 'balyoun'), ('Kanasfara', 'kansafra'), ('al-Fatira', 'al_fatirah')]
+        >>> [h.road for h in found.highways]
+        ['M4']
+        """
+        highways = [
+            HighwayMention(m.start(), m.end(), m.group(), road)
+            for pattern, road in _HIGHWAYS
+            for m in pattern.finditer(sentence)
+        ]
+        masked = [(h.start, h.end) for h in highways]
+        masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
+        places, unresolved = self._unresolved(sentence, self._places(sentence, masked), masked)
+        return SentenceMentions(
+            places=tuple(places),
+            unresolved=tuple(unresolved),
+            highways=tuple(sorted(highways, key=lambda h: h.start)),
+        )
+
+    def lookup(self, text: str) -> tuple[Match, ...]:
+        """Return the matches ``text`` may mean as a whole name (best first), or none."""
+        found = self._lookups.get(text)
+        if found is None:
+            found = self._lookup(text)
+            self._lookups[text] = found
+        return found
+
+    def _lookup(self, text: str) -> tuple[Match, ...]:
+        if not self.gazetteer.could_name(text):
+            return ()
+        matches = self.gazetteer.geocode(text, limit=8)
+        if not matches:
+            return ()
+        top = matches[0]
+        if top.score < (SAME_NAME_SCORE if len(text) < 5 else MIN_VARIANT_SCORE):  # noqa: PLR2004
+            return ()
+        floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - 0.03
+        tied = [top]
+        for match in matches[1:]:
+            far = all(
+                distance_km(match.place.position, t.place.position) > SAME_PLACE_KM for t in tied
+            )
+            if match.score >= floor and far:
+                tied.append(match)
+        return tuple(tied)
+
+    def _places(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
+        tokens = _tokens(sentence)
+        out: list[PlaceMention] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            if _may_start(tokens, i, sentence) and not _inside(tokens[i], masked):
+                found = self._longest(sentence, tokens, i, masked)
+            if found is None:
+                i += 1
+                continue
+            (start, end, text, matches), i = found
+            mention = _mention(sentence, start, end, text, matches)
+            if out and out[-1].near and _LISTED.fullmatch(sentence[out[-1].end : start]):
+                mention = replace(mention, near=True)  # near A, B and C: all three
+            out.append(mention)
+        return out
+
+    def _longest(
+        self,
+        sentence: str,
+        tokens: list[tuple[int, int]],
+        i: int,
+        masked: list[tuple[int, int]],
+    ) -> tuple[tuple[int, int, str, tuple[Match, ...]], int] | None:
+        last = i
+        while (
+            last + 1 < len(tokens)
+            and last - i + 1 < MAX_NAME_WORDS
+            and sentence[tokens[last][1] : tokens[last + 1][0]] in _JOIN
+            and _may_continue(sentence, tokens[last + 1])
+            and not _inside(tokens[last + 1], masked)
+        ):
+            last += 1
+        for j in range(last, i - 1, -1):
+            start, end = tokens[i][0], tokens[j][1]
+            text = sentence[start:end]
+            if sentence[tokens[j][0] : end].casefold() in ARTICLES:
+                continue
+            if i == j and (text.casefold() in STOPWORDS or text.casefold() in _GENERIC):
+                continue
+            for offset, candidate in _arabic_readings(text):
+                matches = self.lookup(candidate)
+                if matches:
+                    return (start + offset, end, sentence[start + offset : end], matches), j + 1
+        return None
+
+    def _unresolved(
+        self, sentence: str, places: list[PlaceMention], masked: list[tuple[int, int]]
+    ) -> tuple[list[PlaceMention], list[UnresolvedMention]]:
+        """Return the places kept and the introduced names the gazetteer does not know.
+
+        A name introduced as "the village of Kafr Taal" is one name: a place matching only
+        part of it ("Taal") is dropped, and offered as a suggestion for the whole.
+        """
+        kept, out = list(places), []
+        for start, end in _introduced(sentence):
+            text = sentence[start:end]
+            if any(s < end and start < e for s, e in masked) or text.casefold() in STOPWORDS:
+                continue
+            inside = [p for p in kept if start <= p.start and p.end <= end]
+            if any((p.start, p.end) == (start, end) for p in inside):
+                continue
+            if any(p.start < end and start < p.end for p in kept if p not in inside):
+                continue
+            partial = tuple(p.match for p in inside)
+            kept = [p for p in kept if p not in inside]
+            suggestions = partial + tuple(
+                m
+                for m in self.gazetteer.geocode(text, limit=3)
+                if m.score >= 0.6 and m.place not in {p.place for p in partial}  # noqa: PLR2004
+            )
+            out.append(UnresolvedMention(start, end, text, suggestions))
+        return kept, out
+
+
+def _introduced(sentence: str) -> list[tuple[int, int]]:
+    """Return the spans of names introduced as places: "the villages of A, B and C"."""
+    spans: list[tuple[int, int]] = []
+    for m in _INTRODUCED.finditer(sentence):
+        group = 1 if m.group(1) else 2
+        found = [(m.start(group), m.end(group))]
+        while group == 1 and (more := _LIST_MORE.match(sentence[found[-1][1] :])):
+            base = found[-1][1]
+            found.append((base + more.start(1), base + more.end(1)))
+        for start, end in found:
+            text = sentence[start:end]
+            spans.append((start, end - 2 if _POSSESSIVE.search(text) else end))
+    return spans
+
+
+def _tokens(sentence: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _TOKEN.finditer(sentence):
+        start, end = m.span()
+        if _POSSESSIVE.search(m.group()) and not is_arabic(m.group()):
+            end -= 2
+        spans.append((start, end))
+    return spans
+
+
+def _may_start(tokens: list[tuple[int, int]], i: int, sentence: str) -> bool:
+    start, end = tokens[i]
+    word = sentence[start:end]
+    if is_arabic(word) or word[:1].isupper():
+        return True
+    # A lower-case article starts a name only when joined to a capitalised word: al-Fatirah.
+    if word.casefold() in _JOINED_ARTICLES and i + 1 < len(tokens):
+        gap = sentence[end : tokens[i + 1][0]]
+        after = sentence[tokens[i + 1][0] : tokens[i + 1][1]]
+        return (gap == "-" or (gap == " " and word.casefold() in {"al", "el"})) and after[
+            :1
+        ].isupper()
+    return False
+
+
+def _may_continue(sentence: str, token: tuple[int, int]) -> bool:
+    word = sentence[token[0] : token[1]]
+    return is_arabic(word) or word[:1].isupper() or word.casefold() in _JOINED_ARTICLES
+
+
+def _inside(token: tuple[int, int], masked: list[tuple[int, int]]) -> bool:
+    return any(start <= token[0] < end for start, end in masked)
+
+
+def _arabic_readings(text: str) -> list[tuple[int, str]]:
+    """Return ``text`` and, for Arabic, the text without a one-letter prefix (و ب ل ف ك)."""
+    readings = [(0, text)]
+    if is_arabic(text):
+        for prefix in _ARABIC_PREFIXES:
+            if text.startswith(prefix) and len(text) - len(prefix) >= 3:  # noqa: PLR2004
+                rest = text[len(prefix) :]
+                if rest.startswith("ل") and prefix.endswith("ل"):
+                    rest = "ا" + rest  # لل = ل + ال
+                readings.append((len(prefix), rest))
+    return readings
+
+
+def _mention(
+    sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
+) -> PlaceMention:
+    ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
+    if len(ranked) > 1 and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(
+        ranked[1].place.kind, 0
+    ):
+        ranked = ranked[:1]  # the city, not the village of the same name
+    else:
+        ranked = list(matches)
+    before, after = sentence[:start], sentence[end:]
+    place = ranked[0].place
+    role: Role = "place"
+    if place.kind == "area":
+        role = "area"
+    elif place.kind in {"city", "town"} and (
+        _REGION_BEFORE.search(before) or _REGION_AFTER.search(after)
+    ):
+        role = "region"
+    near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
+    return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near)

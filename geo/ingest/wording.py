@@ -1,0 +1,227 @@
+"""Read event types and actors from a sentence's wording (English and Arabic).
+
+Each type has *specific* wording (shelling, warplanes, IED …) and the sentence gets every
+type whose wording it uses, in reading order. Generic verbs (attack, hit, targeted, struck)
+give no type by themselves: :func:`event_types` reports them as ``generic`` so the caller
+can continue the previous event, or fall back to an armed clash for "attack".
+
+Actors are named groups mapped to ACLED's actor names. The perpetrator (``actor1``) is told
+from the target by the words around the name: "by regime artillery" and "Russian jets struck"
+name perpetrators; "on Turkish forces" and "three Russian soldiers were wounded" name
+targets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from geo.incidents.schema import EventKind
+
+_I = re.IGNORECASE
+
+_ERV = "Explosions/Remote violence"
+SHELLING = EventKind(_ERV, "Shelling/artillery/missile attack")
+MISSILE = EventKind(_ERV, "Shelling/artillery/missile attack", "missile")
+AIR = EventKind(_ERV, "Air/drone strike")
+DRONE = EventKind(_ERV, "Air/drone strike", "drone")
+IED = EventKind(_ERV, "Remote explosive/landmine/IED")
+CLASH = EventKind("Battles", "Armed clash")
+
+_W = r"(?<![\w-])"  # a word start that is not inside a hyphenated word
+#: Specific wording of each type, most specific first (a drone's missile is a drone strike).
+_TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
+    (DRONE, re.compile(
+        _W + r"(?:drones?|uavs?|kamikaze|loitering munitions?|quadcopters?)\b|"
+        r"طائر(?:ة|ات) مسير|مسيّر|المسير(?:ة|ات)|درون", _I)),
+    (IED, re.compile(
+        _W + r"(?:ieds?|vbieds?|improvised explosive|roadside bombs?|car bombs?|"
+        r"booby[- ]trapped|explosive devices?|land ?mines?|mines? (?:exploded|went off)|"
+        r"bombs? (?:exploded|went off|detonated)|explosive charges?)\b|"
+        r"عبو(?:ة|ات) ناسف|لغم|ألغام|مفخخ", _I)),
+    (MISSILE, re.compile(
+        _W + r"(?:guided missiles?|anti-?tank (?:guided )?missiles?|atgms?|kornet|konkurs|"
+        r"tow missiles?)\b|صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع", _I)),
+    (AIR, re.compile(
+        _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
+        r"raids?|aircraft|helicopters?|barrel bombs?|bombers?|sukhoi|air force|"
+        r"bombed from the air)\b|غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
+        r"براميل متفجرة|مروحي", _I)),
+    (SHELLING, re.compile(
+        _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
+        r"missiles?|bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات", _I)),
+    (CLASH, re.compile(
+        _W + r"(?:clash(?:es|ed)?|infiltrat\w*|firefights?|gunfights?|skirmish\w*|"
+        r"exchanged fire|fighting|battles?|ambush\w*|snipers?|sniper fire|"
+        r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
+        r"قنص|هاجم", _I)),
+)  # fmt: skip
+#: Shelling wording that is only a munition, which aircraft and drones fire too.
+_MUNITIONS = re.compile(_W + r"(?:rockets?|missiles?)\b|صواريخ|صاروخي", _I)
+_GENERIC = re.compile(
+    _W + r"(?:attack(?:s|ed|ing)?|hit|hits|targeted|targeting|struck|strikes?|strike)\b|"
+    r"استهد|هجوم",
+    _I,
+)
+_ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
+_ALSO = re.compile(r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك", _I)
+# Words that make the types of a sentence one event: a drone's missile, jets' rockets.
+_ABSORBS = {
+    DRONE: (MISSILE, SHELLING, AIR),
+    AIR: (MISSILE, SHELLING),
+    IED: (CLASH,),
+    MISSILE: (SHELLING,),
+}
+#: Absorbed only when all the absorbed type's wording is a munition ("jets fired rockets"),
+#: not a weapon of its own ("artillery and warplanes").
+_ONLY_MUNITIONS = frozenset((SHELLING,))
+
+#: ACLED's actor names for the groups reports name, with the wording that names them.
+ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("HTS: Hayat Tahrir al-Sham", re.compile(
+        r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham)\b|هيئة تحرير الشام", _I)),
+    ("Military Forces of Syria (2000-)", re.compile(
+        r"\b(?:(?:pro-)?regime|(?:pro-)?government|(?:syrian|assad)(?:'s)? (?:army|"
+        r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
+        r"assad forces|fourth division|tiger forces|25th division)\b|قوات النظام|قوات الأسد|"
+        r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام", _I)),
+    ("Military Forces of Russia (2000-)", re.compile(
+        r"\b(?:russian|russia(?:'s)?|moscow's)\b|الروسي|الروسية|روسي|روسية|روسيا", _I)),
+    ("Military Forces of Turkey (2016-)", re.compile(
+        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b|التركي|التركية|تركي|تركية|تركيا", _I)),
+    ("NLF: National Liberation Front", re.compile(
+        r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
+        _I)),
+    ("Unidentified Armed Group (Syria)", re.compile(
+        r"\b(?:unknown|unidentified) (?:gunmen|assailants|attackers|persons|armed men|group)\b|"
+        r"\bgunmen\b|مجهول", _I)),
+)  # fmt: skip
+_TARGET_BEFORE = re.compile(
+    r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
+    r"near|toward|towards|of|with|from|beside|alongside|damaging|destroying|carrying|"
+    r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
+    r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$|استهداف\s+\S*\s*$",
+    _I,
+)
+_TARGET_AFTER = re.compile(
+    r"^[\w\s–—-]{0,40}?\b(?:(?:was|were|had been|have been|has been)\s+(?:\w+\s+)?"
+    r"(?:killed|wounded|injured|hit|targeted|attacked|hurt|struck|damaged|destroyed)|"
+    r"died\b)",
+    _I,
+)
+_TARGET_NOUN = re.compile(
+    r"^(?:['’]s)?[\s–—-]+(?:[\w-]+\s+){0,2}?(?:patrols?|convoys?|posts?|positions?|points?|"
+    r"vehicles?|checkpoints?|bases?|outposts?|soldiers?|troops|servicem[ae]n|officers?|"
+    r"personnel)\b",
+    _I,
+)
+_PERPETRATOR_BEFORE = re.compile(
+    r"\b(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
+    r"(?:the\s+|an?\s+)?(?:(?![\w-]*ing\s)[\w-]+\s+){0,2}$|من قبل\s+$|(?:حمّل|حمل|اتهم)\S*\s+$",
+    _I,
+)
+_PERPETRATOR_AFTER = re.compile(
+    r"^(?:['’]s)?\s*(?:[\w-]+\s+){0,2}?(?:artillery|jets?|warplanes?|aircraft|drones?|"
+    r"helicopters?|gunners|missiles?|rockets?|shells?|shelling|air ?strikes?|forces? "
+    r"(?:shelled|struck|attacked|fired|targeted|bombed|launched|hit)|(?:shelled|struck|"
+    r"attacked|fired|targeted|bombed|launched|hit|pounded|clashed|raided|stormed))\b",
+    _I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """The event wording of one sentence.
+
+    ``kinds`` are the specific types in reading order (one event per kind); ``generic`` is
+    True when the sentence only says attack/hit/struck; ``also`` when it says "also",
+    "again" … (a further strike, not a restatement); ``actor1`` the perpetrator named, and
+    ``targets`` the actors named as hit; ``actors`` the perpetrator of each kind when a
+    sentence names several ("regime artillery and Russian warplanes").
+    """
+
+    kinds: tuple[EventKind, ...]
+    generic: bool
+    attack: bool
+    also: bool
+    actor1: str
+    targets: tuple[str, ...]
+    actors: dict[EventKind, str] = field(default_factory=dict)
+
+
+def read_wording(sentence: str) -> Wording:
+    """Return the event types and actors a sentence names.
+
+    Examples
+    --------
+    >>> w = read_wording("Regime artillery shelled Kansafra, wounding three Turkish soldiers.")
+    >>> [k.sub_event_type for k in w.kinds], w.actor1, w.targets
+    (['Shelling/artillery/missile attack'], 'Military Forces of Syria (2000-)', \
+('Military Forces of Turkey (2016-)',))
+    >>> read_wording("A drone fired a missile at a car near Sarmin.").kinds[0].tag
+    'drone'
+    """
+    found: dict[EventKind, int] = {}
+    for kind, pattern in _TYPE_WORDS:
+        m = pattern.search(sentence)
+        if m:
+            found[kind] = m.start()
+    kinds = sorted(found, key=found.__getitem__)
+    kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
+    actors = _actors(sentence)
+    perpetrators = [(start, name) for score, start, name in actors if score >= 0]
+    targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
+    actor1 = (
+        max((score, -start, name) for score, start, name in actors if score >= 0)[2]
+        if (perpetrators)
+        else ""
+    )
+    by_kind = {}
+    for kind in kinds:
+        before = [name for start, name in perpetrators if start < found[kind]]
+        by_kind[kind] = before[-1] if before and len(kinds) > 1 else actor1
+    return Wording(
+        kinds=tuple(kinds),
+        generic=_GENERIC.search(sentence) is not None,
+        attack=_ATTACK.search(sentence) is not None,
+        also=_ALSO.search(sentence) is not None,
+        actor1=actor1,
+        targets=tuple(t for t in targets if t != actor1),
+        actors=by_kind,
+    )
+
+
+def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[EventKind, int]) -> bool:
+    """Return True if ``other`` (a drone, jets) covers ``kind`` in this sentence.
+
+    Shelling is covered only when its every word is a munition named after the aircraft
+    ("jets fired rockets"); "rockets and air strikes" are two attacks.
+    """
+    if kind not in _ABSORBS.get(other, ()):
+        return False
+    if kind not in _ONLY_MUNITIONS:
+        return True
+    pattern = dict(_TYPE_WORDS)[kind]
+    return all(
+        _MUNITIONS.fullmatch(m.group()) and m.start() > found[other]
+        for m in pattern.finditer(sentence)
+    )
+
+
+def _actors(sentence: str) -> list[tuple[float, int, str]]:
+    """Return (score, start, name) per actor named: negative scores are targets."""
+    out = []
+    for name, pattern in ACTORS:
+        for m in pattern.finditer(sentence):
+            before, after = sentence[: m.start()], sentence[m.end() :]
+            score = 0.0
+            if _TARGET_AFTER.search(after):
+                score = -2.0  # "three Russian soldiers were wounded", passive: a target
+            else:
+                score += 2 * bool(_PERPETRATOR_BEFORE.search(before))
+                acts = _PERPETRATOR_AFTER.search(after)
+                score += 2 if acts else -2 * bool(_TARGET_NOUN.search(after))
+                if _TARGET_BEFORE.search(before) and not _PERPETRATOR_BEFORE.search(before):
+                    score -= 3
+            out.append((score, m.start(), name))
+    return out
