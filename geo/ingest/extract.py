@@ -22,7 +22,7 @@ The rules, in reading order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from geo.geocode import distance_km
@@ -109,6 +109,7 @@ class Extraction:
 @dataclass(slots=True)
 class _State:
     published: dt.date
+    anchor: LonLat | None = None
     date: DateMention | None = None
     date_sentence: int = 0
     group: list[Candidate] = field(default_factory=list)
@@ -151,14 +152,18 @@ def extract(
     sentences = split_sentences(report_text(text, origin=origin))
     found = [finder.find(s.text) for s in sentences]
     anchor = _anchor(found)
-    state = _State(published=published)
+    state = _State(published=published, anchor=anchor)
     for sentence, mentions in zip(sentences, found, strict=True):
         _read_sentence(sentence, mentions, anchor, state)
     return Extraction(
         sentences=tuple(sentences),
         candidates=tuple(state.candidates),
         places=tuple(p for m in found for p in m.places),
-        unresolved=tuple(u for m in found for u in m.unresolved),
+        unresolved=tuple(
+            replace(u, suggestions=_nearby(u.suggestions, anchor))
+            for m in found
+            for u in m.unresolved
+        ),
         roads=tuple(sorted({h.road for m in found for h in m.highways})),
         events_without_place=tuple(state.orphans),
     )
@@ -234,8 +239,8 @@ def _candidate(
         precision = 3 if place.role != "place" else 2 if place.near else 1
         place_score = match.score * (0.6 if alternatives else 1.0) * (0.8 if precision == 3 else 1)  # noqa: PLR2004
     else:
-        match, alternatives, mention, precision = None, place.suggestions, place.text, 1
-        place_score = 0.3
+        match, mention, precision, place_score = None, place.text, 1, 0.3
+        alternatives = _nearby(place.suggestions, state.anchor)
     if state.date is not None:
         date, time_precision, date_text = state.date.date, state.date.precision, state.date.text
         date_score = 1.0 if state.date_sentence == number else 0.9
@@ -263,7 +268,7 @@ def _copy_at(source: Candidate, kind: EventKind, number: int, wording: Wording) 
         kind=kind, place=source.place, mention=source.mention,
         alternatives=source.alternatives, geo_precision=source.geo_precision, date=source.date,
         time_precision=source.time_precision, date_text=source.date_text,
-        roads=source.roads, sentence=number, place_score=source.place_score,
+        roads=source.roads, sentence=number, place_score=round(0.9 * source.place_score, 4),
         date_score=source.date_score, actor1=wording.actors.get(kind, wording.actor1),
     )  # fmt: skip
     copy.cite(number, "type")
@@ -399,6 +404,13 @@ def _anchor(found: list[SentenceMentions]) -> LonLat | None:
             if p.role == "place" and not p.alternatives:
                 return p.match.place.position
     return None
+
+
+def _nearby(matches: tuple[Match, ...], anchor: LonLat | None) -> tuple[Match, ...]:
+    """Return the suggestions near the report's places (all of them when it has none)."""
+    if anchor is None:
+        return matches
+    return tuple(m for m in matches if distance_km(anchor, m.place.position) <= 2 * CONTEXT_KM)
 
 
 def _resolved(mention: PlaceMention, anchor: LonLat | None) -> PlaceMention:

@@ -455,7 +455,7 @@ class MentionFinder:
             suggestions = partial + tuple(
                 m
                 for m in self.gazetteer.geocode(text, limit=3)
-                if m.score >= 0.6 and m.place not in {p.place for p in partial}  # noqa: PLR2004
+                if m.score >= 0.7 and m.place not in {p.place for p in partial}  # noqa: PLR2004
             )
             out.append(UnresolvedMention(start, end, text, suggestions))
         return kept, out
