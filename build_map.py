@@ -1,7 +1,7 @@
 """Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
-Commands: ``build`` (the default), ``add``, ``import-acled``, ``ingest`` (a report's text
-into candidates), ``geocode``, ``places``. This file parses, calls geo and layers, prints.
+Commands: ``build`` (default), ``add``, ``import-acled``, ``ingest`` (a report's text into
+candidates), ``geocode``, ``places``, ``doctor``. This file parses, calls geo and layers, prints.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from geo import datasets
+from geo import datasets, doctor
 from geo.admin import AdminAreas
 from geo.build import STAGES, BuildSettings, build
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
@@ -38,7 +38,7 @@ from geo.progress import Progress
 from geo.watch import watch
 from layers.compose import render_template
 from layers.incident_data import fill_template
-from layers.offline import OfflineAssetError
+from layers.offline import OfflineAssetError, check_assets
 
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
@@ -118,6 +118,9 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     ingest.add_argument("--url", default="", help="the report's address")
     ingest.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")
+    doctor = commands.add_parser("doctor", help="check data, cache, assets, browser; say fixes")
+    doctor.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+    doctor.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     places = commands.add_parser("places", help="browse the gazetteer")
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
     places.add_argument("--limit", type=int, default=20)
@@ -195,21 +198,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     if args.from_file is not None:
         rows = rows_from_file(args.from_file, gazetteer=gazetteer, admin=admin)
     else:
-        if not (args.date and args.type and args.source):
-            print("error: add needs --date, --type and --source (or --from FILE)", file=sys.stderr)
-            return 2
-        if (args.lat is None) != (args.lon is None):
-            print("error: give both --lat and --lon", file=sys.stderr)
-            return 2
-        new = NewIncident(
-            date=args.date, kind=args.type, source=args.source, place=args.place,
-            position=LonLat(args.lon, args.lat) if args.lat is not None else None,
-            actor1=args.actor1, assoc_actor_1=args.assoc_actor1, actor2=args.actor2,
-            assoc_actor_2=args.assoc_actor2, fatalities=args.fatalities, injured=args.injured,
-            source_url=args.source_url, notes=args.notes, tags=args.tags,
-            time_precision=args.time_precision, geo_precision=args.geo_precision,
-            civilian_targeting=args.civilian_targeting,
-        )  # fmt: skip
+        new = NewIncident.from_options(vars(args))
         try:
             rows = [("the new incident", prepare_row(new, gazetteer=gazetteer, admin=admin))]
         except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
@@ -270,6 +259,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    store = args.incidents or args.data_dir / "incidents.csv"
+    findings = [*doctor.check_python(), *doctor.check_data(args.data_dir, store), *check_assets(),
+                *doctor.check_cache(args.out), *doctor.check_output(args.out, store),
+                *doctor.check_browser()]  # fmt: skip
+    lines, healthy = doctor.summarise(findings)
+    print("\n".join(lines))
+    return 0 if healthy else 1
+
+
 def _cmd_places(args: argparse.Namespace) -> int:
     matches = load_gazetteer(data_dir=args.data_dir).search(args.search, limit=args.limit)
     print(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1) if args.json
@@ -284,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s")
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
     commands = {"geocode": _cmd_geocode, "places": _cmd_places, "add": _cmd_add,
-                "import-acled": _cmd_import_acled, "ingest": _cmd_ingest}  # fmt: skip
+                "import-acled": _cmd_import_acled, "ingest": _cmd_ingest,
+                "doctor": _cmd_doctor}  # fmt: skip
     command = commands.get(args.command, _cmd_build)
     try:
         return command(args)

@@ -108,6 +108,25 @@ class BuildCache:
             return "corrupt (payload does not match its checksum)"
         return payload
 
+    def inspect(self) -> list[tuple[str, str]]:
+        """Return each entry's name and state: ``ok``, or why a build would not use it.
+
+        The key is not checked (only a build knows its inputs); metadata, code version and
+        checksum are.
+        """
+        out = []
+        for meta_path in sorted(self.directory.glob("*.json")):
+            name = meta_path.stem
+            try:
+                key = json.loads(meta_path.read_text(encoding="utf-8")).get("key", "")
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+                out.append((name, "corrupt (unreadable metadata)"))
+                continue
+            payload_path, _ = self._paths(name)
+            checked = self._check(payload_path, meta_path, str(key))
+            out.append((name, "ok" if isinstance(checked, bytes) else checked))
+        return out
+
     def digest_of(self, name: str, *, key: str) -> str | None:
         """Return the recorded SHA-256 of entry ``name`` if written for ``key`` by this code.
 

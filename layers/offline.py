@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from geo.doctor import Finding
+
 ASSET_DIR = Path(__file__).resolve().parents[1] / "assets"
 
 _SCRIPT_TAG = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
@@ -120,3 +122,19 @@ def external_urls(html: str) -> list[str]:
     urls = [m["url"] for m in _SCRIPT_TAG.finditer(html)]
     urls += [m["url"] for m in _CSS_TAG.finditer(html)]
     return sorted(url for url in set(urls) if url.startswith(("http://", "https://", "//")))
+
+
+def check_assets(*, asset_dir: Path = ASSET_DIR) -> list[Finding]:
+    """Check that every pinned file the offline map inlines is installed (for ``doctor``)."""
+    manifest = load_manifest()
+    missing = []
+    for url in sorted(manifest.urls):
+        try:
+            manifest.local_path(url, asset_dir=asset_dir)
+        except OfflineAssetError as exc:
+            missing.append(str(exc))
+    if missing:
+        detail = f"{len(missing)} file(s) missing, e.g. {missing[0]}"
+        return [Finding("assets", ok=False, detail=detail, fix="make assets")]
+    detail = f"all {len(manifest.urls)} pinned files installed (the map renders offline)"
+    return [Finding("assets", ok=True, detail=detail)]

@@ -14,7 +14,7 @@ import io
 import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geo.atomic import atomic_write_text
 from geo.coords import LonLat
@@ -26,6 +26,7 @@ from geo.incidents.table import IncidentTable, empty_table, parse_table, write_t
 from geo.incidents.validate import IncidentValidationError, Issue, validate
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from geo.admin import AdminAreas
@@ -65,6 +66,37 @@ class NewIncident:
     geo_precision: int | None = None
     civilian_targeting: bool = False
     source_scale: str = ""
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> NewIncident:
+        """Return the incident the ``add`` command's options describe.
+
+        Raises
+        ------
+        ValueError
+            A required option is missing, or only one of latitude and longitude is given.
+        """
+        if not (options.get("date") and options.get("type") and options.get("source")):
+            raise ValueError("add needs --date, --type and --source (or --from FILE)")
+        lat, lon = options.get("lat"), options.get("lon")
+        if (lat is None) != (lon is None):
+            raise ValueError("give both --lat and --lon")
+        text = {key: str(options.get(key) or "") for key in _TEXT_OPTIONS}
+        return cls(
+            date=text["date"], kind=text["type"], source=text["source"], place=text["place"],
+            position=LonLat(float(lon), float(lat)) if lat is not None and lon is not None
+            else None,
+            actor1=text["actor1"], assoc_actor_1=text["assoc_actor1"], actor2=text["actor2"],
+            assoc_actor_2=text["assoc_actor2"], fatalities=options.get("fatalities"),
+            injured=options.get("injured"), source_url=text["source_url"], notes=text["notes"],
+            tags=text["tags"], time_precision=int(options.get("time_precision") or 1),
+            geo_precision=options.get("geo_precision"),
+            civilian_targeting=bool(options.get("civilian_targeting")),
+        )  # fmt: skip
+
+
+_TEXT_OPTIONS = ("date", "type", "source", "place", "actor1", "assoc_actor1", "actor2",
+                 "assoc_actor2", "source_url", "notes", "tags")  # fmt: skip
 
 
 def prepare_row(new: NewIncident, *, gazetteer: Gazetteer, admin: AdminAreas) -> dict[str, str]:

@@ -1,0 +1,190 @@
+"""Check that a machine and a project folder can build the map, and say how to fix what cannot.
+
+Each check returns :class:`Finding` objects; ``build_map.py doctor`` prints them. Nothing
+here changes a file: the fixes are printed for the user to run.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.cache import CACHE_DIRNAME, BuildCache
+from geo.errors import CRSError, DataFileError, GeometryError
+from geo.incidents import IncidentValidationError, load_store
+from geo.project import load_static
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+#: Below this much free disk space in the output folder a 100,000-incident build may fail.
+MIN_FREE_MB = 500
+#: Browsers the tests use, in the order tests/browser/conftest.py tries them.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/lib/chromium/chromium")
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One check's result: what was checked, whether it is fine, and how to fix it if not."""
+
+    check: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        """Return the finding as ``ok   check: detail`` (plus ``fix:`` when not ok)."""
+        head = f"{'ok  ' if self.ok else 'FAIL'}  {self.check}: {self.detail}"
+        return head if self.ok or not self.fix else f"{head}\n      fix: {self.fix}"
+
+
+def check_data(data_dir: Path, store: Path, *, road: Path | None = None) -> list[Finding]:
+    """Load the bundled data and validate the incident store, as a build would."""
+    try:
+        static = load_static(data_dir=data_dir, road_path=road)
+    except (DataFileError, CRSError, GeometryError, OSError) as exc:
+        return [
+            Finding("data", ok=False, detail=_first_line(exc),
+                    fix=f"restore {data_dir} from git (`git checkout -- {data_dir}`) or fix "
+                    "the file named")
+        ]  # fmt: skip
+    found = [
+        Finding(
+            "data",
+            ok=True,
+            detail=f"{len(static.places):,} places, the M4 ({len(static.road.line_lonlat.coords)}"
+            f" points), {len(static.posts)} observation posts, admin areas in {data_dir}",
+        )
+    ]
+    try:
+        loaded = load_store(store, admin=static.admin, places=static.places_by_id)
+    except IncidentValidationError as exc:
+        listed = "; ".join(i.describe(store) for i in exc.issues[:_MAX_LISTED])
+        fix = "correct those rows (each names its line and column), or restore the file"
+        found.append(Finding("store", ok=False, detail=f"{len(exc.issues)} problem(s): {listed}",
+                             fix=fix))  # fmt: skip
+        return found
+    except (DataFileError, OSError) as exc:
+        fix = f"check {store} (UTF-8 CSV with the store's columns)"
+        found.append(Finding("store", ok=False, detail=_first_line(exc), fix=fix))
+        return found
+    warnings = len(loaded.parsed.warnings)
+    note = f"; {warnings} warning(s) (events that look entered twice)" if warnings else ""
+    found.append(Finding("store", ok=True, detail=f"{len(loaded.table):,} valid incidents{note}"))
+    return found
+
+
+def check_output(out: Path, store: Path) -> list[Finding]:
+    """Check the output folder is writable with room to spare, and find crash leftovers."""
+    found = []
+    folder = out if out.exists() else out.parent
+    if not folder.exists() or not _writable(folder):
+        found.append(Finding("output", ok=False, detail=f"{folder} cannot be written",
+                             fix="create it or choose another folder with --out"))  # fmt: skip
+    else:
+        free_mb = shutil.disk_usage(folder).free // 1_000_000
+        detail = f"{folder} is writable, {free_mb:,} MB free"
+        fix = f"free at least {MIN_FREE_MB} MB of disk space"
+        found.append(Finding("output", ok=free_mb >= MIN_FREE_MB, detail=detail, fix=fix))
+    leftovers = sorted(
+        path for folder in {out, store.parent} if folder.is_dir() for path in folder.glob(".*.tmp")
+    )
+    if leftovers:
+        names = ", ".join(str(p) for p in leftovers[:_MAX_LISTED])
+        found.append(Finding(
+            "leftovers", ok=False,
+            detail=f"{len(leftovers)} temporary file(s) from an interrupted write: {names} "
+            "(the files they were replacing are intact)",
+            fix="delete them: rm " + " ".join(str(p) for p in leftovers)))  # fmt: skip
+    return found
+
+
+def check_cache(out: Path) -> list[Finding]:
+    """Check every build-cache entry's metadata and checksum."""
+    cache = BuildCache(out / CACHE_DIRNAME)
+    entries = cache.inspect()
+    if not entries:
+        return [Finding("cache", ok=True, detail="empty (the next build fills it)")]
+    bad = [(name, status) for name, status in entries if status.startswith("corrupt")]
+    old = sum(status != "ok" for _, status in entries) - len(bad)
+    if not bad:
+        note = f"; {old} from an older version of the code (rebuilt on next build)" if old else ""
+        return [Finding("cache", ok=True, detail=f"{len(entries)} entries, none damaged{note}")]
+    listed = "; ".join(f"{name}: {status}" for name, status in bad[:_MAX_LISTED])
+    return [
+        Finding("cache", ok=False,
+                detail=f"{len(bad)} of {len(entries)} entries damaged: {listed} (a build "
+                "notices and rebuilds them)",
+                fix=f"optional: rm -r {out / CACHE_DIRNAME}")
+    ]  # fmt: skip
+
+
+def check_browser() -> list[Finding]:
+    """Check the headless Chromium and Playwright the browser tests use."""
+    found = []
+    if importlib.util.find_spec("playwright") is None:
+        found.append(Finding("browser", ok=False, detail="playwright is not installed (tests only)",
+                             fix="make test (installs the test extras)"))  # fmt: skip
+    path = next((p for p in CHROMIUM_PATHS if shutil.which(p)), None)
+    if path is None:
+        detail = "no Debian chromium (tests fall back to Playwright's)"
+        fix = "make browser (apt-get install chromium as root, else playwright install)"
+        found.append(Finding("browser", ok=False, detail=detail, fix=fix))
+        return found
+    try:
+        version = subprocess.run(  # noqa: S603 - a fixed path found above, no shell
+            [path, "--headless", "--no-sandbox", "--version"],
+            capture_output=True, text=True, timeout=30, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        found.append(Finding("browser", ok=False, detail=f"{path} does not run: {exc}",
+                             fix="reinstall it: make browser"))  # fmt: skip
+        return found
+    found.append(Finding("browser", ok=True, detail=f"{version} at {path}"))
+    return found
+
+
+def check_python() -> list[Finding]:
+    """Check the interpreter and the pinned rendering packages."""
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    found = [Finding("python", ok=sys.version_info >= (3, 11), detail=f"Python {python}",
+                     fix="use Python 3.11 or newer")]  # fmt: skip
+    try:
+        folium = importlib.metadata.version("folium")
+    except importlib.metadata.PackageNotFoundError:
+        folium = "missing"
+    found.append(Finding("packages", ok=folium.startswith("0.20."), detail=f"folium {folium}",
+                         fix="make map (installs the pinned packages into .venv)"))  # fmt: skip
+    return found
+
+
+def summarise(findings: Iterable[Finding]) -> tuple[list[str], bool]:
+    """Return the printable lines and whether every check passed."""
+    items = list(findings)
+    failed = [f for f in items if not f.ok]
+    lines = [f.line() for f in items]
+    lines.append(
+        "all checks passed" if not failed else f"{len(failed)} problem(s) found; fixes above"
+    )
+    return lines, not failed
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / ".doctor-probe.tmp"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
