@@ -27,6 +27,7 @@ from geo.export import corridor_layers, write_corridor_layers
 from geo.incidents.export import ExportWriter
 from geo.incidents.incremental import forget as forget_rows
 from geo.incidents.incremental import load_rows, remember_cached
+from geo.limits import MAX_STORE_BYTES, check_file_size
 from geo.project import load_static, static_files
 from geo.watch import stamp
 
@@ -212,6 +213,7 @@ def _build(
     )
     static = _StaticLoader(settings, static_key, progress)
 
+    check_file_size(settings.store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
     store_digest = file_digest(settings.store)
     exports_key = digest(static_key, store_digest)
     exports_current = _exports_current(cache, exports_key, settings.out)

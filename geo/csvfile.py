@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.errors import DataFileError
+from geo.limits import MAX_FIELD_CHARS, MAX_INPUT_BYTES, check_file_size, field_too_long
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,6 +69,9 @@ def read_rows(path: Path, *, required_columns: Iterable[str]) -> list[Row]:
     list of Row
         The data rows in file order.
     """
+    check_file_size(path, limit_bytes=MAX_INPUT_BYTES, what="an input CSV")
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -97,6 +101,9 @@ def read_rows(path: Path, *, required_columns: Iterable[str]) -> list[Row]:
         msg = f"{path}: not UTF-8 text (byte {exc.start}): save the file as UTF-8"
         raise DataFileError(msg) from None
     except csv.Error as exc:
-        msg = f"{path}: malformed CSV: {exc}"
+        line = reader.line_num if reader is not None else 1
+        if "field limit" in str(exc):
+            raise field_too_long(path, line) from None
+        msg = f"{path}, line {line}: malformed CSV: {exc}"
         raise DataFileError(msg) from None
     return rows

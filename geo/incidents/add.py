@@ -24,6 +24,7 @@ from geo.filelock import locked
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
 from geo.incidents.table import IncidentTable, empty_table, parse_table, write_table
 from geo.incidents.validate import IncidentValidationError, Issue, validate
+from geo.limits import MAX_STORE_BYTES, check_file_size, check_store_lines
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -239,6 +240,8 @@ def add_rows(
         A new row looks like an existing event and ``force`` is False (nothing is written).
     """
     with locked(store):
+        check_file_size(store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
+        check_store_lines(store)
         text = store.read_text(encoding="utf-8-sig") if store.exists() else _header_text()
         table = parse_table(text, store, only=_ADD_COLUMNS)
         ids = table.data["event_id_cnty"]

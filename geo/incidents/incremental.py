@@ -26,6 +26,7 @@ from geo.incidents.rows import IncidentRows, concat, rows_from_store
 from geo.incidents.store import IncidentStore
 from geo.incidents.table import parse_table
 from geo.incidents.validate import IncidentValidationError, Issue, validate
+from geo.limits import MAX_STORE_BYTES, check_file_size, check_store_lines, check_store_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -99,6 +100,8 @@ def split_records(data: bytes) -> tuple[bytes, list[bytes], list[int]]:
 
 
 def _read_bytes(path: Path) -> bytes:
+    check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
+    check_store_lines(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -254,6 +257,7 @@ def load_rows(
     data = _read_bytes(path)
     header, records, starts = split_records(data)
     del data  # the records hold the bytes now
+    check_store_rows(path, len(records))
     entry_key = digest(key, header.decode("utf-8", errors="replace"))
     cached, where = _cached_rows(cache, entry_key)
     hit = np.fromiter((where.get(r, -1) for r in records), dtype=np.int64, count=len(records))

@@ -16,13 +16,20 @@ from typing import TYPE_CHECKING
 from geo.atomic import atomic_write_text
 from geo.errors import DataFileError
 from geo.incidents.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from geo.limits import (
+    MAX_FIELD_CHARS,
+    MAX_STORE_BYTES,
+    check_file_size,
+    check_store_lines,
+    check_store_rows,
+    field_too_long,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
 #: Fields longer than this are refused: no report sentence needs it, and it bounds memory.
-MAX_FIELD_CHARS = 100_000
 
 
 @dataclass
@@ -98,6 +105,8 @@ def read_table(path: Path) -> IncidentTable:
         On a missing file, non-UTF-8 bytes, malformed CSV, missing required columns, a row
         with the wrong number of fields or an over-long field, naming the file and line.
     """
+    check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
+    check_store_lines(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -126,7 +135,10 @@ def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> 
         body_start = reader.line_num
         records = list(reader)
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise field_too_long(path, reader.line_num) from None
         raise DataFileError(f"{path}, line {reader.line_num}: malformed CSV ({exc})") from None
+    check_store_rows(path, len(records))
     width = len(header)
     if reader.line_num - body_start == len(records) and all(len(r) == width for r in records):
         # One record per line and no blank line: line numbers follow from positions.

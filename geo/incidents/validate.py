@@ -28,6 +28,7 @@ from geo.incidents.schema import (
     SUB_EVENT_TYPES,
     TIME_PRECISION,
 )
+from geo.limits import MAX_FIELD_CHARS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -129,6 +130,7 @@ def validate(
     def error(index: int, column: str, message: str) -> None:
         issues.append(Issue(lines[index], column, message))
 
+    _lengths(data, error)
     for column in REQUIRED_TEXT:
         values = data[column]
         if min(map(len, map(str.strip, values)), default=1) == 0:  # fast path: none empty
@@ -165,6 +167,17 @@ def validate(
         injured=injured,
         warnings=_duplicates(table, date) if warnings else [],
     )
+
+
+def _lengths(data: dict[str, list[str]], error: Report) -> None:
+    """Refuse fields the store could not be read back with (see :mod:`geo.limits`)."""
+    for column, values in data.items():
+        if max(map(len, values), default=0) <= MAX_FIELD_CHARS:  # fast path: none too long
+            continue
+        for i, value in enumerate(values):
+            if len(value) > MAX_FIELD_CHARS:
+                message = f"is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}"
+                error(i, column, message)
 
 
 def _dates(
