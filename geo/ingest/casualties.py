@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.ingest.wording import strip_marks
+
 _I = re.IGNORECASE
 
 _NUMBER_WORDS = {
@@ -23,7 +25,8 @@ _NUMBER_WORDS = {
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "both": 2, "pair": 2,
-    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "ثلاثة": 3, "ثلاث": 3,
+    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثني": 2, "اثنا": 2,
+    "أحد": 1, "إحدى": 1, "ثلاثة": 3, "ثلاث": 3,
     "أربعة": 4, "اربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7,
     "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10,
 }  # fmt: skip
@@ -36,10 +39,15 @@ _ONE_PERSON = re.compile(
 )
 #: After a casualty verb: a possessive and a singular noun, or a person's name.
 _NAMED_VICTIM = re.compile(
-    r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+((?:its|his|her|their)\s+"
+    r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+(him\b|her\b(?!\s+\w)|"
+    r"(?:its|his|her|their)\s+"
     r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)"
 )
-_FAMILY = re.compile(r"\b(?:a\s+)?family of (\w+)\b", _I)
+_FAMILY = re.compile(
+    r"\b(?:a\s+)?family of (\w+)\b|\b(\w+)-(?:man|member|person|strong)\s+(?:crew|team|"
+    r"family|unit|group)\b",
+    _I,
+)
 _PEOPLE = (
     r"(?:third|fourth|fifth|second|people|persons|person|civilians?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
     r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
@@ -63,7 +71,8 @@ _INJURED = r"(?:wounded|injured|hurt|injuries|wounds|wounding|injuring|injures?)
 _ACTIVE = re.compile(
     r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of)|"
     r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting))\s+"
-    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+)?(?:the\s+|all\s+)?$",
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+)?"
+    r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
 _NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+|[a-z]+)\b", _I)
@@ -92,6 +101,10 @@ _TOLL = re.compile(
     _I,
 )
 _ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
+_ARABIC_BEFORE_VERB = re.compile(
+    r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
+    r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)"
+)
 _ARABIC_VERB = re.compile(
     r"مقتل|استشهاد|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب|اصيب|جرح|جرحى|قُتل|قتل|لقي"
 )
@@ -138,7 +151,7 @@ def read_casualties(sentence: str) -> Casualties:
     >>> read_casualties("The strike caused no casualties.")
     Casualties(killed=0, injured=0)
     """
-    text = sentence.translate(_ARABIC_DIGITS)
+    text = strip_marks(sentence).translate(_ARABIC_DIGITS)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
@@ -182,19 +195,24 @@ def _english(text: str) -> tuple[int | None, int | None]:
 
 
 def _counts(text: str) -> list[_Count]:
-    counts = [_Count(m.start(), m.end(), 1, bare=False) for m in _ONE_PERSON.finditer(text)]
+    families = [
+        _Count(m.start(), m.end(), value, bare=False)
+        for m in _FAMILY.finditer(text)
+        if (value := _value(m.group(1) or m.group(2))) is not None
+    ]
+    counts = list(families)
+    counts += [
+        _Count(m.start(), m.end(), 1, bare=False)
+        for m in _ONE_PERSON.finditer(text)
+        if not _overlaps(m.start(), m.end(), counts)
+    ]
     # "killing its rider", "killing Mahmoud al-Sheikh": one person right after the verb
     counts += [
         _Count(m.start(1), m.end(1), 1, bare=False)
         for m in _NAMED_VICTIM.finditer(text)
-        if not any(c.start <= m.start(1) < c.end for c in counts)
+        if not _overlaps(m.start(1), m.end(1), counts)
+        and m.group(1).split()[-1].casefold() not in _NUMBER_WORDS
     ]
-    families = [
-        _Count(m.start(), m.end(), value, bare=False)
-        for m in _FAMILY.finditer(text)
-        if (value := _value(m.group(1))) is not None
-    ]
-    counts += families
     for m in _NUMBER.finditer(text):
         value = _value(m.group(1))
         if value is None:
@@ -204,14 +222,17 @@ def _counts(text: str) -> list[_Count]:
             r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
             r"civilian|government|regime|opposition|hts|displaced|female|male|"
             r"(?:\d+|[a-z]+)-year-old|"
-            r"members of (?:the|a|his|her|their|one|same)|"
+            r"members of (?:the|a|his|her|their|one|same)|(?-i:(?:al-|el-)?[A-Z][\w'’-]*)|"
             r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
             after,
             _I,
         )
-        if any(c.start <= m.start() < c.end for c in families):
+        if _overlaps(m.start(), m.end(), counts):
             continue
-        if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I):
+        if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I) or (
+            m.group(1).casefold() in {"one", "a", "the"}
+            and re.search(r"\bof\s+$", text[: m.start()], _I)
+        ):
             continue  # "no one was killed"
         if person:
             general = _GENERAL.search(person.group()) is not None
@@ -230,6 +251,10 @@ def _counts(text: str) -> list[_Count]:
             counts.append(_Count(m.start(), m.end(), value, bare=True))
     counts.sort(key=lambda c: c.start)
     return counts
+
+
+def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
+    return any(c.start < end and start < c.end for c in counts)
 
 
 def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) -> None:
@@ -262,22 +287,52 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
     verbs = list(_ARABIC_VERB.finditer(text))
     for index, m in enumerate(verbs):
         rest = text[m.end() : verbs[index + 1].start() if index + 1 < len(verbs) else len(text)]
-        words = [w.strip("،.") for w in rest.split()]
-        value = None
-        for word in words[:3]:
-            if word.isdigit() or (word in _NUMBER_WORDS and word.isalpha() and not word.isascii()):
-                value = _value(word)
-                break
-        if value is None and words:
-            first = words[0].removeprefix("ال")
-            if first in _ARABIC_PEOPLE_ONE:
-                value = 1
-            elif any(rest.strip().startswith(two) for two in _ARABIC_PEOPLE_TWO):
-                value = 2
+        value = _arabic_count(rest.split()[:4])
         if value is None:
             continue
         if m.group() in _ARABIC_KILLED:
             killed = (killed or 0) + value
         else:
             injured = (injured or 0) + value
+    for m in _ARABIC_BEFORE_VERB.finditer(text):  # ثلاثة عناصر ... قتلوا
+        value = _arabic_count([m.group("n")])
+        if value is not None:
+            if m.group("verb") in {"قتلوا", "لقوا"}:
+                killed = (killed or 0) + value
+            else:
+                injured = (injured or 0) + value
     return killed, injured
+
+
+def _arabic_count(words: list[str]) -> int | None:
+    """Read a count from the words after an Arabic casualty word: 3, ثلاثة, اثني عشر, طفل وطفليه."""
+    words = [w.strip("،.,") for w in words]
+    for i, word in enumerate(words):
+        if word.isdigit():
+            return _value(word)
+        if word in _NUMBER_WORDS and not word.isascii():
+            base = _NUMBER_WORDS[word]
+            following = words[i + 1] if i + 1 < len(words) else ""
+            return base + 10 if following in {"عشر", "عشرة"} and base < 10 else base  # noqa: PLR2004
+    total = 0
+    for i, word in enumerate(words):
+        bare = word.removeprefix("و") if i else word
+        bare = bare.removeprefix("ال")
+        if bare in _ARABIC_PEOPLE_ONE:
+            total += 1
+        elif _dual(bare):
+            total += 2
+        elif i:
+            break
+        else:
+            return None
+    return total or None
+
+
+def _dual(word: str) -> bool:
+    """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
+    for ending in ("ان", "ين", "يه", "يها", "يهم"):
+        stem = word.removesuffix(ending)
+        if stem != word and (stem in _ARABIC_PEOPLE_ONE or stem + "ة" in _ARABIC_PEOPLE_ONE):
+            return True
+    return word in {"امرأتان", "امرأتين"}

@@ -22,6 +22,7 @@ The rules, in reading order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ from geo.ingest.mentions import (
     UnresolvedMention,
 )
 from geo.ingest.text import Sentence, report_text, split_sentences
-from geo.ingest.wording import CLASH, read_wording
+from geo.ingest.wording import CLASH, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -288,7 +289,7 @@ def _continue(
         return
     number = sentence.number
     for c in previous:
-        if wording.actor1 and not c.actor1:
+        if wording.actor1 and not c.actor1 and (wording.sure or wording.kinds or wording.generic):
             c.actor1 = wording.actor1
             c.cite(number, "actor")
         if date is not None and not c.date_text:
@@ -305,34 +306,54 @@ def _add_casualties(
     number: int,
     mentions: SentenceMentions | None,
 ) -> None:
-    """Give a sentence's casualties to the candidate its casualty clause names, else the first.
+    """Give a sentence's casualties, clause by clause, to the places the clauses name.
 
-    When the casualty clause names several of the group's places ("killing a woman in
-    Bayneen and injuring four people in Shnan"), each part up to a place name goes to it.
+    A clause ("; in Iblin, a woman … were killed", "while a woman was injured in Kafr
+    Deen", "injuring four people in Shnan") gives its counts to the place it names after
+    its first casualty word, else to the first place it names, else to the event's first
+    place (or, in a sentence without a new event, the place the sentence names).
     """
     if not casualties.known or not group:
         return
-    clause = _casualty_clause(text)
-    offset = len(text) - len(clause)
     places = _unique_places(group)
-    named = sorted(
-        (text.find(c.mention, offset) + len(c.mention), c)
-        for c in places
-        if c.mention and text.find(c.mention, offset) >= 0
-    ) if clause else []  # fmt: skip
-    if len(named) > 1:
-        start = offset
-        for end, candidate in named:
-            _give(candidate, read_casualties(text[start:end]), number)
-            start = end
-        return
-    target = named[0][1] if named else None
-    if target is None:
-        in_sentence = [c for c in places if c.mention and c.mention in text]
-        target = in_sentence[0] if mentions is None and in_sentence else places[0]
-    _give(target, casualties, number)
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    counted = [(clause, read_casualties(clause)) for clause in clauses]
+    counted = [(clause, found) for clause, found in counted if found.known]
+    if len(counted) == 1:
+        counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
+    elif not counted:
+        counted = [(text, casualties)]
+    for clause, found in counted:
+        _give(_target(places, clause, text, first_word=mentions is not None), found, number)
+    target = places[0]
     if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
+
+
+def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool) -> Candidate:
+    """Return the candidate a casualty clause is about."""
+    clause = strip_marks(clause)
+    named = sorted(
+        (clause.find(strip_marks(c.mention)), c)
+        for c in places
+        if c.mention and strip_marks(c.mention) in clause
+    )
+    word = _CASUALTY_WORD.search(clause)
+    if named and word:
+        after = sorted(
+            (clause.find(strip_marks(c.mention), word.start()), c.location)
+            for _, c in named
+            if strip_marks(c.mention) in clause[word.start() :]
+        )
+        by_location = {c.location: c for _, c in named}
+        return by_location[after[0][1]] if after else named[0][1]
+    if named:
+        return named[0][1]
+    if not first_word:  # a follow-up sentence: the place it names, if any
+        in_sentence = [c for c in places if c.mention and c.mention in text]
+        if in_sentence:
+            return in_sentence[0]
+    return places[0]
 
 
 def _give(target: Candidate, casualties: Casualties, number: int) -> None:
@@ -343,6 +364,16 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
         held = getattr(target, attr)
         setattr(target, attr, value if held is None else max(held, value))
         target.cite(number, attr)
+
+
+_CLAUSE = re.compile(
+    r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
+    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+",
+    re.IGNORECASE,
+)
+_CASUALTY_WORD = re.compile(
+    r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل", re.IGNORECASE
+)
 
 
 def _casualty_clause(text: str) -> str:

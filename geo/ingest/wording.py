@@ -98,9 +98,9 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
-    r"near|toward|towards|of|with|from|beside|alongside|damaging|destroying|carrying|"
+    r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
     r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
-    r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$|استهداف\s+\S*\s*$",
+    r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
     _I,
 )
 _TARGET_AFTER = re.compile(
@@ -121,7 +121,7 @@ _PERPETRATOR_BEFORE = re.compile(
     _I,
 )
 _PERPETRATOR_AFTER = re.compile(
-    r"^(?:['’]s)?\s*(?:[\w-]+\s+){0,2}?(?:artillery|jets?|warplanes?|aircraft|drones?|"
+    r"^(?:['’]s)?\s*(?:[\w-]+\s+){0,3}?(?:artillery|jets?|warplanes?|aircraft|drones?|"
     r"helicopters?|gunners|missiles?|rockets?|shells?|shelling|air ?strikes?|forces? "
     r"(?:shelled|struck|attacked|fired|targeted|bombed|launched|hit)|(?:shelled|struck|"
     r"attacked|fired|targeted|bombed|launched|hit|pounded|clashed|raided|stormed))\b",
@@ -137,7 +137,8 @@ class Wording:
     True when the sentence only says attack/hit/struck; ``also`` when it says "also",
     "again" … (a further strike, not a restatement); ``actor1`` the perpetrator named, and
     ``targets`` the actors named as hit; ``actors`` the perpetrator of each kind when a
-    sentence names several ("regime artillery and Russian warplanes").
+    sentence names several ("regime artillery and Russian warplanes"); ``sure`` whether the
+    wording makes some actor a perpetrator ("by", "blamed", "regime artillery").
     """
 
     kinds: tuple[EventKind, ...]
@@ -147,6 +148,7 @@ class Wording:
     actor1: str
     targets: tuple[str, ...]
     actors: dict[EventKind, str] = field(default_factory=dict)
+    sure: bool = False
 
 
 def read_wording(sentence: str) -> Wording:
@@ -161,6 +163,7 @@ def read_wording(sentence: str) -> Wording:
     >>> read_wording("A drone fired a missile at a car near Sarmin.").kinds[0].tag
     'drone'
     """
+    sentence = strip_marks(sentence)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
         m = pattern.search(sentence)
@@ -180,6 +183,7 @@ def read_wording(sentence: str) -> Wording:
     for kind in kinds:
         before = [name for start, name in perpetrators if start < found[kind]]
         by_kind[kind] = before[-1] if before and len(kinds) > 1 else actor1
+    sure = any(score > 0 for score, _, _ in actors)
     return Wording(
         kinds=tuple(kinds),
         generic=_GENERIC.search(sentence) is not None,
@@ -188,7 +192,16 @@ def read_wording(sentence: str) -> Wording:
         actor1=actor1,
         targets=tuple(t for t in targets if t != actor1),
         actors=by_kind,
+        sure=sure,
     )
+
+
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
+
+
+def strip_marks(text: str) -> str:
+    """Return ``text`` without Arabic vowel marks, shadda and tatweel (مسيّرة = مسيرة)."""
+    return _ARABIC_MARKS.sub("", text)
 
 
 def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[EventKind, int]) -> bool:
