@@ -35,6 +35,7 @@ from geo.incidents.acled import import_acled
 from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
 from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
+from geo.terminal import protect_streams
 from geo.watch import watch
 from layers.compose import render_template
 from layers.incident_data import fill_template
@@ -279,6 +280,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = _parser().parse_args(argv)
+    protect_streams()  # report text must not drive the terminal
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
     logging.getLogger("pyogrio").setLevel(logging.WARNING)

@@ -107,3 +107,20 @@ def read_rows(path: Path, *, required_columns: Iterable[str]) -> list[Row]:
         msg = f"{path}, line {line}: malformed CSV: {exc}"
         raise DataFileError(msg) from None
     return rows
+
+
+def lf_line_breaks(values: list[str]) -> list[str]:
+    r"""Return ``values`` with CR and CR LF inside a value written as LF, for ``csv.writer``.
+
+    With ``lineterminator="\n"`` the csv module does not quote a value holding only a CR,
+    but its reader ends a record there: the row would split in two (and a formula after
+    the CR would escape the apostrophe that neutralises it). The column is scanned once.
+
+    Examples
+    --------
+    >>> lf_line_breaks(["a\rb", "c\r\nd", "e"])
+    ['a\nb', 'c\nd', 'e']
+    """
+    if "\r" not in "".join(values):
+        return values
+    return [v.replace("\r\n", "\n").replace("\r", "\n") if "\r" in v else v for v in values]

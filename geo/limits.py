@@ -96,3 +96,14 @@ def field_too_long(path: Path, line: int) -> DataFileError:
         f"{path}, line {line}: a field is longer than {MAX_FIELD_CHARS:,} characters, the "
         "limit for one field (a pasted file or an unclosed quote?)"
     )
+
+
+def looks_like_utf16(head: bytes | str) -> bool:
+    """Return True if the first 4 KB are a quarter NUL: ASCII text saved as UTF-16.
+
+    A single NUL is a character a field may hold (validation refuses it by column); ASCII
+    text in UTF-16 has one in every two bytes.
+    """
+    sample = head[:4096]
+    nuls = sample.count(b"\x00") if isinstance(sample, bytes) else sample.count("\x00")
+    return nuls > len(sample) // 4

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.atomic import atomic_write_text
 from geo.coords import LonLat
-from geo.csvfile import read_rows
+from geo.csvfile import lf_line_breaks, read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
 from geo.filelock import locked
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
@@ -242,7 +242,7 @@ def add_rows(
     with locked(store):
         check_file_size(store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
         check_store_lines(store)
-        text = store.read_text(encoding="utf-8-sig") if store.exists() else _header_text()
+        text = _read_store_text(store) if store.exists() else _header_text()
         table = parse_table(text, store, only=_ADD_COLUMNS)
         ids = table.data["event_id_cnty"]
         next_number = 1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
@@ -317,9 +317,14 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
     """
     keys = list(zip(table.data["event_date"], table.data["event_id_cnty"], strict=True))
     first_body_line = 2
+    # One record per LF-ended line (no record holds a line break), in order: splice.
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     simple = (
         table.columns[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
         and table.lines == list(range(first_body_line, first_body_line + len(table)))
+        and len(lines) == len(table) + 1
         and all(a <= b for a, b in itertools.pairwise(keys))
     )
     if not simple:
@@ -328,10 +333,9 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
             table.append(new.row(i), line=0)
         write_table(table, store)
         return
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
+    # Split at LF only: str.splitlines would also split at U+2028, \\v, \\f … inside fields.
+    newline = "\r\n" if lines and lines[0].endswith("\r") else "\n"
+    lines = [line + "\n" for line in lines]
     inserts: dict[int, list[str]] = {}
     for i in sorted(
         range(len(new)), key=lambda k: (new.data["event_date"][k], new.data["event_id_cnty"][k])
@@ -339,7 +343,8 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
         key = (new.data["event_date"][i], new.data["event_id_cnty"][i])
         at = bisect.bisect_right(keys, key) + 1  # + 1 for the header line
         out = io.StringIO()
-        csv.writer(out, lineterminator=newline).writerow([new.data[c][i] for c in table.columns])
+        values = lf_line_breaks([new.data[c][i] for c in table.columns])
+        csv.writer(out, lineterminator=newline).writerow(values)
         inserts.setdefault(at, []).append(out.getvalue())
     pieces, previous = [], 0
     for at in sorted(inserts):
@@ -348,6 +353,15 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
         previous = at
     pieces.append("".join(lines[previous:]))
     atomic_write_text(store, "".join(pieces))
+
+
+def _read_store_text(store: Path) -> str:
+    """Return the store's text with its line endings as they are (no newline translation)."""
+    try:
+        return store.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"{store}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+        raise DataFileError(msg) from None
 
 
 def _header_text() -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 
 from geo import geojson
+from geo.csvfile import lf_line_breaks
 from geo.incidents.classify import CLASS_COLUMNS
 from geo.incidents.schema import INCIDENT_COLUMNS
 
@@ -232,7 +233,7 @@ class ExportWriter:
         columns = classified_columns(store, classes)
         header = list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
         csv.writer(self._csv, lineterminator="\n").writerows(
-            zip(*(_neutralised(columns[c]) for c in header), strict=True)
+            zip(*(_neutralised(lf_line_breaks(columns[c])) for c in header), strict=True)
         )
         table = incident_table(store, columns)
         features = table.features()["features"]

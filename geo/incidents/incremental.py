@@ -26,7 +26,13 @@ from geo.incidents.rows import IncidentRows, concat, rows_from_store
 from geo.incidents.store import IncidentStore
 from geo.incidents.table import parse_table
 from geo.incidents.validate import IncidentValidationError, Issue, validate
-from geo.limits import MAX_STORE_BYTES, check_file_size, check_store_lines, check_store_rows
+from geo.limits import (
+    MAX_STORE_BYTES,
+    check_file_size,
+    check_store_lines,
+    check_store_rows,
+    looks_like_utf16,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,12 +72,14 @@ class LoadedRows:
     save: Callable[[], None] | None = None
 
 
-def split_records(data: bytes) -> tuple[bytes, list[bytes], list[int]]:
+def split_records(data: bytes, *, exact: bool = False) -> tuple[bytes, list[bytes], list[int]]:
     r"""Return the header line, each record's exact bytes and the line it starts on.
 
-    A record spans several lines only inside a quoted field; blank lines are skipped. The
-    file stays bytes (UTF-8 is checked chunk by chunk): as one Python string, a file with a
-    single emoji would take four bytes per character.
+    A record spans several lines only inside a quoted field; blank lines are skipped. Lines
+    are joined by counting quotes unless ``exact`` (slower: each line read as the csv
+    module reads it, for files with stray quotes). The file stays bytes (UTF-8 is checked
+    chunk by chunk): as one Python string, a file with a single emoji would take four bytes
+    per character.
 
     Examples
     --------
@@ -80,23 +88,66 @@ def split_records(data: bytes) -> tuple[bytes, list[bytes], list[int]]:
     """
     lines = data.split(b"\n")
     header = lines[0]
-    if not any(line.count(b'"') & 1 for line in lines):
+    if not exact and not any(line.count(b'"') & 1 for line in lines):
         starts = [i + 1 for i in range(1, len(lines)) if lines[i].strip(_BLANK)]
         return header, [lines[i - 1] for i in starts], starts
+    # Quoted fields span lines: a line ends inside quotes when it has an odd number of them,
+    # unless a stray quote (a " inside an unquoted field, which the csv module reads as a
+    # letter) misleads the count; ``exact`` reads each line as the csv module does.
+    ends_quoted = _ends_in_quotes if exact else _odd_quotes
     records, starts = [], []
     i = 1
     while i < len(lines):
-        start, parts, odd = i, [lines[i]], lines[i].count(b'"') & 1
-        while odd and i + 1 < len(lines):
+        start, parts = i, [lines[i]]
+        quoted = ends_quoted(lines[i], quoted=False)
+        while quoted and i + 1 < len(lines):
             i += 1
             parts.append(lines[i])
-            odd ^= lines[i].count(b'"') & 1
+            quoted = ends_quoted(lines[i], quoted=True)
         i += 1
         record = b"\n".join(parts)
         if record.strip(_BLANK):
             records.append(record)
             starts.append(start + 1)
     return header, records, starts
+
+
+def _ends_quoted(record: bytes, *, exact: bool) -> bool:
+    return (_ends_in_quotes if exact else _odd_quotes)(record, quoted=False)
+
+
+def _odd_quotes(line: bytes, *, quoted: bool) -> bool:
+    return quoted ^ bool(line.count(b'"') & 1)
+
+
+def _ends_in_quotes(line: bytes, *, quoted: bool) -> bool:
+    """Return whether ``line`` ends inside a quoted field, read as the csv module reads it.
+
+    Examples
+    --------
+    >>> _ends_in_quotes(b'1,He said 5" rockets,"x', quoted=False)
+    True
+    >>> _ends_in_quotes(b'y"", z",3', quoted=True)
+    False
+    """
+    i, n, field_start = 0, len(line), not quoted
+    while i < n:
+        if quoted:
+            j = line.find(b'"', i)
+            if j < 0:
+                return True
+            if line[j + 1 : j + 2] == b'"':
+                i = j + 2  # a doubled quote stands for one
+                continue
+            quoted, field_start, i = False, False, j + 1
+        elif field_start and line[i : i + 1] == b'"':
+            quoted, i = True, i + 1
+        else:
+            j = line.find(b",", i)
+            if j < 0:
+                return False
+            field_start, i = True, j + 1
+    return quoted
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -106,6 +157,9 @@ def _read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
+    if looks_like_utf16(data):
+        msg = f"{path}, line 1: not UTF-8 text (NUL bytes: UTF-16?); save the file as UTF-8"
+        raise DataFileError(msg)
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -254,10 +308,38 @@ def load_rows(
     DataFileError
         As :func:`geo.incidents.load_store`, naming the file, line and column.
     """
+    try:
+        return _load_rows(path, cache=cache, key=key, static=static, today=today,
+                          on_chunk=on_chunk, exact=False)  # fmt: skip
+    except _Misread:
+        # A stray quote made the quick line-joining disagree with the csv module.
+        return _load_rows(path, cache=cache, key=key, static=static, today=today,
+                          on_chunk=on_chunk, exact=True)  # fmt: skip
+
+
+class _Misread(Exception):  # noqa: N818 - internal signal, never leaves this module
+    """The quick record split disagrees with the csv module; split exactly instead."""
+
+
+def _load_rows(
+    path: Path,
+    *,
+    cache: BuildCache | None,
+    key: str,
+    static: Callable[[], StaticInputs],
+    today: dt.date | None,
+    on_chunk: Callable[[IncidentStore, Classification], None] | None,
+    exact: bool,
+) -> LoadedRows:
     data = _read_bytes(path)
-    header, records, starts = split_records(data)
+    header, records, starts = split_records(data, exact=exact)
     del data  # the records hold the bytes now
     check_store_rows(path, len(records))
+    if records and _ends_quoted(records[-1], exact=exact):
+        if not exact:
+            raise _Misread
+        msg = f'{path}, line {starts[-1]}: a quoted field is never closed (an unbalanced ")'
+        raise DataFileError(msg)
     entry_key = digest(key, header.decode("utf-8", errors="replace"))
     cached, where = _cached_rows(cache, entry_key)
     hit = np.fromiter((where.get(r, -1) for r in records), dtype=np.int64, count=len(records))
@@ -273,7 +355,9 @@ def load_rows(
     for start in range(0, len(missing), CHUNK_ROWS):
         chunk = missing[start : start + CHUNK_ROWS]
         try:
-            store, classes = _load_records(path, header, records, chunk, lines, static, today)
+            store, classes = _load_records(
+                path, header, records, chunk, lines, static, today, exact=exact
+            )
         except IncidentValidationError as exc:
             issues += exc.issues
             continue
@@ -317,8 +401,16 @@ def _load_records(
     lines: NDArray[np.int64],
     static: Callable[[], StaticInputs],
     today: dt.date | None,
+    *,
+    exact: bool,
 ) -> tuple[IncidentStore, Classification]:
-    """Parse, validate and classify the records at ``missing``."""
+    """Parse, validate and classify the records at ``missing``.
+
+    Raises
+    ------
+    _Misread
+        When not ``exact`` and the csv module reads the records differently.
+    """
     chosen = missing.tolist()
     try:
         body = b"\n".join(records[i] for i in chosen).decode("utf-8")
@@ -332,11 +424,18 @@ def _load_records(
     except DataFileError:
         # Raise the same problem with the file's own line numbers.
         parse_table(_decode(path, _read_bytes(path)), path)
+        if not exact:
+            raise _Misread from None  # the file reads well; the split was wrong
         raise
+    if len(table) != len(missing) and not exact:
+        raise _Misread
     if len(table) != len(missing):
+        # A stray quote in an unquoted field: the line splitter joined lines the csv
+        # module keeps apart. Name the first record that spans lines.
+        joined = next((int(lines[i]) for i in chosen if b"\n" in records[i]), int(lines[chosen[0]]))
         msg = (
-            f"{path}: {len(missing)} records found by line but {len(table)} by the CSV "
-            "reader; save it with LF or CRLF line endings"
+            f'{path}, line {joined}: a double quote (") makes this record run over several '
+            'lines; put the field in quotes and double the quote inside ("say ""x""")'
         )
         raise DataFileError(msg)
     table.lines = lines[missing].tolist()

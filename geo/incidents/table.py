@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_write_text
+from geo.csvfile import lf_line_breaks
 from geo.errors import DataFileError
 from geo.incidents.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.limits import (
@@ -23,6 +24,7 @@ from geo.limits import (
     check_store_lines,
     check_store_rows,
     field_too_long,
+    looks_like_utf16,
 )
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ class IncidentTable:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        columns = [self.data[c] for c in header]
+        columns = [lf_line_breaks(self.data[c]) for c in header]
         writer.writerows(zip(*columns, strict=True))
         return out.getvalue()
 
@@ -114,6 +116,9 @@ def read_table(path: Path) -> IncidentTable:
     except UnicodeDecodeError as exc:
         msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
         raise DataFileError(msg) from None
+    if looks_like_utf16(text):
+        msg = f"{path}, line 1: not UTF-8 text (NUL bytes: UTF-16?); save it as UTF-8"
+        raise DataFileError(msg)
     return parse_table(text, path)
 
 
@@ -166,6 +171,10 @@ def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> 
     return table
 
 
+#: What a blank record may hold (the build's line splitter skips the same lines).
+_BLANK = " \t\r\n"
+
+
 def _records_with_lines(text: str, path: Path, width: int) -> tuple[list[list[str]], list[int]]:
     """Slow path: track each record's first line (quoted newlines, blank lines, bad rows)."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -174,7 +183,7 @@ def _records_with_lines(text: str, path: Path, width: int) -> tuple[list[list[st
     records, lines = [], []
     for record in reader:
         start, previous_end = previous_end + 1, reader.line_num
-        if not any(value.strip() for value in record):
+        if not any(value.strip(_BLANK) for value in record):  # as the build's reader
             continue
         if len(record) != width:
             msg = (

@@ -170,14 +170,17 @@ def validate(
 
 
 def _lengths(data: dict[str, list[str]], error: Report) -> None:
-    """Refuse fields the store could not be read back with (see :mod:`geo.limits`)."""
+    """Refuse fields the store could not be read back with, and NUL characters."""
     for column, values in data.items():
-        if max(map(len, values), default=0) <= MAX_FIELD_CHARS:  # fast path: none too long
-            continue
-        for i, value in enumerate(values):
-            if len(value) > MAX_FIELD_CHARS:
-                message = f"is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}"
-                error(i, column, message)
+        if max(map(len, values), default=0) > MAX_FIELD_CHARS:
+            for i, value in enumerate(values):
+                if len(value) > MAX_FIELD_CHARS:
+                    message = f"is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}"
+                    error(i, column, message)
+        if any("\x00" in value for value in values):
+            for i, value in enumerate(values):
+                if "\x00" in value:
+                    error(i, column, "contains a NUL character (\\x00); remove it")
 
 
 def _dates(
@@ -201,16 +204,25 @@ def _dates(
     return out
 
 
+_YEAR_ONE = np.datetime64("0001-01-01", "D")
+
+
 def _dates_vectorised(values: list[str]) -> NDArray[np.datetime64] | None:
     """Parse a column of YYYY-MM-DD dates in C; None if any is not exactly that."""
     iso_length = 10
     if any(len(v.strip()) != iso_length for v in values):
         return None
+    stripped = [v.strip() for v in values]
     try:
-        out = np.asarray([v.strip() for v in values], dtype="datetime64[D]")
+        out = np.asarray(stripped, dtype="datetime64[D]")
     except ValueError:
         return None
-    return None if np.isnat(out).any() else out
+    if np.isnat(out).any() or (out < _YEAR_ONE).any():
+        return None
+    # numpy also reads "0000000000" or "+002020-01"; only exact YYYY-MM-DD text passes.
+    if not np.array_equal(np.datetime_as_string(out, unit="D"), np.asarray(stripped)):
+        return None
+    return out
 
 
 def _dates_one_by_one(values: list[str], error: Report) -> NDArray[np.datetime64]:

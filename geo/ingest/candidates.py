@@ -24,6 +24,7 @@ import io
 from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_write_text
+from geo.csvfile import lf_line_breaks
 from geo.incidents.export import neutralise
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
 
@@ -54,7 +55,9 @@ def write_candidates(path: Path, rows: list[dict[str, str]]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CANDIDATE_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {key: lf_line_breaks([value])[0] for key, value in row.items()} for row in rows
+    )
     atomic_write_text(path, buffer.getvalue())
 
 

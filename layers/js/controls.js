@@ -194,9 +194,11 @@
       history.replaceState(null, "", "#" + parts.join("&"));
     }
     function read() {
-      var params = {};
+      var params = Object.create(null);
       location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
-        var i = kv.indexOf("="); if (i > 0) { params[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); }
+        var i = kv.indexOf("="); if (i <= 0) { return; }
+        // A malformed escape (a link cut short, "%E0%A4%A") drops that pair only.
+        try { params[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* skip */ }
       });
       if (params.layers && params.layers.length === names.length) {
         names.forEach(function (name, i) {
@@ -208,8 +210,12 @@
       var api = IdlibMap.incidentData;
       if (api && (params.from || params.to || params.types)) {
         var filter = {};
-        if (/^\d{4}-\d\d-\d\d$/.test(params.from || "")) { filter.from = api.dayOf(params.from); }
-        if (/^\d{4}-\d\d-\d\d$/.test(params.to || "")) { filter.to = api.dayOf(params.to); }
+        // A day that parses to no date ("2020-13-45") is ignored: NaN would break the filter.
+        var day = function (iso) {
+          var value = /^\d{4}-\d\d-\d\d$/.test(iso || "") ? api.dayOf(iso) : NaN;
+          return isFinite(value) ? value : undefined;
+        };
+        filter.from = day(params.from); filter.to = day(params.to);
         if (params.types && params.types.length === api.state.types.length) {
           filter.types = params.types.split("").map(function (t) { return t === "1"; });
         }
