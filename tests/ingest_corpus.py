@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from geo.geocode import Gazetteer
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
-SETS = ("dev", "held_out")
+SETS = ("dev", "held_out", "fresh")
 
 
 @dataclass
