@@ -40,6 +40,21 @@ def atomic_write_parts(path: Path, parts: Iterable[bytes]) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so a rename in it survives a power cut."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not a folder that can be opened (some platforms): the rename still stands
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # file systems that cannot sync a folder
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from geo.progress import Progress
     from geo.project import StaticInputs
 
+log = logging.getLogger(__name__)
 MAP_FILENAME = "idlib_map.html"
 #: The static inputs of the last build in this process, by the digest of their files: a
 #: --watch rebuild after an added incident need not load the gazetteer and corridor again.
@@ -242,6 +244,14 @@ def _build(
             settings.store, cache=cache, key=static_key, static=static,
             on_chunk=export_chunk if settings.exports and not exports_current else None,
         )  # fmt: skip
+        if loaded.split is not None and loaded.split.digest != store_digest:
+            # Saved since the digest above: file the outputs under what was actually read,
+            # and write the exports too (from the same bytes) if theirs no longer match.
+            map_key, exports_key = (
+                digest(page_key, loaded.split.digest),
+                digest(static_key, loaded.split.digest),
+            )
+            exports_current = exports_current and _exports_current(cache, exports_key, settings.out)
         progress.step("rendering the page")
         template, page_cached = _page_template(
             cache, page_key, lambda: render_template(static(), offline=settings.offline)
@@ -256,9 +266,9 @@ def _build(
         progress.step("writing data exports")
         written: list[Path] = []
         if settings.exports and not exports_current:
-            if not loaded.streamed:  # rows came from the cache: read the store for the exports
+            if not loaded.streamed:  # rows came from the cache: parse the same bytes for them
                 load_rows(settings.store, cache=None, key=static_key, static=static,
-                          on_chunk=export_chunk)  # fmt: skip
+                          on_chunk=export_chunk, split=loaded.split)  # fmt: skip
             if not writers:  # an empty store
                 writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
             written = write_corridor_layers(static(), settings.out) + writers[0].finish()

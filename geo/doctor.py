@@ -93,9 +93,7 @@ def check_output(out: Path, store: Path) -> list[Finding]:
         detail = f"{folder} is writable, {free_mb:,} MB free"
         fix = f"free at least {MIN_FREE_MB} MB of disk space"
         found.append(Finding("output", ok=free_mb >= MIN_FREE_MB, detail=detail, fix=fix))
-    leftovers = sorted(
-        path for folder in {out, store.parent} if folder.is_dir() for path in folder.glob(".*.tmp")
-    )
+    leftovers = _leftovers(out, store)
     if leftovers:
         names = ", ".join(str(p) for p in leftovers[:_MAX_LISTED])
         found.append(Finding(
@@ -104,6 +102,21 @@ def check_output(out: Path, store: Path) -> list[Finding]:
             "(the files they were replacing are intact)",
             fix="delete them: rm " + " ".join(str(p) for p in leftovers)))  # fmt: skip
     return found
+
+
+def _leftovers(out: Path, store: Path) -> list[Path]:
+    """Return the temporary files interrupted writes left, in ``out`` and beside the store.
+
+    In the output folder they may also be in ``layers/`` and ``.cache/``, and GDAL's
+    GeoPackage temporaries end in ``.gpkg``.
+    """
+    found: set[Path] = set()
+    if out.is_dir():
+        found |= {p for p in out.rglob(".*.tmp") if p.is_file()}
+        found |= {p for p in out.glob(".*.gpkg.*.gpkg") if p.is_file()}
+    if store.parent.is_dir():
+        found |= {p for p in store.parent.glob(f".{store.name}.*.tmp") if p.is_file()}
+    return sorted(found)
 
 
 def check_cache(out: Path) -> list[Finding]:

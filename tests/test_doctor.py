@@ -54,6 +54,9 @@ def test_damaged_cache_and_leftover_temporary_files_are_reported(tmp_path: Path)
     (tmp_path / ".cache" / "map.bin").write_bytes(b"tampered")
     leftover = tmp_path / ".idlib_map.html.abc123.tmp"
     leftover.write_bytes(b"<html>")
+    (tmp_path / "layers").mkdir()
+    deeper = tmp_path / "layers" / ".m4.geojson.x1.tmp"
+    deeper.write_bytes(b"{")
     store = DATA_DIR / "incidents.csv"
     found = {
         f.check: f for f in doctor.check_cache(tmp_path) + doctor.check_output(tmp_path, store)
@@ -61,7 +64,7 @@ def test_damaged_cache_and_leftover_temporary_files_are_reported(tmp_path: Path)
     assert not found["cache"].ok
     assert "map: corrupt (payload does not match its checksum)" in found["cache"].detail
     assert not found["leftovers"].ok
-    assert found["leftovers"].fix == f"delete them: rm {leftover}"
+    assert found["leftovers"].fix == f"delete them: rm {leftover} {deeper}"
     assert found["output"].ok
 
 

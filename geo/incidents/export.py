@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 
 from geo import geojson
+from geo.atomic import sync_folder
 from geo.csvfile import lf_line_breaks
 from geo.incidents.classify import CLASS_COLUMNS
 from geo.incidents.schema import INCIDENT_COLUMNS
@@ -262,9 +263,14 @@ class ExportWriter:
             json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
             encoding="utf-8",
         )
+        for temp in self._temps:  # on disk before any is renamed (a power cut keeps old or new)
+            with temp.open("rb+") as handle:
+                os.fsync(handle.fileno())
         for temp, path in zip(self._temps, self.paths, strict=True):
             temp.chmod(0o644)
             temp.replace(path)
+        for folder in {path.parent for path in self.paths}:
+            sync_folder(folder)
         self._temps = []
         return list(self.paths)
 

@@ -12,6 +12,7 @@ dictionary lookups; an unreadable or foreign cache entry falls back to a full lo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class LoadedRows:
     #: Writes the rows to the cache (None when the cache is current); the caller runs it
     #: once the map is written, so a rebuild shows first and stores after.
     save: Callable[[], None] | None = None
+    #: The store as read (its records and digest): what these rows are of.
+    split: StoreSplit | None = None
 
 
 def split_records(data: bytes, *, exact: bool = False) -> tuple[bytes, list[bytes], list[int]]:
@@ -151,6 +154,11 @@ def _ends_in_quotes(line: bytes, *, quoted: bool) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
+    return _read_store(path)[0]
+
+
+def _read_store(path: Path) -> tuple[bytes, str]:
+    """Return the store's bytes (without a BOM) and the SHA-256 of the file as read."""
     check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
     check_store_lines(path)
     try:
@@ -160,7 +168,7 @@ def _read_bytes(path: Path) -> bytes:
     if looks_like_utf16(data):
         msg = f"{path}, line 1: not UTF-8 text (NUL bytes: UTF-16?); save the file as UTF-8"
         raise DataFileError(msg)
-    return data.removeprefix(b"\xef\xbb\xbf")
+    return data.removeprefix(b"\xef\xbb\xbf"), hashlib.sha256(data).hexdigest()
 
 
 def _decode(path: Path, data: bytes, first_line: int = 1) -> str:
@@ -281,6 +289,7 @@ def load_rows(
     static: Callable[[], StaticInputs],
     today: dt.date | None = None,
     on_chunk: Callable[[IncidentStore, Classification], None] | None = None,
+    split: StoreSplit | None = None,
 ) -> LoadedRows:
     """Return the store's rows, reusing cached rows for unchanged records.
 
@@ -302,19 +311,60 @@ def load_rows(
     on_chunk
         Called with each validated, classified chunk, in store order, when every record is
         read in this load (``LoadedRows.streamed`` tells whether it was).
+    split
+        The store as an earlier load read it (``LoadedRows.split``): the same bytes are used
+        again, so a second pass (the exports) sees exactly the store the first one saw.
 
     Raises
     ------
     DataFileError
         As :func:`geo.incidents.load_store`, naming the file, line and column.
     """
+    split = split or read_split(path)
     try:
-        return _load_rows(path, cache=cache, key=key, static=static, today=today,
-                          on_chunk=on_chunk, exact=False)  # fmt: skip
+        return _load_rows(path, split, cache=cache, key=key, static=static, today=today,
+                          on_chunk=on_chunk)  # fmt: skip
     except _Misread:
-        # A stray quote made the quick line-joining disagree with the csv module.
-        return _load_rows(path, cache=cache, key=key, static=static, today=today,
-                          on_chunk=on_chunk, exact=True)  # fmt: skip
+        # A stray quote made the quick line-joining disagree with the csv module: read the
+        # same file again, split exactly as the csv module reads.
+        exact = read_split(path, exact=True)
+        if exact.digest != split.digest:
+            msg = f"{path} changed while it was being read; build again once it is saved"
+            raise DataFileError(msg) from None
+        return _load_rows(path, exact, cache=cache, key=key, static=static, today=today,
+                          on_chunk=on_chunk)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSplit:
+    """The store as read once: header, each record's bytes and first line, and its digest."""
+
+    header: bytes
+    records: list[bytes]
+    starts: list[int]
+    digest: str
+    exact: bool
+
+
+def read_split(path: Path, *, exact: bool = False) -> StoreSplit:
+    """Read the store once and split it into records (exactly, if quotes call for it).
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, too large, not UTF-8, or has an unclosed quote (by line).
+    """
+    data, sha = _read_store(path)
+    header, records, starts = split_records(data, exact=exact)
+    if records and not exact and _ends_quoted(records[-1], exact=False):
+        header, records, starts = split_records(data, exact=True)  # a stray quote misled
+        exact = True
+    del data  # the records hold the bytes now
+    check_store_rows(path, len(records))
+    if records and _ends_quoted(records[-1], exact=True):
+        msg = f'{path}, line {starts[-1]}: a quoted field is never closed (an unbalanced ")'
+        raise DataFileError(msg)
+    return StoreSplit(header, records, starts, sha, exact)
 
 
 class _Misread(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -323,23 +373,15 @@ class _Misread(Exception):  # noqa: N818 - internal signal, never leaves this mo
 
 def _load_rows(
     path: Path,
+    split: StoreSplit,
     *,
     cache: BuildCache | None,
     key: str,
     static: Callable[[], StaticInputs],
     today: dt.date | None,
     on_chunk: Callable[[IncidentStore, Classification], None] | None,
-    exact: bool,
 ) -> LoadedRows:
-    data = _read_bytes(path)
-    header, records, starts = split_records(data, exact=exact)
-    del data  # the records hold the bytes now
-    check_store_rows(path, len(records))
-    if records and _ends_quoted(records[-1], exact=exact):
-        if not exact:
-            raise _Misread
-        msg = f'{path}, line {starts[-1]}: a quoted field is never closed (an unbalanced ")'
-        raise DataFileError(msg)
+    header, records, starts, exact = split.header, split.records, split.starts, split.exact
     entry_key = digest(key, header.decode("utf-8", errors="replace"))
     cached, where = _cached_rows(cache, entry_key)
     hit = np.fromiter((where.get(r, -1) for r in records), dtype=np.int64, count=len(records))
@@ -390,6 +432,7 @@ def _load_rows(
         parsed=len(missing),
         streamed=streamed,
         save=save,
+        split=split,
     )
 
 
