@@ -28,6 +28,7 @@ import base64
 import datetime as dt
 import json
 import math
+import re
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ import numpy as np
 
 from geo.incidents.rows import CERTAINTIES
 from layers import style
-from layers.packing import pack, script_json
+from layers.packing import pack, script_json, unpack
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -145,6 +146,24 @@ def inflate_strings(text: str) -> list[str]:
     """Inverse of :func:`deflate_strings` (for tests and tools)."""
     strings: list[str] = json.loads(zlib.decompress(base64.b64decode(text), -15).decode("utf-8"))
     return strings
+
+
+def incident_ids(html: str) -> list[str]:
+    """Return the event ids a built page carries, in its order (decoded as the page does).
+
+    For tests and tools that check which store a map shows.
+    """
+    call = re.search(r"IdlibMap\.incidents\(\s*", html)
+    if call is None:
+        raise TemplateError("no incident data in the page")
+    data, _ = json.JSONDecoder().raw_decode(html, call.end())
+    family_of, number_of = unpack(data["columns"]["idFamily"]), unpack(data["columns"]["idNumber"])
+    strings = inflate_strings(data["stringsDeflated"])
+    ids = []
+    for family, number in zip(family_of, number_of, strict=True):
+        prefix, width = data["idFamilies"][family]
+        ids.append(strings[number - 1] if family == 0 else prefix + str(number).zfill(width))
+    return ids
 
 
 def _string_table(

@@ -51,8 +51,7 @@ from geo.incidents.table import IncidentTable, read_table
 from geo.places import load_places
 from geo.progress import Progress
 from layers.compose import render_template
-from layers.incident_data import fill_template, inflate_strings
-from layers.packing import unpack
+from layers.incident_data import fill_template, incident_ids
 
 ROOT = Path(build_map.__file__).resolve().parent
 BUNDLED_STORE = DATA_DIR / "incidents.csv"
@@ -166,17 +165,7 @@ def run_build(store: Path, out: Path, *, exports: bool = True) -> BuildResult:
 
 def map_incident_ids(html: str) -> list[str]:
     """Decode the page's packed incident data (as js/incidents.js does); return the ids."""
-    call = re.search(r"IdlibMap\.incidents\(\s*", html)
-    assert call is not None, "no incident data in the page"
-    data, _ = json.JSONDecoder().raw_decode(html, call.end())
-    columns = {name: unpack(packed) for name, packed in data["columns"].items()}
-    assert all(len(values) == data["n"] for values in columns.values())
-    strings = inflate_strings(data["stringsDeflated"])
-    ids = []
-    for family, number in zip(columns["idFamily"], columns["idNumber"], strict=True):
-        prefix, width = data["idFamilies"][family]
-        ids.append(strings[number - 1] if family == 0 else prefix + str(number).zfill(width))
-    return ids
+    return incident_ids(html)
 
 
 def export_ids(folder: Path) -> dict[str, list[str]]:
