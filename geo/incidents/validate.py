@@ -170,7 +170,7 @@ def validate(
 
 
 def _lengths(data: dict[str, list[str]], error: Report) -> None:
-    """Refuse fields the store could not be read back with, and NUL characters."""
+    """Refuse fields the store could not be read back with, NUL, and lone surrogates."""
     for column, values in data.items():
         if max(map(len, values), default=0) > MAX_FIELD_CHARS:
             for i, value in enumerate(values):
@@ -181,6 +181,18 @@ def _lengths(data: dict[str, list[str]], error: Report) -> None:
             for i, value in enumerate(values):
                 if "\x00" in value:
                     error(i, column, "contains a NUL character (\\x00); remove it")
+        if not _encodable("".join(values)):
+            for i, value in enumerate(values):
+                if not _encodable(value):
+                    error(i, column, "holds bytes that are not UTF-8 text (a lone surrogate)")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _dates(

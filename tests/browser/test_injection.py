@@ -35,7 +35,7 @@ What happens to each class of hostile value (checked here):
 - Refused with a message and the store left as it was: event type, date, counts, precision
   codes, coordinates (``add`` names the option or the file and line, and mostly the
   column; ``argparse`` refuses non-numbers), a ``--place`` that does not geocode, a lone
-  surrogate (what argv bytes that are not UTF-8 become; the message names no option), a
+  surrogate (what argv bytes that are not UTF-8 become; the column is named), a
   report with no text, a NUL anywhere (the column is named). ``import-acled`` skips such
   rows and counts them by reason, without line numbers.
 - Dropped or replaced silently: on ``add --from`` with coordinates, a ``place_id`` not in
@@ -626,7 +626,11 @@ REFUSALS = {
     "negative-count": (["--injured=-1"], 1, "column 'injured'"),
     "count": (["--fatalities==1+1"], 2, "--fatalities"),
     "latitude": (["--lat=javascript:alert(1)"], 2, "--lat"),
-    "lone-surrogate": (["--notes=\udcff<script>window.__pwned=1</script>"], 1, "surrogates"),
+    "lone-surrogate": (
+        ["--notes=\udcff<script>window.__pwned=1</script>"],
+        1,
+        "not UTF-8 text (a lone surrogate)",
+    ),
 }
 FROM_REFUSALS = {
     # name: (column set in a one-row `add --from` file, value, message)
