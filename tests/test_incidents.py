@@ -449,3 +449,36 @@ def test_geopackage_has_every_layer(tmp_path: Path) -> None:
     assert build_map.main(["--out", str(tmp_path), "--quiet"]) == 0
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "idlib.gpkg")}
     assert layers == {"incidents", "corridor", "corridor_north_south_band", "m4", "patrol_segment"}
+
+
+def test_refusals_name_the_column_and_skips_name_their_lines(tmp_path: Path) -> None:
+    store = store_copy(tmp_path)
+    batch = tmp_path / "batch.csv"
+    batch.write_text(
+        "event_date,sub_event_type,location,source,time_precision\n"
+        "2020-10-01,shelling,Ariha,X,week\n",
+        encoding="utf-8",
+    )
+    result = run_cli("add", "--from", str(batch), "--incidents", str(store), "--no-build")
+    assert result.returncode == 1
+    assert f"{batch}, line 2, column 'time_precision':" in result.stderr
+    batch.write_text(
+        "event_date,sub_event_type,location,source\n2020-10-01,bombing,Ariha,X\n",
+        encoding="utf-8",
+    )
+    result = run_cli("add", "--from", str(batch), "--incidents", str(store), "--no-build")
+    assert f"{batch}, line 2, column 'sub_event_type': unknown event type" in result.stderr
+    with (ROOT / "tests" / "data" / "acled_current.csv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["latitude"], rows[1]["longitude"] = "x", "10.0"
+    export = tmp_path / "acled.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli("import-acled", str(export), "--incidents", str(store), "--no-build")
+    assert result.returncode == 0, result.stderr
+    assert "skipped, unreadable date or coordinates: 1 (line 2)" in result.stdout
+    assert "skipped, outside north-west Syria: 2 (line 3, 4)" in result.stdout  # 4 as shipped

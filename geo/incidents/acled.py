@@ -39,17 +39,29 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    #: The export's line numbers skipped under each reason (all of them; a few are printed).
+    skipped_lines: dict[str, list[int]] = field(default_factory=dict)
 
-    def skip(self, reason: str) -> None:
-        """Count a skipped row under ``reason``."""
+    def skip(self, reason: str, line: int | None = None) -> None:
+        """Count a skipped row under ``reason`` (with its line in the export, if known)."""
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if line is not None:
+            self.skipped_lines.setdefault(reason, []).append(line)
 
     def describe(self) -> str:
-        """Return one line per count."""
+        """Return one line per count, with the first lines skipped for each reason."""
         skipped = "".join(
-            f"\n  skipped, {reason}: {n}" for reason, n in sorted(self.skipped.items())
+            f"\n  skipped, {reason}: {n}{_lines(self.skipped_lines.get(reason, []))}"
+            for reason, n in sorted(self.skipped.items())
         )
         return f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}{skipped}"
+
+
+def _lines(lines: list[int], shown: int = 5) -> str:
+    if not lines:
+        return ""
+    more = f" and {len(lines) - shown:,} more" if len(lines) > shown else ""
+    return f" (line {', '.join(str(n) for n in lines[:shown])}{more})"
 
 
 def parse_acled_date(text: str) -> dt.date:
@@ -107,10 +119,10 @@ def import_acled(
             row = _store_row(source)
             lon, lat = float(row["longitude"]), float(row["latitude"])
         except (ValueError, KeyError):
-            report.skip("unreadable date or coordinates")
+            report.skip("unreadable date or coordinates", line)
             continue
         if not row["event_id_cnty"]:
-            report.skip("no event_id_cnty")
+            report.skip("no event_id_cnty", line)
             continue
         candidates.append((line, row, lon, lat))
     if candidates:
@@ -118,8 +130,9 @@ def import_acled(
             np.array([c[2] for c in candidates]), np.array([c[3] for c in candidates])
         )
         kept = [c for c, is_inside in zip(candidates, inside, strict=True) if is_inside]
-        for _ in range(len(candidates) - len(kept)):
-            report.skip("outside north-west Syria")
+        for c, is_inside in zip(candidates, inside, strict=True):
+            if not is_inside:
+                report.skip("outside north-west Syria", c[0])
         candidates = _valid_only(kept, report, today=today or dt.datetime.now(tz=dt.UTC).date())
     with locked(store):
         table = read_table(store) if store.exists() else empty_table()
@@ -160,7 +173,7 @@ def _valid_only(
         first: dict[int, str] = {}
         for issue in exc.issues:
             first.setdefault(issue.line, f"invalid {issue.column}")
-        for reason in first.values():
-            report.skip(reason)
+        for line, reason in first.items():
+            report.skip(reason, line)
         return [c for c in candidates if c[0] not in first]
     return candidates

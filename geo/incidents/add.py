@@ -205,7 +205,9 @@ def rows_from_file(
         except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
             raise DataFileError(f"{path}, line {line}, column 'location': {exc}") from None
         except ValueError as exc:
-            raise DataFileError(f"{path}, line {line}: {exc}") from None
+            column = _column_of(exc, row)
+            where = f", column {column!r}" if column else ""
+            raise DataFileError(f"{path}, line {line}{where}: {exc}") from None
         if row.get("event_id_cnty", "").strip():
             prepared["event_id_cnty"] = row["event_id_cnty"].strip()
         known = gazetteer.by_id.get(row.get("place_id", "").strip())
@@ -387,6 +389,19 @@ def _position(row: dict[str, str]) -> LonLat | None:
         return LonLat(lon=float(lon), lat=float(lat))
     except ValueError:
         raise ValueError(f"latitude {lat!r} / longitude {lon!r} are not numbers") from None
+
+
+def _column_of(exc: ValueError, row: dict[str, str]) -> str:
+    """Name the column a row's ValueError is about, when the message or value shows it."""
+    message = str(exc)
+    if "event type" in message:
+        return "sub_event_type" if row.get("sub_event_type") else "type"
+    for column in ("time_precision", "geo_precision", "latitude", "longitude", "fatalities",
+                   "injured"):  # fmt: skip
+        value = row.get(column, "").strip()
+        if value and repr(value) in message:
+            return column
+    return ""
 
 
 def _same_point(place: Place, position: LonLat) -> bool:
