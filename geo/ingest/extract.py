@@ -376,18 +376,6 @@ _CASUALTY_WORD = re.compile(
 )
 
 
-def _casualty_clause(text: str) -> str:
-    """Return the part of ``text`` from its first casualty word on."""
-    lowered = text.casefold()
-    positions = [
-        lowered.find(word)
-        for word in ("kill", "wound", "injur", "dead", "died", "casualt", "hurt", "مقتل",
-                     "إصابة", "جرح", "أصيب", "قتل")
-    ]  # fmt: skip
-    found = [p for p in positions if p >= 0]
-    return text[min(found) :] if found else ""
-
-
 def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
     """Return ``group`` with candidates that repeat an extracted one replaced by it (rule 5)."""
     out = []
