@@ -117,11 +117,11 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     ingest.add_argument("--published", required=True, type=_parse_date, help="YYYY-MM-DD")
     ingest.add_argument("--source", default="", help="the outlet, e.g. 'Enab Baladi'")
     ingest.add_argument("--url", default="", help="the report's address")
-    ingest.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")
     doctor = commands.add_parser("doctor", help="check data, cache, assets, browser; say fixes")
-    doctor.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
-    doctor.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
+    for target in (ingest, doctor):
+        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     places = commands.add_parser("places", help="browse the gazetteer")
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
     places.add_argument("--limit", type=int, default=20)
@@ -251,11 +251,11 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    data, origin = read_report(args.report, sys.stdin.buffer)
-    result = ingest(data, origin=origin, published=args.published,
-                    gazetteer=load_gazetteer(data_dir=args.data_dir),
-                    out_path=args.out / CANDIDATES_FILENAME, source=args.source,
-                    source_url=args.url, overwrite=args.overwrite)  # fmt: skip
+    report = read_report(args.report, sys.stdin.buffer, published=args.published,
+                         source=args.source, url=args.url)  # fmt: skip
+    result = ingest(report, gazetteer=load_gazetteer(data_dir=args.data_dir),
+                    out_path=args.out / CANDIDATES_FILENAME, overwrite=args.overwrite,
+                    store=args.incidents or args.data_dir / "incidents.csv")  # fmt: skip
     print("\n".join(result.lines))
     return 0
 

@@ -399,3 +399,12 @@ def test_any_text_gives_candidates_or_a_report_error(parts: list[str], published
         assert c.time_precision in {1, 2, 3}
         assert c.geo_precision in {1, 2, 3}
         assert 0 <= c.confidence <= 1
+
+
+def test_candidates_already_in_the_store_are_named(tmp_path: Path) -> None:
+    report = b"On 7 September 2020, regime artillery shelled Ariha, killing a civilian."
+    result = run_cli("ingest", "--published", "2020-09-08", "--out", str(tmp_path), stdin=report)
+    assert result.returncode == 0, result.stderr.decode()
+    (row,) = read_candidates(tmp_path / "candidates.csv")
+    assert row["already_in_store"] == "SYR-IDL-000010"  # the bundled 7 Sep 2020 shelling
+    assert "already in the store: SYR-IDL-000010" in result.stdout.decode()

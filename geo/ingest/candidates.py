@@ -13,6 +13,9 @@ the review columns:
     The place as the report writes it.
 ``did_you_mean``
     Other places the name may mean, or close names for an unresolved one.
+``already_in_store``
+    The ids of incidents in the store with the same date, place and type (``add`` would
+    refuse the row as entered twice, unless ``--force``).
 ``evidence``
     Each field and the sentence it came from.
 """
@@ -25,8 +28,10 @@ from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_write_text
 from geo.csvfile import lf_line_breaks
+from geo.errors import DataFileError
 from geo.incidents.export import neutralise
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
+from geo.incidents.table import read_table
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,7 +40,9 @@ if TYPE_CHECKING:
     from geo.geocode import Match
     from geo.ingest.extract import Candidate, Extraction
 
-REVIEW_COLUMNS = ("status", "confidence", "mention", "did_you_mean", "evidence")
+REVIEW_COLUMNS = (
+    "status", "confidence", "mention", "did_you_mean", "already_in_store", "evidence",
+)  # fmt: skip
 CANDIDATE_COLUMNS = (*INCIDENT_COLUMNS, *REVIEW_COLUMNS)
 MAX_NOTES_CHARS = 2_000
 
@@ -93,6 +100,11 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
             f"{c.kind.sub_event_type}{f' ({c.kind.tag})' if c.kind.tag else ''} at {where}"
             f"{f'; {counts}' if counts else ''}{f'; by {c.actor1}' if c.actor1 else ''}"
             f"  [confidence {c.confidence:.2f}]"
+            + (
+                f"  already in the store: {row['already_in_store']}"
+                if row["already_in_store"]
+                else ""
+            )
         )
     if rows:
         if not rows[0]["source"]:
@@ -102,6 +114,28 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
             f"`python build_map.py add --from {path}`."
         )
     return lines
+
+
+def mark_known(rows: list[dict[str, str]], store: Path) -> None:
+    """Fill ``already_in_store`` with the ids of stored incidents each row repeats.
+
+    Same event means same date, sub-event type and place (gazetteer id, else location),
+    the test ``add`` applies. A store that cannot be read is left to ``add`` to report.
+    """
+    try:
+        table = read_table(store)
+    except (DataFileError, OSError):
+        return
+    data = table.data
+    known: dict[tuple[str, str, str], list[str]] = {}
+    for i, event_id in enumerate(data["event_id_cnty"]):
+        place = data["place_id"][i] or data["location"][i]
+        known.setdefault((data["event_date"][i], data["sub_event_type"][i], place), []).append(
+            event_id
+        )
+    for row in rows:
+        key = (row["event_date"], row["sub_event_type"], row["place_id"] or row["location"])
+        row["already_in_store"] = "; ".join(known.get(key, []))
 
 
 def _row(c: Candidate, sentences: dict[int, str], source: str, source_url: str) -> dict[str, str]:
@@ -148,6 +182,7 @@ def _row(c: Candidate, sentences: dict[int, str], source: str, source_url: str) 
         "confidence": f"{c.confidence:.2f}",
         "mention": neutralise(c.mention),
         "did_you_mean": _names(others),
+        "already_in_store": "",
         "evidence": neutralise(evidence),
     }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from geo.atomic import atomic_write_text
-from geo.ingest.candidates import candidate_rows, summary_lines, write_candidates
+from geo.ingest.candidates import candidate_rows, mark_known, summary_lines, write_candidates
 from geo.ingest.extract import Extraction, extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.text import MAX_REPORT_CHARS, ReportError, decode_report
@@ -38,8 +38,21 @@ class IngestResult:
     lines: list[str]
 
 
-def read_report(path: Path | None, stdin: BinaryIO) -> tuple[bytes, str]:
-    """Return a report's bytes (at most :data:`MAX_REPORT_BYTES`) and how to name it.
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report as read: its bytes, how messages name it, and what the analyst said of it."""
+
+    data: bytes
+    origin: str
+    published: dt.date
+    source: str = ""
+    url: str = ""
+
+
+def read_report(
+    path: Path | None, stdin: BinaryIO, *, published: dt.date, source: str = "", url: str = ""
+) -> Report:
+    """Read a report (at most :data:`MAX_REPORT_BYTES`) from ``path``, or ``stdin`` if None.
 
     Raises
     ------
@@ -65,21 +78,21 @@ def read_report(path: Path | None, stdin: BinaryIO) -> tuple[bytes, str]:
             "100 kB. Paste the article's text only, or split it."
         )
         raise ReportError(msg)
-    return data, origin
+    return Report(data, origin, published, source, url)
 
 
 def ingest(
-    data: bytes,
+    report: Report,
     *,
-    origin: str,
-    published: dt.date,
     gazetteer: Gazetteer,
     out_path: Path,
-    source: str = "",
-    source_url: str = "",
     overwrite: bool = False,
+    store: Path | None = None,
 ) -> IngestResult:
-    """Extract candidates from a report's bytes and write them to ``out_path`` for review.
+    """Extract candidates from a report and write them to ``out_path`` for review.
+
+    With ``store``, a candidate with the date, place and type of an incident already there
+    names it in the ``already_in_store`` column (an unreadable store is skipped).
 
     Raises
     ------
@@ -87,9 +100,14 @@ def ingest(
         The report is not usable text, or ``out_path`` holds edits not written by ingest.
     """
     _check_replaceable(out_path, overwrite=overwrite)
-    text = decode_report(data, origin=origin)
+    origin, published = report.origin, report.published
+    text = decode_report(report.data, origin=origin)
     extraction = extract(text, published=published, finder=MentionFinder(gazetteer), origin=origin)
-    rows = candidate_rows(extraction, source=source, source_url=source_url, published=published)
+    rows = candidate_rows(
+        extraction, source=report.source, source_url=report.url, published=published
+    )
+    if store is not None:
+        mark_known(rows, store)
     write_candidates(out_path, rows)
     atomic_write_text(_digest_path(out_path), _digest(out_path))
     first, *rest = summary_lines(extraction, rows, out_path)
