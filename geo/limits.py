@@ -65,6 +65,8 @@ def check_store_lines(path: Path) -> None:
     """
     lines = 0
     try:
+        if path.stat().st_size <= MAX_STORE_LINES:  # fewer bytes than the limit of lines
+            return
         with path.open("rb") as handle:
             while block := handle.read(_BLOCK_BYTES):
                 lines += block.count(b"\n")
