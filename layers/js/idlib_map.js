@@ -52,7 +52,7 @@
 
   function bindText(layer, props, options) {
     if (props.popup) {
-      layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340 });
+      layer.bindPopup(function () { return popupContent(props.popup); }, { maxWidth: 340, autoPanPaddingTopLeft: [10, 150] });
     }
     if (props.label) {
       // Labels shown from a zoom level are drawn by IdlibMap.zoomLabels as plain div markers;

@@ -15,7 +15,8 @@
   var CELL_PX = 60;          // cluster cell size on screen
   var SPIDER_MAX = 40;       // largest stack fanned out around its point; larger ones get a list
   var LIST_MAX = 50;         // incidents listed in a stack's popup
-  var POPUP_OPTIONS = { maxWidth: 360, maxHeight: 360 };  // long notes scroll inside
+  // Long notes scroll inside; the map pans so the popup clears the title box (top left).
+  var POPUP_OPTIONS = { maxWidth: 360, maxHeight: 360, autoPanPaddingTopLeft: [10, 150] };
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = new Int8Array(128).fill(-1);
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET.charCodeAt(a)] = a; }
@@ -313,7 +314,7 @@
         box.appendChild(el("div", "idlib-popup-note",
           "… and " + (members.length - LIST_MAX) + " more: narrow the dates or types to list them."));
       }
-      L.popup({ maxWidth: 360, maxHeight: 320 }).setLatLng(center).setContent(box).openOn(map);
+      L.popup({ maxWidth: 360, maxHeight: 320, autoPanPaddingTopLeft: [10, 150] }).setLatLng(center).setContent(box).openOn(map);
     }
   });
 
