@@ -20,6 +20,7 @@ from geo.incidents import IncidentValidationError, incremental
 from geo.progress import Progress
 from layers.compose import render_template
 from layers.incident_data import fill_template
+from tests.builds import build_as_cli
 
 ROOT = Path(build_map.__file__).parent
 ADD_ARIHA = ["--date", "2020-10-01", "--place", "Ariha", "--type", "shelling",
@@ -30,15 +31,7 @@ def run_build(
     store: Path, out: Path, *, data_dir: Path = DATA_DIR, new_process: bool = False
 ) -> BuildResult:
     """Build as the CLI does; ``new_process`` forgets what earlier builds left in memory."""
-    if new_process:
-        forget()
-    settings = BuildSettings(data_dir=data_dir, out=out, store=store)
-    return build(
-        settings,
-        render_template=render_template,
-        fill_template=fill_template,
-        progress=Progress(stages=STAGES, enabled=False),
-    )
+    return build_as_cli(store, out, data_dir=data_dir, new_process=new_process)
 
 
 @pytest.fixture

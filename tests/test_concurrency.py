@@ -43,15 +43,14 @@ import pytest
 import build_map
 import geo.build
 from geo.admin import AdminAreas
-from geo.build import MAP_FILENAME, STAGES, BuildResult, BuildSettings, build, forget
+from geo.build import MAP_FILENAME, BuildResult
 from geo.datasets import DATA_DIR
 from geo.incidents import load_store
 from geo.incidents.incremental import load_rows
 from geo.incidents.table import IncidentTable, read_table
 from geo.places import load_places
-from geo.progress import Progress
-from layers.compose import render_template
-from layers.incident_data import fill_template, incident_ids
+from layers.incident_data import incident_ids
+from tests.builds import build_as_cli
 
 ROOT = Path(build_map.__file__).resolve().parent
 BUNDLED_STORE = DATA_DIR / "incidents.csv"
@@ -153,14 +152,7 @@ Path(plan["log"]).write_text(json.dumps(builds), encoding="utf-8")
 
 
 def run_build(store: Path, out: Path, *, exports: bool = True) -> BuildResult:
-    forget()
-    settings = BuildSettings(data_dir=DATA_DIR, out=out, store=store, exports=exports)
-    return build(
-        settings,
-        render_template=render_template,
-        fill_template=fill_template,
-        progress=Progress(stages=STAGES, enabled=False),
-    )
+    return build_as_cli(store, out, exports=exports, new_process=True)
 
 
 def map_incident_ids(html: str) -> list[str]:

@@ -42,15 +42,14 @@ import pyogrio.raw
 
 import build_map
 from geo.admin import AdminAreas
-from geo.build import MAP_FILENAME, STAGES, BuildResult, BuildSettings, build, forget
+from geo.build import MAP_FILENAME, BuildResult
 from geo.cache import CACHE_DIRNAME
 from geo.datasets import DATA_DIR
 from geo.incidents import load_store
 from geo.incidents.table import parse_table, read_table
 from geo.places import load_places
-from geo.progress import Progress
-from layers.compose import render_template
-from layers.incident_data import fill_template, incident_ids
+from layers.incident_data import incident_ids
+from tests.builds import build_as_cli
 
 ROOT = Path(build_map.__file__).resolve().parent
 SCRIPT = ROOT / "build_map.py"
@@ -82,14 +81,7 @@ PLACES = {place.place_id: place for place in load_places(DATA_DIR / "places.csv"
 
 def run_build(store: Path, out: Path) -> BuildResult:
     """A normal build as ``build_map.py`` runs it, as a new process would start (no memory)."""
-    forget()
-    settings = BuildSettings(data_dir=DATA_DIR, out=out, store=store)
-    return build(
-        settings,
-        render_template=render_template,
-        fill_template=fill_template,
-        progress=Progress(stages=STAGES, enabled=False),
-    )
+    return build_as_cli(store, out, new_process=True)
 
 
 def read_outputs(out: Path) -> dict[str, bytes | None]:

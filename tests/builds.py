@@ -1,0 +1,34 @@
+"""A build as ``build_map.py`` runs it, from inside a test (no progress bar)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo.build import STAGES, BuildResult, BuildSettings, build, forget
+from geo.datasets import DATA_DIR
+from geo.progress import Progress
+from layers.compose import render_template
+from layers.incident_data import fill_template
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def build_as_cli(
+    store: Path,
+    out: Path,
+    *,
+    data_dir: Path = DATA_DIR,
+    exports: bool = True,
+    new_process: bool = False,
+) -> BuildResult:
+    """Build as the CLI does; ``new_process`` forgets what earlier builds left in memory."""
+    if new_process:
+        forget()
+    settings = BuildSettings(data_dir=data_dir, out=out, store=store, exports=exports)
+    return build(
+        settings,
+        render_template=render_template,
+        fill_template=fill_template,
+        progress=Progress(stages=STAGES, enabled=False),
+    )
