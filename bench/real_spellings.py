@@ -1,0 +1,148 @@
+"""The real-spellings set: place names as real reports write them, each with the place meant.
+
+Read at benchmark time from ``../shared/reports/`` (``real/reports.jsonl`` with
+``real/places.csv``, and ``seeds/seeds.jsonl`` with ``seeds/seeds_places.csv``). Nothing of it
+is copied into the project: a user's clone has no ``../shared``, and then :func:`load` returns
+``None`` and the benchmark says the set was not measured.
+
+Each distinct (spelling, place meant) pair counts once. A pair whose place has a position is
+scored for right / wrong / unresolved; a pair whose place no gazetteer locates ("NOT FOUND")
+is an *absent name* and must not resolve, unless it is a region, road or area reference (the
+annotation says so), which is neither scored nor counted as absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.coords import LonLat
+from geo.errors import AmbiguousPlaceError, PlaceNotFoundError
+from geo.geocode import Gazetteer, distance_km
+
+REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
+#: Words in a NOT FOUND annotation that mark a reference to a region, road or area, not a place.
+_FILES = (
+    ("real/reports.jsonl", "real/places.csv"),
+    ("seeds/seeds.jsonl", "seeds/seeds_places.csv"),
+)
+_NOT_A_PLACE = ("region-level", "governorate-level", "road,", "area,", "area not", "plain,")
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """One name as written, the language of its report and where the place meant lies."""
+
+    text: str
+    lang: str
+    canonical: str
+    position: LonLat | None  # None: no gazetteer locates it (an absent name)
+    tolerance_km: float
+    context: tuple[str, ...] = ()  # the other names written in the same report
+
+
+@dataclass
+class RealScore:
+    """What resolve() answered on the set."""
+
+    scored: int = 0
+    right: int = 0
+    right_ambiguous: int = 0
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    unresolved: list[tuple[str, str, str]] = field(default_factory=list)
+    absent: int = 0
+    absent_resolved: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def right_rate(self) -> float:
+        """Share of the scored spellings answered right."""
+        return self.right / self.scored if self.scored else 0.0
+
+
+def load(root: Path = REPORTS) -> list[Spelling] | None:
+    """Return the set, or None when ``root`` (``../shared/reports``) is not there."""
+    if not (root / "real" / "reports.jsonl").exists():
+        return None
+    out: dict[tuple[str, str], Spelling] = {}
+    for reports_file, places_file in _FILES:
+        places = _places(root / places_file)
+        with (root / reports_file).open(encoding="utf-8") as handle:
+            reports = [json.loads(line) for line in handle if line.strip()]
+        for report in reports:
+            written = [
+                name for incident in report["incidents"] for name in incident["places"]
+            ]
+            for incident in report["incidents"]:
+                for text, canonical in zip(
+                    incident["places"], incident["canonical_places"], strict=True
+                ):
+                    row = places.get(canonical)
+                    if row is None or (not row["lat"] and _not_a_place(row["source"])):
+                        continue
+                    position = (
+                        LonLat(float(row["lon"]), float(row["lat"])) if row["lat"] else None
+                    )
+                    context = tuple(dict.fromkeys(n for n in written if n != text))
+                    out.setdefault(
+                        (text, canonical),
+                        Spelling(text, report["lang"], canonical, position,
+                                 float(row["tolerance_km"] or 3), context),
+                    )  # fmt: skip
+    return list(out.values())
+
+
+def _places(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return {row["canonical"]: row for row in csv.DictReader(handle)}
+
+
+def _not_a_place(note: str) -> bool:
+    lowered = note.casefold()
+    return any(word in lowered for word in _NOT_A_PLACE) or "highway" in lowered
+
+
+def score(gazetteer: Gazetteer, spellings: list[Spelling]) -> RealScore:
+    """Resolve every spelling with no context and score the answers.
+
+    An ambiguous answer counts as right only when one candidate is the place meant and every
+    other candidate lies beyond the tolerance from it (they really are other places).
+    """
+    result = RealScore()
+    for item in spellings:
+        try:
+            match = gazetteer.resolve(item.text)
+        except PlaceNotFoundError:
+            if item.position is None:
+                result.absent += 1
+            else:
+                result.scored += 1
+                result.unresolved.append((item.lang, item.text, item.canonical))
+            continue
+        except AmbiguousPlaceError as exc:
+            if item.position is None:
+                result.absent += 1
+                continue
+            result.scored += 1
+            near = [
+                m
+                for m in exc.candidates
+                if distance_km(m.place.position, item.position) <= item.tolerance_km
+            ]
+            if len(near) == 1:
+                result.right += 1
+                result.right_ambiguous += 1
+            else:
+                result.unresolved.append((item.lang, item.text, item.canonical))
+            continue
+        if item.position is None:
+            result.absent += 1
+            result.absent_resolved.append((item.text, match.place.name_en))
+            continue
+        result.scored += 1
+        if distance_km(match.place.position, item.position) <= item.tolerance_km:
+            result.right += 1
+        else:
+            result.wrong.append((item.lang, item.text, match.place.name_en))
+    return result
