@@ -10,12 +10,22 @@ match          rule                                                   score
 ``normalised`` same name once articles and generic words are unified  0.93
 ``normalised`` same once consonants merge and vowel spellings unify   0.91
 ``normalised`` same consonant skeleton, ranked by phonetic similarity 0.50 – 0.90
+``typo``       one letter dropped, doubled, swapped or changed        0.86
 ``fuzzy``      rapidfuzz similarity of phonetic keys or skeletons     below 0.85
 =============  =====================================================  ============
 
+The query is also looked up in its other readings (:func:`geo.names.query_readings`: Turkish
+orthography and suffixes, l typed as I or 1, attached Arabic prepositions, "city of"), at a
+slightly lower weight. A name that matches one place also matches every place with the same
+primary name ("Cairo" is a name of one al-Qahira, so of each). Loose matches (typo, fuzzy)
+must match the distinctive part of the name by itself: "Tal al-Xyz" does not match Tal
+Abyad through "Tal".
+
 :meth:`Gazetteer.resolve` returns a single place only when the best match scores at least
 :data:`RESOLVE_MIN_SCORE` and no other place more than :data:`SAME_PLACE_KM` away scores
-within :data:`AMBIGUITY_MARGIN` of it; otherwise it raises with the candidates.
+within :data:`AMBIGUITY_MARGIN` of it, or when the one city among same-named places is meant,
+or when context (a position, several context points such as the other places of the same
+report) picks one; otherwise it raises with the candidates.
 """
 
 from __future__ import annotations
@@ -27,32 +37,47 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
+from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 from geo.names import (
     clean,
+    distinctive,
     exact_key,
+    fold_arabic,
     is_arabic,
     normal_key,
     phonetic_of_normal,
+    query_readings,
     skeleton_of_normal,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from geo.coords import LonLat
-    from geo.places import Place
 
 RESOLVE_MIN_SCORE = 0.80
 #: Matches at or above this score differ from the query only by spelling conventions, so
 #: places matching at this level are equally good readings of the name.
 SAME_NAME_SCORE = 0.91
 AMBIGUITY_MARGIN = 0.03
-SAME_PLACE_KM = 2.0
+#: Candidates this close are one place (the same village in two sources, or its quarters).
+SAME_PLACE_KM = 4.0
+#: Context picks the nearest candidate only if it is this close to a context point and the
+#: next candidate is at least twice as far.
+CONTEXT_KM = 30.0
+TYPO_SCORE = 0.86
+#: Typing damage is only assumed in names this long (distinctive part, folded letters).
+TYPO_MIN_LETTERS = 6
 MAX_QUERY_CHARS = 200
 EARTH_RADIUS_KM = 6371.0088
 _FUZZY_CUTOFF = 75.0
+#: How alike (0-100) the distinctive parts of a loose match must be by themselves.
+_DISTINCTIVE_CUTOFF = 65.0
+#: Same-name siblings rank just below the place the query matched directly.
+_SIBLING_PENALTY = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +148,7 @@ class Gazetteer:
         self._exact: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         self._normal: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for index, place in enumerate(self.places):
             names = [(place.name_en, True), (place.name_ar, False)]
@@ -136,8 +162,15 @@ class Gazetteer:
                 self._normal[norm].append((index, name))
                 self._phonetic[phon].append((index, name))
                 self._skeleton[skeleton_of_normal(norm)].append((index, name, phon))
+                self._distinctive.setdefault(phon, _distinctive_phonetic(norm))
         self._phonetic_keys = list(self._phonetic)
         self._skeleton_keys = list(self._skeleton)
+        # Places by the normal key of their primary name, for same-name siblings.
+        self._siblings: dict[str, list[int]] = defaultdict(list)
+        for index, place in enumerate(self.places):
+            self._siblings[phonetic_of_normal(normal_key(place.name_en))].append(index)
+            if place.name_ar:
+                self._siblings[normal_key(place.name_ar)].append(index)
 
     def geocode(
         self,
@@ -175,6 +208,7 @@ class Gazetteer:
                 score = raw_score * weight
                 if index not in best or score > best[index][0]:
                     best[index] = (score, how, matched)
+        self._add_siblings(best)
         wanted_kinds = set(kinds) if kinds is not None else None
         matches = []
         for index, (score, how, matched) in best.items():
@@ -192,13 +226,57 @@ class Gazetteer:
         matches.sort(key=_rank)
         return matches[:limit]
 
+    def _add_siblings(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Give places that share a matched place's primary name (Latin or Arabic) its score."""
+        for index, (score, how, matched) in list(best.items()):
+            if score < SAME_NAME_SCORE:
+                continue
+            place = self.places[index]
+            keys = [phonetic_of_normal(normal_key(place.name_en))]
+            keys += [normal_key(place.name_ar)] if place.name_ar else []
+            for other in {i for key in keys for i in self._siblings.get(key, ())}:
+                if other not in best or best[other][0] < score - _SIBLING_PENALTY:
+                    best[other] = (score - _SIBLING_PENALTY, how, matched)
+
     def resolve(
-        self, name: str, *, near: LonLat | str | None = None, kinds: Iterable[str] | None = None
+        self,
+        name: str,
+        *,
+        near: LonLat | str | None = None,
+        kinds: Iterable[str] | None = None,
+        context: Sequence[LonLat] = (),
     ) -> Match:
         """Return the one place ``name`` means, or raise with the candidates.
 
-        Among equally good matches at different places, a ``near`` position picks the
-        closest when it is within 30 km and the next is at least twice as far.
+        Among equally good matches at different places (same-named villages far apart):
+
+        - one that is a city wins over villages of the same name ("Hama", "Idlib");
+        - a curated seed place wins over namesakes that only GeoNames lists;
+        - a ``near`` position picks the closest when it is within :data:`CONTEXT_KM` and the
+          next is at least twice as far;
+        - ``context`` points do the same with the distance to the nearest of them: pass the
+          positions of the other places a report names (``ingest`` does), or of the
+          incidents around it;
+        - ``near`` given as an admin area name (``--in Ariha``) keeps only places inside it.
+
+        Parameters
+        ----------
+        name
+            A place name in any spelling, or a place id.
+        near
+            A position (LonLat) or an admin area name.
+        kinds
+            Keep only places of these kinds.
+        context
+            Positions of related places (e.g. the other places of the same report).
+
+        Examples
+        --------
+        >>> from geo.gazetteer import load_gazetteer
+        >>> from geo.coords import LonLat
+        >>> gazetteer = load_gazetteer()
+        >>> gazetteer.resolve("Sheikh Ali", context=[LonLat(36.52, 35.80)]).place.place_id
+        'sheikh_ali'
 
         Raises
         ------
@@ -211,7 +289,7 @@ class Gazetteer:
         if by_id is not None:
             return Match(by_id, 1.0, "id", by_id.place_id)
         matches = self.geocode(name, near=near, kinds=kinds)
-        if not matches or matches[0].score < RESOLVE_MIN_SCORE:
+        if not matches or matches[0].score < RESOLVE_MIN_SCORE or matches[0].match == "fuzzy":
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
         floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - AMBIGUITY_MARGIN
@@ -224,11 +302,16 @@ class Gazetteer:
         if not rivals:
             return top
         tied = [top, *rivals]
-        if near is not None and not isinstance(near, str):
-            tied.sort(key=lambda m: m.distance_km or 0.0)
-            first, second = tied[0].distance_km or 0.0, tied[1].distance_km or 0.0
-            if first <= 30 and second >= 2 * first:  # noqa: PLR2004
-                return tied[0]
+        cities = [m for m in tied if m.place.kind == "city"]
+        if len(cities) == 1:
+            return cities[0]
+        curated = [m for m in tied if "curated" in m.place.sources]
+        if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):
+            return curated[0]  # the project's seed place over villages only GeoNames lists
+        points = [*context, *([near] if near is not None and not isinstance(near, str) else [])]
+        chosen = _closest_to(tied, points)
+        if chosen is not None:
+            return chosen
         raise AmbiguousPlaceError(name, tied)
 
     def resolve_each(
@@ -237,6 +320,7 @@ class Gazetteer:
         *,
         near: LonLat | str | None = None,
         kinds: Iterable[str] | None = None,
+        context: Sequence[LonLat] = (),
     ) -> list[dict[str, object]]:
         """Resolve every name; return one JSON-ready result each, resolved or not.
 
@@ -246,7 +330,7 @@ class Gazetteer:
         results: list[dict[str, object]] = []
         for name in names:
             try:
-                match = self.resolve(name, near=near, kinds=kinds)
+                match = self.resolve(name, near=near, kinds=kinds, context=context)
             except (PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError) as exc:
                 options = getattr(exc, "suggestions", None) or getattr(exc, "candidates", [])
                 results.append({"query": name, "resolved": False, "error": str(exc),
@@ -313,21 +397,98 @@ class Gazetteer:
         for index, name, name_phon in self._skeleton.get(skel, ()):
             similarity = fuzz.ratio(phon, name_phon)
             yield index, 0.50 + 0.40 * similarity / 100, "normalised", name
-        # Fuzzy candidates score below every same-name match, so they cannot change what
+        # Loose candidates score below every same-name match, so they cannot change what
         # resolve() decides once one exists; skipping them keeps exact lookups fast.
-        if same_name or len(phon) < 3:  # noqa: PLR2004 - too short for fuzzy matching
+        if same_name or len(phon) < 3:  # noqa: PLR2004 - too short for loose matching
             return
+        arabic = is_arabic(text)
+        own = _distinctive_phonetic(norm)
+        if not own:
+            return  # only generic words ("Jabal", "Tal al-"): nothing distinctive to match
+        written = len(distinctive(norm).replace(" ", "")) if not arabic else len(own)
+        yield from self._typos(phon if not arabic else skel, own, written=written, arabic=arabic)
+        yield from self._leading_words(norm, own)
         for choice, similarity, _ in process.extract(
             phon, self._phonetic_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
         ):
+            if fuzz.ratio(own, self._distinctive_of(choice)) < _DISTINCTIVE_CUTOFF:
+                continue  # the match rests on a generic word
             for index, name in self._phonetic[choice]:
                 yield index, 0.85 * similarity / 100, "fuzzy", name
-        if len(skel) >= 3 and not is_arabic(text):  # noqa: PLR2004
+        if len(skel) >= 3 and not arabic:  # noqa: PLR2004
             for choice, similarity, _ in process.extract(
                 skel, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
             ):
-                for index, name, _ in self._skeleton[choice]:
+                for index, name, name_phon in self._skeleton[choice]:
+                    if fuzz.ratio(own, self._distinctive_of(name_phon)) < _DISTINCTIVE_CUTOFF:
+                        continue
                     yield index, 0.80 * similarity / 100, "fuzzy", name
+
+    def _typos(
+        self, key: str, own: str, *, written: int, arabic: bool
+    ) -> Iterable[tuple[int, float, str, str]]:
+        """Names one letter away: dropped, doubled or added, or two neighbours swapped.
+
+        Only for names whose distinctive part has ``written`` >= :data:`TYPO_MIN_LETTERS`
+        letters (two fewer in Arabic, which writes no short vowels), and the slip must be in
+        that part.
+        """
+        if written < TYPO_MIN_LETTERS - (2 if arabic else 0):
+            return
+        keys = self._skeleton_keys if arabic else self._phonetic_keys
+        for choice, _, _ in process.extract(
+            key, keys, scorer=OSA.distance, score_cutoff=1, limit=10
+        ):
+            if not _one_slip(key, choice):
+                continue
+            if arabic:
+                for index, name, _ in self._skeleton[choice]:
+                    yield index, TYPO_SCORE, "typo", name
+                continue
+            other = self._distinctive_of(choice)
+            if other and _one_slip(own, other):
+                for index, name in self._phonetic[choice]:
+                    yield index, TYPO_SCORE, "typo", name
+
+    def _leading_words(self, norm: str, own: str) -> Iterable[tuple[int, float, str, str]]:
+        """Names the query gives only the first words of ("Abu Ubaydah" al-Jarrah)."""
+        if " " not in norm or not own:
+            return
+        prefix = norm + " "
+        for key, entries in self._normal.items():
+            if key.startswith(prefix):
+                for index, name in entries:
+                    yield index, TYPO_SCORE, "partial", name
+
+    def _distinctive_of(self, phon: str) -> str:
+        """Return the distinctive part of an indexed phonetic key."""
+        return self._distinctive.get(phon, phon)
+
+
+#: Arabic generic words (the Latin GENERIC_WORDS' counterparts) a loose match must not rest on.
+_ARABIC_GENERIC = frozenset(
+    fold_arabic(word)
+    for word in ("كفر", "عين", "تل", "جبل", "دير", "معرة", "شيخ", "خربة", "بيت", "قلعة", "أم",
+                 "أبو", "جسر", "خان", "تحتاني", "فوقاني", "نهر", "سهل", "وادي", "رأس", "مزرعة")
+)  # fmt: skip
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Return True if ``a`` and ``b`` differ by one added/dropped letter or one swap."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    if a == b or a.endswith("Y") != b.endswith("Y"):  # a nisba ending is another place
+        return False
+        return False
+    if abs(len(a) - len(b)) == 1:
+        return OSA.distance(a, b) == 1
+    return len(a) == len(b) and sorted(a) == sorted(b) and OSA.distance(a, b) == 1
+
+
+def _distinctive_phonetic(norm: str) -> str:
+    """Return the phonetic key of the part of a normal key that is not generic words."""
+    if is_arabic(norm):
+        return " ".join(word for word in norm.split() if word not in _ARABIC_GENERIC)
+    return phonetic_of_normal(distinctive(norm))
 
 
 def describe_result(result: dict[str, object]) -> str:
@@ -338,10 +499,33 @@ def describe_result(result: dict[str, object]) -> str:
     return f"{result['name']} ({lat:.5f}, {lon:.5f})"
 
 
-def _rank(match: Match) -> tuple[float, float, float, str]:
-    """Sort key: same-name matches first as one tier (nearest first), then by score."""
+def _closest_to(tied: list[Match], points: Sequence[LonLat]) -> Match | None:
+    """Return the match clearly nearest to the context points, or None."""
+    if not points:
+        return None
+    ranked = sorted(
+        ((min(distance_km(p, m.place.position) for p in points), i) for i, m in enumerate(tied))
+    )
+    (first, index), (second, _) = ranked[0], ranked[1]
+    if first <= CONTEXT_KM and second >= 2 * first:
+        return tied[index]
+    return None
+
+
+def _rank(match: Match) -> tuple[float, float, float, int, str]:
+    """Sort key: same-name matches first as one tier (nearest first), then by score.
+
+    Equal matches then put first the place reports name most: a curated seed place, then
+    one the Wikipedia conflict map shows, then one only GeoNames lists.
+    """
     tier = 1.0 if match.score >= SAME_NAME_SCORE else match.score
-    return (-tier, match.distance_km or 0.0, -match.score, match.place.place_id)
+    return (-tier, match.distance_km or 0.0, -match.score, -_prominence(match.place),
+            match.place.place_id)  # fmt: skip
+
+
+def _prominence(place: Place) -> int:
+    sources = place.sources
+    return 2 * ("curated" in sources) + any(s.startswith("WP:") for s in sources)
 
 
 def _check_query(name: object) -> str:
@@ -369,6 +553,8 @@ def _query_variants(text: str) -> list[tuple[str, float]]:
         parts = [(part, 0.95) for part in (arabic, latin) if part.strip()]
     out = list(parts)
     for part, weight in parts:
+        out += [(reading, weight * factor) for reading, factor in query_readings(part)]
+    for part, weight in list(out):
         if "dh" in part.casefold():
             out.append((re.sub("dh", "d", part, flags=re.IGNORECASE), weight * 0.98))
     return out

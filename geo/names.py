@@ -13,6 +13,11 @@ Three keys per name, from strict to loose:
 Arabic script gets its own folding (:func:`fold_arabic`): harakat and tatweel removed, alef and
 hamza forms unified, taa marbuta as haa, alef maqsura as yaa, and the article ال dropped in
 the normal key.
+
+:func:`query_readings` gives the other ways a query may be read before it is looked up
+(Turkish orthography, a Turkish case suffix, typed l/I/1, an attached Arabic preposition, a
+"city of" word); :func:`distinctive` is the part of a normal key that is not a generic word,
+which a loose match must match by itself.
 """
 
 from __future__ import annotations
@@ -84,6 +89,29 @@ _VOWEL_RULES = (
 )
 _VOWELS = re.compile(r"[aeiouwyY]")
 _DOUBLED = re.compile(r"(.)\1+")
+
+#: Letters only Turkish spelling uses among the names of this region (ş and ç are also
+#: GeoNames marks for ṣ and ḥ-like sounds, so they alone do not make a name Turkish).
+_TURKISH_QUERY_MARKERS = frozenset("ıİğĞşŞçÇöÖüÜ")
+# A Turkish case or possessive suffix after an apostrophe: İdlib'in, Serakib'te, Halep'ten.
+_TURKISH_SUFFIX = re.compile(
+    r"['’](?:n?[iıuü]n|[dt][ae]n?|[dt][ae]ki|y?[ae]|y?[iıuü]|n?[ae]|l[ae]r\w*)$", re.IGNORECASE
+)
+# Turkish writes the article glued with an assimilated consonant: Maarretünnuman = Maarret
+# un-Numan, Nehrulabyad = Nahr ul-Abyad.
+_TURKISH_GLUED_ARTICLE = re.compile(r"^(\w+?[^aeiouıüö\W])[uüie]([lnrstdzş])(?=\2)", re.IGNORECASE)
+# Turkish -e/-iye for Arabic taa marbuta (-ah/-iyah): Kefr Amme, Zerbe, Aleppo's Haritan'iye.
+_TURKISH_FINAL_E = re.compile(r"(?<=[^aeiouıüö\W])e\b", re.IGNORECASE)
+# Arabic prepositions and conjunctions written joined to the name: وسراقب، بإدلب، لكفرنبل.
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
+# Words that say what kind of place follows or precedes: "Idlib city", "مدينة إدلب".
+_PLACE_WORDS = frozenset(
+    ("city", "town", "village", "center", "centre", "downtown", "köyü", "kenti", "ilçesi",
+     "beldesi", "şehri", "merkezi", "مدينة", "بلدة", "قرية", "مركز")
+)  # fmt: skip
+#: Canonical generic words (see GENERIC_WORDS) that never carry a loose match by themselves.
+GENERIC = frozenset(GENERIC_WORDS) | {"nahr", "sahl", "wadi", "tall", "ras", "bab", "burj",
+                                      "mazraat", "qasr", "hamam", "zor", "sabil"}  # fmt: skip
 
 
 def is_arabic(text: str) -> bool:
@@ -220,6 +248,84 @@ def phonetic_of_normal(norm: str) -> str:
             merged = pattern.sub(replacement, merged)
         words.append(_DOUBLED.sub(r"\1", merged))
     return " ".join(words)
+
+
+def distinctive(norm: str) -> str:
+    """Return the words of a normal key that are not generic words or articles.
+
+    Examples
+    --------
+    >>> distinctive(normal_key("Kafr al-Bahla"))
+    'bahla'
+    >>> distinctive(normal_key("Jabal Sheikh"))
+    ''
+    """
+    return " ".join(word for word in norm.split() if word not in GENERIC)
+
+
+def looks_turkish(text: str) -> bool:
+    """Return True if ``text`` has a letter or suffix only Turkish spelling uses."""
+    return bool(_TURKISH_QUERY_MARKERS.intersection(text)) or bool(
+        _TURKISH_SUFFIX.search(text.strip())
+    )
+
+
+def query_readings(text: str) -> list[tuple[str, float]]:
+    """Return other readings of a query, each with a weight below 1 for its score.
+
+    - a Turkish case suffix dropped (İdlib'in, Serakib'te) and the letters read the Turkish
+      way (ş = sh, c = j, ç = ch), a glued article split (Maarretünnuman), final -e as -ah;
+    - a capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1);
+    - an Arabic preposition or conjunction joined to the name (وسراقب، بإدلب);
+    - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب").
+
+    Examples
+    --------
+    >>> [reading for reading, _ in query_readings("Serakib'te")]
+    ['Serakib', 'Serakib']
+    >>> query_readings("AI-Bara")[0][0]
+    'Al-Bara'
+    """
+    out: list[tuple[str, float]] = []
+    text = clean(text)
+    if looks_turkish(text):
+        base = _TURKISH_SUFFIX.sub("", text)
+        out.append((base, 0.99))
+        turkish = base.translate(_TURKISH_MAP)
+        turkish = " ".join(_TURKISH_GLUED_ARTICLE.sub(r"\1 ", w) for w in turkish.split())
+        out.append((_TURKISH_FINAL_E.sub("ah", turkish), 0.98))
+    typed = re.sub(r"(?<=[a-z])I|(?<=[A-Za-z])1", "l", text)
+    typed = re.sub(r"\bAI\b|\bAI(?=-)", "Al", typed)
+    if typed != text:
+        out.append((typed, 0.97))
+    for form, weight in [(text, 1.0), *out]:
+        glued = [_split_glued(word) for word in form.split()]
+        if glued != form.split():
+            split = " ".join(glued)
+            out.append((_TURKISH_FINAL_E.sub("ah", split), 0.97 * weight))
+    words = text.split()
+    kept = [w for w in words if w.casefold() not in _PLACE_WORDS and w.casefold() != "of"]
+    if kept and len(kept) < len(words):
+        out.append((" ".join(kept), 0.97))
+    if is_arabic(text) and len(words) == 1:
+        word = fold_arabic(text)
+        for prefix in _ARABIC_PREFIXES:
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and len(rest) >= 3:  # noqa: PLR2004
+                out.append((("ال" + rest) if prefix.endswith("ال") else rest, 0.95))
+    return out
+
+
+_GLUED = re.compile(
+    r"^(kefer|kafer|kafr|kfar|kefr|maarret|maaret|maarat|deyr|deir|tel|tell|ain|ayn|cisr|"
+    r"jisr|beit|beyt|umm|abu|ebu|kherbet|khirbat|hirbet|sheikh|seyh|şeyh)(?=\w{3})",
+    re.IGNORECASE,
+)
+
+
+def _split_glued(word: str) -> str:
+    """Split a generic word glued to the name: Keferamme = Kefer amme, Tellaran = Tell aran."""
+    return _GLUED.sub(r"\1 ", word)
 
 
 def _merge_consonants(word: str) -> str:

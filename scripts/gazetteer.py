@@ -17,6 +17,8 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from geo.coords import LonLat
 from geo.geocode import distance_km as geocode_distance_km
 from geo.names import exact_key, is_arabic, normal_key, skeleton_key
@@ -27,6 +29,8 @@ __all__ = ["PLACE_COLUMNS", "MergeLog", "Record", "assign_ids", "merge_sources",
 AOI = (35.7, 35.2, 37.6, 36.7)  # west, south, east, north
 MERGE_RADIUS_KM = 2.5
 CONFLICT_KM = 1.0
+#: Skeleton similarity (0-100) an alternate name needs to count as a spelling of the name.
+RELATED_MIN = 60
 
 # Position uncertainty by kind, in metres: a village point stands for a built-up area a few
 # hundred metres across, a town's for a kilometre or more; area radii are set per area.
@@ -279,6 +283,16 @@ def _latin_alternates(raw: str) -> list[str]:
     return keep
 
 
+def _related(name: str, alternates: list[str]) -> list[str]:
+    """Keep the alternates that are spellings of ``name``, not translations of its meaning.
+
+    Who's On First gathers every language's label: a village called "the sin" in Arabic
+    carries the Breton word for sin, another al-Qahira the Hungarian for Cairo.
+    """
+    own = skeleton_key(name)
+    return [alt for alt in alternates if fuzz.ratio(skeleton_key(alt), own) >= RELATED_MIN]
+
+
 def _is_latin(char: str) -> bool:
     prefixes = ("LATIN", "SPACE", "HYPHEN", "APOSTROPHE", "RIGHT SINGLE", "LEFT SINGLE", "MODIFIER")
     return unicodedata.name(char, "").startswith(prefixes) or char in "-'‘’` ()."
@@ -352,6 +366,8 @@ def merge_sources(
         _merge_wof(row, index, log)
     _resolve_inner_names(index.records)
     for record in index.records:
+        if record.kind in {"hill", "base"}:
+            record.add_names(_height_names(record.name_en))
         if "curated" not in record.sources and _MARKED.search(record.name_en):
             written = record.name_en
             record.name_en = report_name(written)
@@ -397,6 +413,23 @@ def _merge_wp(row: dict[str, str], index: _Index, log: MergeLog) -> None:
     index.add(found)
 
 
+_HEIGHT_LABEL = re.compile(r"^(.+?)\s+(mountain|hill|summit)\b.*$", re.IGNORECASE)
+
+
+def _height_names(label: str) -> list[str]:
+    """Return what reports call a module height.
+
+    "Sheikh Barakat mountain (862 m)" is Jabal (or Mount) Sheikh Barakat; "Layla hill" is
+    Tal Layla. Added after the merge, so the village a height is named after stays its own.
+    """
+    match = _HEIGHT_LABEL.match(label)
+    if not match:
+        return []
+    base, word = match[1].strip(), match[2].casefold()
+    generic = "Tal" if word == "hill" else "Jabal"
+    return [f"{generic} {base}", *([f"Mount {base}"] if generic == "Jabal" else [])]
+
+
 def _merge_geonames(row: dict[str, str], index: _Index, log: MergeLog) -> None:
     lon, lat = float(row["longitude"]), float(row["latitude"])
     if not _in_aoi(lon, lat):
@@ -438,7 +471,7 @@ def _merge_wof(row: dict[str, str], index: _Index, log: MergeLog) -> None:
         log.skipped.append(f"Who's On First {row['wof_id']} {row['name']!r}: no GeoNames id")
         return
     arabic = [name for name in [row["name_ar"], *row["alt_ar"].split("|")] if is_arabic(name)]
-    latin = [row["name"], *_latin_alternates(row["alt_latin"])]
+    latin = [row["name"], *_related(row["name"], _latin_alternates(row["alt_latin"]))]
     found = index.find(latin + arabic, lon, lat, geonames_id=gn)
     kind = GN_FCODE_KIND.get(row["gn_fcode"], "village")
     if found is None:
