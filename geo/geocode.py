@@ -42,6 +42,7 @@ from rapidfuzz.distance import OSA
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 from geo.names import (
+    COMMON_WORDS,
     clean,
     distinctive,
     exact_key,
@@ -343,10 +344,12 @@ class Gazetteer:
         """Return True if ``text`` has the exact, normal, phonetic or skeleton key of a name.
 
         A cheap test before :meth:`geocode` when scanning running text for place names: it
-        never runs fuzzy matching, so a False here means no close spelling is indexed.
+        never runs fuzzy matching, so a False here means no close spelling is indexed. An
+        everyday word that is also a village name (:data:`geo.names.COMMON_WORDS`: المدينة
+        "the city", آذار "March") answers False: in running text it is not a place.
         """
         norm = normal_key(text)
-        if not norm:
+        if not norm or norm in COMMON_WORDS:
             return False
         return (
             exact_key(text) in self._exact
@@ -394,7 +397,8 @@ class Gazetteer:
         for index, name in self._phonetic.get(phon, ()):
             same_name = True
             yield index, 0.91, "normalised", name
-        for index, name, name_phon in self._skeleton.get(skel, ()):
+        generic_only = not distinctive(norm) and not is_arabic(norm)
+        for index, name, name_phon in () if generic_only else self._skeleton.get(skel, ()):
             similarity = fuzz.ratio(phon, name_phon)
             yield index, 0.50 + 0.40 * similarity / 100, "normalised", name
         # Loose candidates score below every same-name match, so they cannot change what
@@ -474,9 +478,13 @@ _ARABIC_GENERIC = frozenset(
 
 
 def _one_slip(a: str, b: str) -> bool:
-    """Return True if ``a`` and ``b`` differ by one added/dropped letter or one swap."""
+    """Return True if ``a`` and ``b`` differ by one added/dropped letter or one swap.
+
+    The first letter must agree (a typist seldom loses it, and Ankara is not Sanqarah), and
+    a nisba ending (-iyah) on one side only makes another place (Saraqibiyah).
+    """
     a, b = a.replace(" ", ""), b.replace(" ", "")
-    if a == b or a.endswith("Y") != b.endswith("Y"):  # a nisba ending is another place
+    if a == b or a[:1] != b[:1] or a.endswith("Y") != b.endswith("Y"):
         return False
         return False
     if abs(len(a) - len(b)) == 1:

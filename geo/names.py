@@ -109,6 +109,15 @@ _PLACE_WORDS = frozenset(
     ("city", "town", "village", "center", "centre", "downtown", "köyü", "kenti", "ilçesi",
      "beldesi", "şehri", "merkezi", "مدينة", "بلدة", "قرية", "مركز")
 )  # fmt: skip
+#: Everyday words of reports that are also the name of some village (المدينة "the city",
+#: آذار "March", "Many"): running text never counts them as place mentions
+#: (:meth:`geo.geocode.Gazetteer.could_name`), though ``geocode`` still finds the village.
+COMMON_WORDS = frozenset(
+    ("مدينه", "بلده", "قريه", "تل", "جبل", "سهل", "وادي", "منطقه", "ريف", "سلسله", "ساحه",
+     "شارع", "سوق", "مركز", "معصره", "طريق", "شمال", "جنوب", "شرق", "غرب", "كانون", "شباط",
+     "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين", "many", "may", "march",
+     "city", "town", "village", "hill", "center", "centre", "market", "square", "camp")
+)  # fmt: skip
 #: Canonical generic words (see GENERIC_WORDS) that never carry a loose match by themselves.
 GENERIC = frozenset(GENERIC_WORDS) | {"nahr", "sahl", "wadi", "tall", "ras", "bab", "burj",
                                       "mazraat", "qasr", "hamam", "zor", "sabil"}  # fmt: skip

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from geo.coords import LonLat
 from geo.geocode import distance_km as geocode_distance_km
-from geo.names import exact_key, is_arabic, normal_key, skeleton_key
+from geo.names import distinctive, exact_key, is_arabic, normal_key, skeleton_key
 from geo.places import PLACE_COLUMNS
 
 __all__ = ["PLACE_COLUMNS", "MergeLog", "Record", "assign_ids", "merge_sources", "report_name"]
@@ -290,7 +290,14 @@ def _related(name: str, alternates: list[str]) -> list[str]:
     carries the Breton word for sin, another al-Qahira the Hungarian for Cairo.
     """
     own = skeleton_key(name)
-    return [alt for alt in alternates if fuzz.ratio(skeleton_key(alt), own) >= RELATED_MIN]
+    bare = distinctive(normal_key(name))
+    return [
+        alt
+        for alt in alternates
+        if fuzz.ratio(skeleton_key(alt), own) >= RELATED_MIN
+        # "Ahmad" for Sheikh Ahmad: without its generic word the name is a person's
+        and (normal_key(alt) != bare or bare == normal_key(name))
+    ]
 
 
 def _is_latin(char: str) -> bool:
