@@ -71,9 +71,7 @@ def load(root: Path = REPORTS) -> list[Spelling] | None:
         with (root / reports_file).open(encoding="utf-8") as handle:
             reports = [json.loads(line) for line in handle if line.strip()]
         for report in reports:
-            written = [
-                name for incident in report["incidents"] for name in incident["places"]
-            ]
+            written = [name for incident in report["incidents"] for name in incident["places"]]
             for incident in report["incidents"]:
                 for text, canonical in zip(
                     incident["places"], incident["canonical_places"], strict=True
@@ -81,9 +79,7 @@ def load(root: Path = REPORTS) -> list[Spelling] | None:
                     row = places.get(canonical)
                     if row is None or (not row["lat"] and _not_a_place(row["source"])):
                         continue
-                    position = (
-                        LonLat(float(row["lon"]), float(row["lat"])) if row["lat"] else None
-                    )
+                    position = LonLat(float(row["lon"]), float(row["lat"])) if row["lat"] else None
                     context = tuple(dict.fromkeys(n for n in written if n != text))
                     out.setdefault(
                         (text, canonical),

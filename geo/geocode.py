@@ -40,7 +40,6 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
-from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 from geo.names import (
     COMMON_WORDS,
     clean,
@@ -53,6 +52,7 @@ from geo.names import (
     query_readings,
     skeleton_of_normal,
 )
+from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -412,11 +412,21 @@ class Gazetteer:
         written = len(distinctive(norm).replace(" ", "")) if not arabic else len(own)
         yield from self._typos(phon if not arabic else skel, own, written=written, arabic=arabic)
         yield from self._leading_words(norm, own)
+        yield from self._fuzzy(phon, skel, own, arabic=arabic)
+
+    def _fuzzy(
+        self, phon: str, skel: str, own: str, *, arabic: bool
+    ) -> Iterable[tuple[int, float, str, str]]:
+        """Rapidfuzz neighbours of the phonetic key and the skeleton (suggestions only).
+
+        A neighbour counts only if its distinctive part is alike too: a match must not rest
+        on a generic word.
+        """
         for choice, similarity, _ in process.extract(
             phon, self._phonetic_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
         ):
             if fuzz.ratio(own, self._distinctive_of(choice)) < _DISTINCTIVE_CUTOFF:
-                continue  # the match rests on a generic word
+                continue
             for index, name in self._phonetic[choice]:
                 yield index, 0.85 * similarity / 100, "fuzzy", name
         if len(skel) >= 3 and not arabic:  # noqa: PLR2004

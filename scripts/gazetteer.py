@@ -60,8 +60,9 @@ WP_SKIP = re.compile(r"^(Farmlands of|Free Zone$)", re.IGNORECASE)
 # not place markers; BSicon marks are dams on rivers and stay, as kind "dam".
 WP_FURNITURE_MARK = re.compile(r"^(?!BSicon).*\.svg$", re.IGNORECASE)
 # Names that are an admin area, not the place itself ("Idlib District", "محافظة إدلب").
-ADMIN_NAME = re.compile(r"\b(district|governorate|province|subdistrict|nahiya)\b|محافظة|منطقة|ناحية",
-                        re.IGNORECASE)
+ADMIN_NAME = re.compile(
+    r"\b(district|governorate|province|subdistrict|nahiya)\b|محافظة|منطقة|ناحية", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -519,11 +520,7 @@ def _note_conflict(record: Record, lon: float, lat: float, source: str, log: Mer
 
 def _names(names: list[str]) -> list[str]:
     """Drop empty names and names of an admin area ("Idlib District")."""
-    return [
-        name.strip()
-        for name in names
-        if name.strip() and not ADMIN_NAME.search(name)
-    ]
+    return [name.strip() for name in names if name.strip() and not ADMIN_NAME.search(name)]
 
 
 _REPORT_WORDS = {
@@ -563,8 +560,8 @@ def report_name(name: str) -> str:
         if low in _GN_ARTICLES and i + 1 < len(words):
             article = True
             continue
-        word = _REPORT_WORDS.get(low, word[:1].upper() + word[1:])
-        out.append(f"al-{word}" if article else word)
+        spelled = _REPORT_WORDS.get(low, word[:1].upper() + word[1:])
+        out.append(f"al-{spelled}" if article else spelled)
         article = False
     return " ".join(out) or name
 

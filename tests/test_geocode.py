@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -187,8 +188,6 @@ def _shared_gazetteer() -> Gazetteer:
 
 
 def _spellings_v2() -> list[dict[str, str]]:
-    import csv
-
     path = Path(__file__).parent / "data" / "geocode_spellings_v2.csv"
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -208,8 +207,10 @@ def test_a_generic_word_alone_never_carries_a_loose_match(gazetteer: Gazetteer) 
     for query in ("Tal al-Qurzumbi", "Kafr Zanbuliqa", "Sheikh Burnuqaz", "Jabal Muzqilbat"):
         with pytest.raises(PlaceNotFoundError):
             gazetteer.resolve(query)
-        assert all(m.match in {"exact", "alias", "normalised"} or m.score < 0.8
-                   for m in gazetteer.geocode(query))
+        assert all(
+            m.match in {"exact", "alias", "normalised"} or m.score < 0.8
+            for m in gazetteer.geocode(query)
+        )
 
 
 def test_a_city_wins_over_villages_of_its_name(gazetteer: Gazetteer) -> None:

@@ -47,9 +47,7 @@ def test_page_keys_equal_python_keys_on_every_name(
 ) -> None:
     page, log = page_and_log
     open_map(page, built_map)
-    names = sorted(
-        {n for p in gazetteer.places for n in (p.name_en, p.name_ar, *p.alt_names) if n}
-    )
+    names = sorted({n for p in gazetteer.places for n in (p.name_en, p.name_ar, *p.alt_names) if n})
     assert len(names) > 10_000
     page_keys = page.evaluate("names => names.map(n => IdlibMap.placeKeys(n))", names)
     differ = [
