@@ -47,6 +47,7 @@ from geo.names import (
     exact_key,
     fold_arabic,
     is_arabic,
+    name_keys,
     normal_key,
     phonetic_of_normal,
     query_readings,
@@ -151,27 +152,28 @@ class Gazetteer:
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        # Places by the phonetic key of their primary name (and the normal key of their
+        # Arabic name), for same-name siblings.
+        self._siblings: dict[str, list[int]] = defaultdict(list)
         for index, place in enumerate(self.places):
             names = [(place.name_en, True), (place.name_ar, False)]
             names += [(alt, False) for alt in place.alt_names]
             for name, primary in names:
                 if not name:
                     continue
-                norm = normal_key(name)
-                phon = phonetic_of_normal(norm)
-                self._exact[exact_key(name)].append((index, name, primary))
+                exact, norm, phon, skel = name_keys(name)
+                self._exact[exact].append((index, name, primary))
                 self._normal[norm].append((index, name))
                 self._phonetic[phon].append((index, name))
-                self._skeleton[skeleton_of_normal(norm)].append((index, name, phon))
-                self._distinctive.setdefault(phon, _distinctive_phonetic(norm))
+                self._skeleton[skel].append((index, name, phon))
+                if phon not in self._distinctive:
+                    self._distinctive[phon] = _distinctive_phonetic(norm)
+                if primary:
+                    self._siblings[phon].append(index)
+                elif name is place.name_ar:
+                    self._siblings[norm].append(index)
         self._phonetic_keys = list(self._phonetic)
         self._skeleton_keys = list(self._skeleton)
-        # Places by the normal key of their primary name, for same-name siblings.
-        self._siblings: dict[str, list[int]] = defaultdict(list)
-        for index, place in enumerate(self.places):
-            self._siblings[phonetic_of_normal(normal_key(place.name_en))].append(index)
-            if place.name_ar:
-                self._siblings[normal_key(place.name_ar)].append(index)
 
     def geocode(
         self,

@@ -22,6 +22,7 @@ which a loose match must match by itself.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -150,9 +151,10 @@ def fold_latin(text: str) -> str:
     if _TURKISH_MARKERS.intersection(text):
         text = text.translate(_TURKISH_MAP)
     text = _APOSTROPHES.sub("", text.casefold())
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    if not text.isascii():
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -185,15 +187,38 @@ def normal_key(text: str) -> str:
     >>> normal_key("جسر الشغور")
     'جسر شغور'
     """
-    if is_arabic(text):
-        words = fold_arabic(text).split()
+    return normal_of_exact(exact_key(text))
+
+
+def normal_of_exact(key: str) -> str:
+    """Return :func:`normal_key` of a name from its already computed :func:`exact_key`."""
+    words = key.split()
+    if is_arabic(key):
         stripped = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]  # noqa: PLR2004
         stripped = [w[3:] if w.startswith("وال") and len(w) > 4 else w for w in stripped]  # noqa: PLR2004
         return " ".join(stripped)
-    words = fold_latin(text).split()
     kept = [word for word in words if word not in ARTICLES] or words
     # Turkish izafet "-ı" and glued articles such as "alfatirah" are left to the skeleton.
     return " ".join(_CANONICAL.get(word, word) for word in kept)
+
+
+def name_keys(name: str) -> tuple[str, str, str, str]:
+    """Return the exact, normal, phonetic and skeleton keys of ``name`` in one pass.
+
+    Examples
+    --------
+    >>> name_keys("Kfar Nabl")
+    ('kfar nabl', 'kafr nabl', 'kafr nabl', 'kfrnbl')
+    """
+    if is_arabic(name):
+        exact = fold_arabic(name)
+        norm = normal_of_exact(exact)
+        return exact, norm, norm, norm.replace(" ", "")
+    exact = fold_latin(name)
+    norm = normal_of_exact(exact)
+    words = norm.split()
+    return (exact, norm, " ".join(map(_phonetic_word, words)),
+            _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words))))  # fmt: skip
 
 
 def skeleton_key(text: str) -> str:
@@ -221,14 +246,7 @@ def skeleton_of_normal(norm: str) -> str:
     words = norm.split()
     if is_arabic(norm):
         return "".join(words)
-    out = []
-    for word in words:
-        merged = _merge_consonants(word)
-        head, tail = merged[:1], _VOWELS.sub("", merged[1:])
-        out.append(
-            ("a" if head in "aeiou" else head) + tail + ("Y" if merged.endswith("Y") else "")
-        )
-    return _DOUBLED.sub(r"\1", "".join(out))
+    return _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words)))
 
 
 def phonetic_key(text: str) -> str:
@@ -250,13 +268,24 @@ def phonetic_of_normal(norm: str) -> str:
     """Return :func:`phonetic_key` of an already computed :func:`normal_key`."""
     if is_arabic(norm):
         return norm
-    words = []
-    for word in norm.split():
-        merged = _merge_consonants(word)
-        for pattern, replacement in _VOWEL_RULES:
-            merged = pattern.sub(replacement, merged)
-        words.append(_DOUBLED.sub(r"\1", merged))
-    return " ".join(words)
+    return " ".join(map(_phonetic_word, norm.split()))
+
+
+# Names share most of their words (al, kafr, tal, the same village names in many spellings),
+# so the per-word keys are cached: building the index of ~15,000 names is 3 times faster.
+@functools.cache
+def _skeleton_word(word: str) -> str:
+    merged = _merge_consonants(word)
+    head, tail = merged[:1], _VOWELS.sub("", merged[1:])
+    return ("a" if head in "aeiou" else head) + tail + ("Y" if merged.endswith("Y") else "")
+
+
+@functools.cache
+def _phonetic_word(word: str) -> str:
+    merged = _merge_consonants(word)
+    for pattern, replacement in _VOWEL_RULES:
+        merged = pattern.sub(replacement, merged)
+    return _DOUBLED.sub(r"\1", merged)
 
 
 def distinctive(norm: str) -> str:
