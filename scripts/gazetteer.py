@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from geo.coords import LonLat
 from geo.geocode import distance_km as geocode_distance_km
-from geo.names import distinctive, exact_key, is_arabic, normal_key, skeleton_key
+from geo.names import distinctive, exact_key, is_arabic, normal_key, phonetic_key, skeleton_key
 from geo.places import PLACE_COLUMNS
 
 __all__ = ["PLACE_COLUMNS", "MergeLog", "Record", "assign_ids", "merge_sources", "report_name"]
@@ -31,6 +31,8 @@ MERGE_RADIUS_KM = 2.5
 CONFLICT_KM = 1.0
 #: Skeleton similarity (0-100) an alternate name needs to count as a spelling of the name.
 RELATED_MIN = 60
+#: Phonetic similarity (0-100) two GeoNames-style names need to be one village.
+ALIKE_MIN = 75
 
 # Position uncertainty by kind, in metres: a village point stands for a built-up area a few
 # hundred metres across, a town's for a kilometre or more; area radii are set per area.
@@ -192,6 +194,15 @@ def _in_aoi(lon: float, lat: float) -> bool:
     return AOI[0] <= lon <= AOI[2] and AOI[1] <= lat <= AOI[3]
 
 
+def _alike(names: list[str], record: Record, keys: set[str]) -> bool:
+    """Return True if a name is the record's Arabic name or reads much like a Latin one."""
+    if any(key.startswith("ar:") for key in keys & record.match_keys()):
+        return True
+    mine = [phonetic_key(name) for name in names if name and not is_arabic(name)]
+    theirs = [phonetic_key(name) for name in [record.name_en, *record.names]]
+    return any(fuzz.ratio(a, b) >= ALIKE_MIN for a in mine for b in theirs)
+
+
 def _point_keys(names: list[str]) -> set[str]:
     keys = {skeleton_key(name) for name in names if name and not is_arabic(name)}
     return keys | {"ar:" + normal_key(name) for name in names if name and is_arabic(name)}
@@ -232,17 +243,31 @@ class _Index:
             self.by_gn.setdefault(gn, record)
 
     def find(
-        self, names: list[str], lon: float, lat: float, *, geonames_id: str = ""
+        self,
+        names: list[str],
+        lon: float,
+        lat: float,
+        *,
+        geonames_id: str = "",
+        strict: bool = False,
     ) -> Record | None:
-        """Return the record of the same GeoNames id, else the nearest same-named one."""
+        """Return the record of the same GeoNames id, else the nearest same-named one.
+
+        ``strict`` (for GeoNames' own points, which share one romanisation) also wants the
+        names alike beyond their skeleton: `Ajil and `Uwayjil share one but are two villages.
+        """
         if geonames_id and geonames_id in self.by_gn:
             return self.by_gn[geonames_id]
         best: tuple[float, Record] | None = None
-        for key in _point_keys(names):
+        keys = _point_keys(names)
+        for key in keys:
             for record in self.by_key.get(key, ()):
                 dist = distance_km(lon, lat, record.lon, record.lat)
-                if dist <= MERGE_RADIUS_KM and (best is None or dist < best[0]):
-                    best = (dist, record)
+                if dist > MERGE_RADIUS_KM or (best is not None and dist >= best[0]):
+                    continue
+                if strict and not _alike(names, record, keys):
+                    continue
+                best = (dist, record)
         return best[1] if best else None
 
 
@@ -480,7 +505,7 @@ def _merge_wof(row: dict[str, str], index: _Index, log: MergeLog) -> None:
         return
     arabic = [name for name in [row["name_ar"], *row["alt_ar"].split("|")] if is_arabic(name)]
     latin = [row["name"], *_related(row["name"], _latin_alternates(row["alt_latin"]))]
-    found = index.find(latin + arabic, lon, lat, geonames_id=gn)
+    found = index.find(latin + arabic, lon, lat, geonames_id=gn, strict=True)
     kind = GN_FCODE_KIND.get(row["gn_fcode"], "village")
     if found is None:
         precision = GEONAMES_VILLAGE_PRECISION_M if kind == "village" else PRECISION_M[kind]
