@@ -100,6 +100,10 @@ def main() -> None:
             total = sum(1 for s in real if s.lang == lang and s.position is not None)
             missed = sum(1 for m in [*score.wrong, *score.unresolved] if m[0] == lang)
             results[f"real_right_{lang}"] = f"{total - missed} / {total}"
+        context = real_spellings.score(gazetteer, real, with_context=True)
+        results["real_with_report_context_right"] = context.right
+        results["real_with_report_context_right_rate"] = round(context.right_rate, 4)
+        results["real_with_report_context_wrong"] = len(context.wrong)
         results["real_wrong_list"] = score.wrong
         results["real_absent_resolved_list"] = score.absent_resolved
     report(results, "geocode")

@@ -99,16 +99,29 @@ def _not_a_place(note: str) -> bool:
     return any(word in lowered for word in _NOT_A_PLACE) or "highway" in lowered
 
 
-def score(gazetteer: Gazetteer, spellings: list[Spelling]) -> RealScore:
-    """Resolve every spelling with no context and score the answers.
+def score(
+    gazetteer: Gazetteer, spellings: list[Spelling], *, with_context: bool = False
+) -> RealScore:
+    """Resolve every spelling and score the answers.
 
+    Without context each name is resolved alone. ``with_context`` passes, as ``ingest``
+    does, the positions of the report's other names that resolve alone as context points.
     An ambiguous answer counts as right only when one candidate is the place meant and every
     other candidate lies beyond the tolerance from it (they really are other places).
     """
     result = RealScore()
+    alone: dict[str, LonLat | None] = {}
     for item in spellings:
+        for name in (item.text, *item.context):
+            if name not in alone:
+                try:
+                    alone[name] = gazetteer.resolve(name).place.position
+                except (PlaceNotFoundError, AmbiguousPlaceError):
+                    alone[name] = None
+    for item in spellings:
+        points = [p for n in item.context if (p := alone[n]) is not None] if with_context else []
         try:
-            match = gazetteer.resolve(item.text)
+            match = gazetteer.resolve(item.text, context=points)
         except PlaceNotFoundError:
             if item.position is None:
                 result.absent += 1

@@ -67,9 +67,10 @@ SAME_NAME_SCORE = 0.91
 AMBIGUITY_MARGIN = 0.03
 #: Candidates this close are one place (the same village in two sources, or its quarters).
 SAME_PLACE_KM = 4.0
-#: Context picks the nearest candidate only if it is this close to a context point and the
-#: next candidate is at least twice as far.
-CONTEXT_KM = 30.0
+#: A ``near`` position picks the nearest candidate only if it is this close and the next
+#: candidate is at least twice as far; context points (related places) need to be closer.
+NEAR_KM = 30.0
+CONTEXT_KM = 15.0
 TYPO_SCORE = 0.86
 #: Typing damage is only assumed in names this long (distinctive part, folded letters).
 TYPO_MIN_LETTERS = 6
@@ -151,6 +152,7 @@ class Gazetteer:
         self._normal: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
+        self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -255,9 +257,9 @@ class Gazetteer:
 
         - one that is a city wins over villages of the same name ("Hama", "Idlib");
         - a curated seed place wins over namesakes that only GeoNames lists;
-        - a ``near`` position picks the closest when it is within :data:`CONTEXT_KM` and the
+        - a ``near`` position picks the closest when it is within :data:`NEAR_KM` and the
           next is at least twice as far;
-        - ``context`` points do the same with the distance to the nearest of them: pass the
+        - ``context`` points do the same within :data:`CONTEXT_KM` of the nearest: pass the
           positions of the other places a report names (``ingest`` does), or of the
           incidents around it;
         - ``near`` given as an admin area name (``--in Ariha``) keeps only places inside it.
@@ -311,8 +313,11 @@ class Gazetteer:
         curated = [m for m in tied if "curated" in m.place.sources]
         if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):
             return curated[0]  # the project's seed place over villages only GeoNames lists
-        points = [*context, *([near] if near is not None and not isinstance(near, str) else [])]
-        chosen = _closest_to(tied, points)
+        if near is not None and not isinstance(near, str):
+            chosen = _closest_to(tied, [near], within_km=NEAR_KM)
+            if chosen is not None:
+                return chosen
+        chosen = _closest_to(tied, context, within_km=CONTEXT_KM)
         if chosen is not None:
             return chosen
         raise AmbiguousPlaceError(name, tied)
@@ -400,12 +405,15 @@ class Gazetteer:
             same_name = True
             yield index, 0.91, "normalised", name
         generic_only = not distinctive(norm) and not is_arabic(norm)
+        best_skeleton = 0.0
         for index, name, name_phon in () if generic_only else self._skeleton.get(skel, ()):
-            similarity = fuzz.ratio(phon, name_phon)
-            yield index, 0.50 + 0.40 * similarity / 100, "normalised", name
-        # Loose candidates score below every same-name match, so they cannot change what
-        # resolve() decides once one exists; skipping them keeps exact lookups fast.
-        if same_name or len(phon) < 3:  # noqa: PLR2004 - too short for loose matching
+            score = 0.50 + 0.40 * fuzz.ratio(phon, name_phon) / 100
+            best_skeleton = max(best_skeleton, score)
+            yield index, score, "normalised", name
+        # Loose candidates score at most TYPO_SCORE, below every same-name match, so they
+        # cannot change what resolve() decides once one exists (or a skeleton match scores
+        # as high); skipping them keeps exact and spelling-variant lookups fast.
+        if same_name or best_skeleton >= TYPO_SCORE or len(phon) < 3:  # noqa: PLR2004
             return
         arabic = is_arabic(text)
         own = _distinctive_phonetic(norm)
@@ -470,11 +478,14 @@ class Gazetteer:
         """Names the query gives only the first words of ("Abu Ubaydah" al-Jarrah)."""
         if " " not in norm or not own:
             return
-        prefix = norm + " "
-        for key, entries in self._normal.items():
-            if key.startswith(prefix):
-                for index, name in entries:
-                    yield index, TYPO_SCORE, "partial", name
+        if self._leading is None:  # built on first use: most sessions never need it
+            self._leading = defaultdict(list)
+            for key, entries in self._normal.items():
+                words = key.split()
+                for end in range(2, len(words)):
+                    self._leading[" ".join(words[:end])].extend(entries)
+        for index, name in self._leading.get(norm, ()):
+            yield index, TYPO_SCORE, "partial", name
 
     def _distinctive_of(self, phon: str) -> str:
         """Return the distinctive part of an indexed phonetic key."""
@@ -519,15 +530,15 @@ def describe_result(result: dict[str, object]) -> str:
     return f"{result['name']} ({lat:.5f}, {lon:.5f})"
 
 
-def _closest_to(tied: list[Match], points: Sequence[LonLat]) -> Match | None:
-    """Return the match clearly nearest to the context points, or None."""
+def _closest_to(tied: list[Match], points: Sequence[LonLat], *, within_km: float) -> Match | None:
+    """Return the match clearly nearest to the points (within ``within_km``), or None."""
     if not points:
         return None
     ranked = sorted(
         ((min(distance_km(p, m.place.position) for p in points), i) for i, m in enumerate(tied))
     )
     (first, index), (second, _) = ranked[0], ranked[1]
-    if first <= CONTEXT_KM and second >= 2 * first:
+    if first <= within_km and second >= 2 * first:
         return tied[index]
     return None
 

@@ -387,10 +387,10 @@ def merge_sources(
     """
     log = log if log is not None else MergeLog()
     records = _curated(curated)
+    log.added["curated"] = len(records)
     records += _areas(records, wp)
-    index = _Index(records)
-    log.added["curated"] = len(curated)
     log.added["areas"] = len(AREAS)
+    index = _Index(records)
     for row in wp:
         _merge_wp(row, index, log)
     for row in geonames:
