@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, PlaceNotFoundError
-from geo.geocode import Gazetteer, distance_km
+from geo.geocode import Gazetteer, Match, distance_km
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
 #: Words in a NOT FOUND annotation that mark a reference to a region, road or area, not a place.
@@ -110,48 +110,55 @@ def score(
     other candidate lies beyond the tolerance from it (they really are other places).
     """
     result = RealScore()
+    alone = _resolved_alone(gazetteer, spellings)
+    for item in spellings:
+        points = [p for n in item.context if (p := alone[n]) is not None] if with_context else []
+        if item.position is None:
+            result.absent += 1
+            found = _answer(gazetteer, item, points)
+            if isinstance(found, Match):
+                result.absent_resolved.append((item.text, found.place.name_en))
+            continue
+        result.scored += 1
+        _score_one(item, item.position, _answer(gazetteer, item, points), result)
+    return result
+
+
+def _resolved_alone(gazetteer: Gazetteer, spellings: list[Spelling]) -> dict[str, LonLat | None]:
     alone: dict[str, LonLat | None] = {}
     for item in spellings:
         for name in (item.text, *item.context):
             if name not in alone:
-                try:
-                    alone[name] = gazetteer.resolve(name).place.position
-                except (PlaceNotFoundError, AmbiguousPlaceError):
-                    alone[name] = None
-    for item in spellings:
-        points = [p for n in item.context if (p := alone[n]) is not None] if with_context else []
-        try:
-            match = gazetteer.resolve(item.text, context=points)
-        except PlaceNotFoundError:
-            if item.position is None:
-                result.absent += 1
-            else:
-                result.scored += 1
-                result.unresolved.append((item.lang, item.text, item.canonical))
-            continue
-        except AmbiguousPlaceError as exc:
-            if item.position is None:
-                result.absent += 1
-                continue
-            result.scored += 1
-            near = [
-                m
-                for m in exc.candidates
-                if distance_km(m.place.position, item.position) <= item.tolerance_km
-            ]
-            if len(near) == 1:
-                result.right += 1
-                result.right_ambiguous += 1
-            else:
-                result.unresolved.append((item.lang, item.text, item.canonical))
-            continue
-        if item.position is None:
-            result.absent += 1
-            result.absent_resolved.append((item.text, match.place.name_en))
-            continue
-        result.scored += 1
-        if distance_km(match.place.position, item.position) <= item.tolerance_km:
+                found = _answer(gazetteer, replace(item, text=name), [])
+                alone[name] = found.place.position if isinstance(found, Match) else None
+    return alone
+
+
+def _answer(
+    gazetteer: Gazetteer, item: Spelling, points: list[LonLat]
+) -> Match | list[Match] | None:
+    """Return the resolved match, the tied candidates, or None when nothing matches."""
+    try:
+        return gazetteer.resolve(item.text, context=points)
+    except PlaceNotFoundError:
+        return None
+    except AmbiguousPlaceError as exc:
+        return list(exc.candidates)
+
+
+def _score_one(
+    item: Spelling, truth: LonLat, found: Match | list[Match] | None, result: RealScore
+) -> None:
+    if found is None:
+        result.unresolved.append((item.lang, item.text, item.canonical))
+    elif isinstance(found, list):
+        near = [m for m in found if distance_km(m.place.position, truth) <= item.tolerance_km]
+        if len(near) == 1:
             result.right += 1
+            result.right_ambiguous += 1
         else:
-            result.wrong.append((item.lang, item.text, match.place.name_en))
-    return result
+            result.unresolved.append((item.lang, item.text, item.canonical))
+    elif distance_km(found.place.position, truth) <= item.tolerance_km:
+        result.right += 1
+    else:
+        result.wrong.append((item.lang, item.text, found.place.name_en))
