@@ -297,7 +297,12 @@ class Gazetteer:
         if not matches or matches[0].score < RESOLVE_MIN_SCORE or matches[0].match == "fuzzy":
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
-        floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - AMBIGUITY_MARGIN
+        # A same-name sibling ranks a hair below the place matched directly but rivals it.
+        floor = (
+            SAME_NAME_SCORE - _SIBLING_PENALTY
+            if top.score >= SAME_NAME_SCORE
+            else top.score - AMBIGUITY_MARGIN
+        )
         rivals = [
             m
             for m in matches[1:]

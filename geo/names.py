@@ -107,9 +107,13 @@ _TURKISH_FINAL_E = re.compile(r"(?<=[^aeiouıüö\W])e\b", re.IGNORECASE)
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
 # Words that say what kind of place follows or precedes: "Idlib city", "مدينة إدلب".
 _PLACE_WORDS = frozenset(
-    ("city", "town", "village", "center", "centre", "downtown", "köyü", "kenti", "ilçesi",
-     "beldesi", "şehri", "merkezi", "مدينة", "بلدة", "قرية", "مركز")
+    ("city", "town", "village", "center", "centre", "downtown", "camp", "köyü", "kenti",
+     "ilçesi", "beldesi", "şehri", "merkezi", "kampı", "مدينة", "بلدة", "قرية", "مركز", "مخيم")
 )  # fmt: skip
+# g written for jim (Egyptian and Levantine speech: "Gouz" for Jawz); C for jim (Turkish:
+# Cidraya) even where no other Turkish letter shows.
+_G_FOR_J = re.compile(r"[gG](?![hH])")
+_INITIAL_C = re.compile(r"(?<!\w)C(?![hH])")
 #: Everyday words of reports that are also the name of some village (المدينة "the city",
 #: آذار "March", "Many"): running text never counts them as place mentions
 #: (:meth:`geo.geocode.Gazetteer.could_name`), though ``geocode`` still finds the village.
@@ -315,7 +319,10 @@ def query_readings(text: str) -> list[tuple[str, float]]:
       way (ş = sh, c = j, ç = ch), a glued article split (Maarretünnuman), final -e as -ah;
     - a capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1);
     - an Arabic preposition or conjunction joined to the name (وسراقب، بإدلب);
-    - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب").
+    - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب",
+      "Jurin camp");
+    - g or a word-initial C read as j (Aroum al-Gouz, Cidraya); in Arabic a final alef read as
+      taa marbuta and back (معرزيتا، معرزيتة).
 
     Examples
     --------
@@ -345,11 +352,19 @@ def query_readings(text: str) -> list[tuple[str, float]]:
     kept = [w for w in words if w.casefold() not in _PLACE_WORDS and w.casefold() != "of"]
     if kept and len(kept) < len(words):
         out.append((" ".join(kept), 0.97))
-    if is_arabic(text) and len(words) == 1:
-        word = fold_arabic(text)
+    if not is_arabic(text):
+        if _G_FOR_J.search(text):
+            out.append((_G_FOR_J.sub(lambda m: "j" if m[0] == "g" else "J", text), 0.95))
+        if _INITIAL_C.search(text):
+            out.append((_INITIAL_C.sub("J", text), 0.95))
+        return out
+    folded = fold_arabic(text)
+    if folded.endswith(("ا", "ه")):  # final alef for taa marbuta and back: كفريا، كفرية
+        out.append((folded[:-1] + ("ه" if folded.endswith("ا") else "ا"), 0.95))
+    if len(words) == 1:
         for prefix in _ARABIC_PREFIXES:
-            rest = word[len(prefix) :]
-            if word.startswith(prefix) and len(rest) >= 3:  # noqa: PLR2004
+            rest = folded[len(prefix) :]
+            if folded.startswith(prefix) and len(rest) >= 3:  # noqa: PLR2004
                 out.append((("ال" + rest) if prefix.endswith("ال") else rest, 0.95))
     return out
 

@@ -400,7 +400,7 @@ def merge_sources(
     _resolve_inner_names(index.records)
     for record in index.records:
         if record.kind in {"hill", "base"}:
-            record.add_names(_height_names(record.name_en))
+            record.add_names(_height_names(record.name_en) + _unit_names(record.name_en))
         if "curated" not in record.sources and _MARKED.search(record.name_en):
             written = record.name_en
             record.name_en = report_name(written)
@@ -461,6 +461,21 @@ def _height_names(label: str) -> list[str]:
     base, word = match[1].strip(), match[2].casefold()
     generic = "Tal" if word == "hill" else "Jabal"
     return [f"{generic} {base}", *([f"Mount {base}"] if generic == "Jabal" else [])]
+
+
+_UNIT_LABEL = re.compile(
+    r"\b(?:(\d+)(?:st|nd|rd|th)\s+(Regiment|Brigade|Division)|(Regiment|Brigade|Division)\s+(\d+))\b"
+)
+_UNIT_AR = {"Regiment": "الفوج", "Brigade": "اللواء", "Division": "الفرقة"}
+
+
+def _unit_names(label: str) -> list[str]:
+    """Return the Arabic name of a military unit's base: "46th Regiment" is الفوج 46."""
+    match = _UNIT_LABEL.search(label)
+    if not match:
+        return []
+    number, unit = (match[1], match[2]) if match[1] else (match[4], match[3])
+    return [f"{_UNIT_AR[unit]} {number}"]
 
 
 def _merge_geonames(row: dict[str, str], index: _Index, log: MergeLog) -> None:

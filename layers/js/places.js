@@ -131,8 +131,10 @@
   var GLUED = new RegExp("^(kefer|kafer|kafr|kfar|kefr|maarret|maaret|maarat|deyr|deir|tel|tell|ain|ayn|cisr|" +
     "jisr|beit|beyt|umm|abu|ebu|kherbet|khirbat|hirbet|sheikh|seyh|şeyh)(?=[\\p{L}\\p{N}_]{3})", "iu");
   var ARABIC_PREFIXES = ["وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك"];
-  var PLACE_WORDS = new Set(["city", "town", "village", "center", "centre", "downtown", "köyü", "kenti",
-    "ilçesi", "beldesi", "şehri", "merkezi", "مدينة", "بلدة", "قرية", "مركز"]);
+  var PLACE_WORDS = new Set(["city", "town", "village", "center", "centre", "downtown", "camp", "köyü",
+    "kenti", "ilçesi", "beldesi", "şehri", "merkezi", "kampı", "مدينة", "بلدة", "قرية", "مركز", "مخيم"]);
+  var G_FOR_J = /[gG](?![hH])/g;
+  var INITIAL_C = /(?<![\p{L}\p{N}_])C(?![hH])/gu;
 
   function looksTurkish(text) { return TURKISH_QUERY_MARKERS.test(text) || TURKISH_SUFFIX.test(text.trim()); }
   function readings(text) {
@@ -156,8 +158,14 @@
       var low = w.toLowerCase(); return !PLACE_WORDS.has(low) && low !== "of";
     });
     if (kept.length && kept.length < all.length) { out.push([kept.join(" "), 0.97]); }
-    if (isArabic(text) && all.length === 1) {
-      var word = foldArabic(text);
+    if (!isArabic(text)) {
+      if (/[gG](?![hH])/.test(text)) { out.push([text.replace(G_FOR_J, function (m) { return m === "g" ? "j" : "J"; }), 0.95]); }
+      if (/(?<![\p{L}\p{N}_])C(?![hH])/u.test(text)) { out.push([text.replace(INITIAL_C, "J"), 0.95]); }
+      return out;
+    }
+    var word = foldArabic(text);
+    if (/[اه]$/.test(word)) { out.push([word.slice(0, -1) + (/ا$/.test(word) ? "ه" : "ا"), 0.95]); }
+    if (all.length === 1) {
       ARABIC_PREFIXES.forEach(function (prefix) {
         var rest = word.slice(prefix.length);
         if (word.indexOf(prefix) === 0 && rest.length >= 3) {
