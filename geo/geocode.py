@@ -208,11 +208,18 @@ class Gazetteer:
         if not any(ch.isalpha() for ch in text):
             return []
         best: dict[int, tuple[float, str, str]] = {}
-        for part, weight in _query_variants(text):
-            for index, raw_score, how, matched in self._candidates(part):
-                score = raw_score * weight
-                if index not in best or score > best[index][0]:
-                    best[index] = (score, how, matched)
+        parts = _script_parts(text)
+        self._collect(parts, best, loose=False)
+        variants = parts
+        if not any(how in {"exact", "alias"} for _, how, _ in best.values()):
+            # Not found as written: try the other readings (Turkish, typing, prepositions).
+            readings = _readings(parts)
+            self._collect(readings, best, loose=False)
+            variants = parts + readings
+        if max((score for score, _, _ in best.values()), default=0.0) < TYPO_SCORE:
+            # Loose candidates score at most TYPO_SCORE: they cannot change what resolve()
+            # decides once a same-name match exists, so they run only when none does.
+            self._collect(variants, best, loose=True)
         self._add_siblings(best)
         wanted_kinds = set(kinds) if kinds is not None else None
         matches = []
@@ -230,6 +237,21 @@ class Gazetteer:
             matches.append(Match(place, round(score, 4), how, matched, dist))
         matches.sort(key=_rank)
         return matches[:limit]
+
+    def _collect(
+        self,
+        variants: list[tuple[str, float]],
+        best: dict[int, tuple[float, str, str]],
+        *,
+        loose: bool,
+    ) -> None:
+        """Add the (strict or loose) candidates of every variant to ``best``, weighted."""
+        for part, weight in variants:
+            found = self._loose(part) if loose else self._strict(part)
+            for index, raw_score, how, matched in found:
+                score = raw_score * weight
+                if index not in best or score > best[index][0]:
+                    best[index] = (score, how, matched)
 
     def _add_siblings(self, best: dict[int, tuple[float, str, str]]) -> None:
         """Give places that share a matched place's primary name (Latin or Arabic) its score."""
@@ -396,29 +418,26 @@ class Gazetteer:
         ranked = sorted((distance_km(point, p.position), p.place_id, p) for p in self.places)
         return [(place, dist) for dist, _, place in ranked[:k]]
 
-    def _candidates(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+    def _strict(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+        """Same-name candidates (exact, normal, phonetic keys) and skeleton neighbours."""
         norm = normal_key(text)
         phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
-        same_name = False
         for index, name, primary in self._exact.get(exact_key(text), ()):
-            same_name = True
             yield index, 1.0 if primary else 0.97, "exact" if primary else "alias", name
         for index, name in self._normal.get(norm, ()):
-            same_name = True
             yield index, 0.93, "normalised", name
         for index, name in self._phonetic.get(phon, ()):
-            same_name = True
             yield index, 0.91, "normalised", name
-        generic_only = not distinctive(norm) and not is_arabic(norm)
-        best_skeleton = 0.0
-        for index, name, name_phon in () if generic_only else self._skeleton.get(skel, ()):
-            score = 0.50 + 0.40 * fuzz.ratio(phon, name_phon) / 100
-            best_skeleton = max(best_skeleton, score)
-            yield index, score, "normalised", name
-        # Loose candidates score at most TYPO_SCORE, below every same-name match, so they
-        # cannot change what resolve() decides once one exists (or a skeleton match scores
-        # as high); skipping them keeps exact and spelling-variant lookups fast.
-        if same_name or best_skeleton >= TYPO_SCORE or len(phon) < 3:  # noqa: PLR2004
+        if not distinctive(norm) and not is_arabic(norm):
+            return  # generic words only: no skeleton neighbours
+        for index, name, name_phon in self._skeleton.get(skel, ()):
+            yield index, 0.50 + 0.40 * fuzz.ratio(phon, name_phon) / 100, "normalised", name
+
+    def _loose(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+        """Typo, first-words and fuzzy candidates; they must match the distinctive part."""
+        norm = normal_key(text)
+        phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
+        if len(phon) < 3:  # noqa: PLR2004 - too short for loose matching
             return
         arabic = is_arabic(text)
         own = _distinctive_phonetic(norm)
@@ -575,22 +594,24 @@ def _check_query(name: object) -> str:
     return text
 
 
-def _query_variants(text: str) -> list[tuple[str, float]]:
-    """Return the texts to look up for a query, each with a score weight.
-
-    Mixed-script text is looked up as its Arabic and its Latin part. "dh" stands for both
-    dhal (also written z) and dad (also written d): the skeleton reads it as z, so a "d"
-    reading is tried too.
-    """
-    parts = [(text, 1.0)]
+def _script_parts(text: str) -> list[tuple[str, float]]:
+    """Return the query as written; mixed-script text as its Arabic and its Latin part."""
     if is_arabic(text) and any("a" <= ch.lower() <= "z" for ch in text):
         arabic = "".join(ch if is_arabic(ch) or ch == " " else " " for ch in text)
         latin = "".join(" " if is_arabic(ch) else ch for ch in text)
-        parts = [(part, 0.95) for part in (arabic, latin) if part.strip()]
-    out = list(parts)
-    for part, weight in parts:
-        out += [(reading, weight * factor) for reading, factor in query_readings(part)]
-    for part, weight in list(out):
+        return [(part, 0.95) for part in (arabic, latin) if part.strip()]
+    return [(text, 1.0)]
+
+
+def _readings(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Return the other readings of the parts (:func:`geo.names.query_readings`), weighted.
+
+    "dh" stands for both dhal (also written z) and dad (also written d): the skeleton reads
+    it as z, so a "d" reading is tried too.
+    """
+    out = [(reading, weight * factor) for part, weight in parts
+           for reading, factor in query_readings(part)]  # fmt: skip
+    for part, weight in parts + out:
         if "dh" in part.casefold():
             out.append((re.sub("dh", "d", part, flags=re.IGNORECASE), weight * 0.98))
     return out
