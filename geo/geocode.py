@@ -17,7 +17,8 @@ match          rule                                                   score
 The query is also looked up in its other readings (:func:`geo.names.query_readings`: Turkish
 orthography and suffixes, l typed as I or 1, attached Arabic prepositions, "city of"), at a
 slightly lower weight. A name that matches one place also matches every place with the same
-primary name ("Cairo" is a name of one al-Qahira, so of each). Loose matches (typo, fuzzy)
+primary name (a translated name that GeoNames gives one of two same-named villages
+matches both). Loose matches (typo, fuzzy)
 must match the distinctive part of the name by itself: "Tal al-Xyz" does not match Tal
 Abyad through "Tal".
 
@@ -499,7 +500,7 @@ class Gazetteer:
                     yield index, TYPO_SCORE, "typo", name
 
     def _leading_words(self, norm: str, own: str) -> Iterable[tuple[int, float, str, str]]:
-        """Names the query gives only the first words of ("Abu Ubaydah" al-Jarrah)."""
+        """Names the query gives only the first words of ("Kafr Dali" Fawqani)."""
         if " " not in norm or not own:
             return
         if self._leading is None:  # built on first use: most sessions never need it

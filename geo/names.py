@@ -110,8 +110,8 @@ _PLACE_WORDS = frozenset(
     ("city", "town", "village", "center", "centre", "downtown", "camp", "köyü", "kenti",
      "ilçesi", "beldesi", "şehri", "merkezi", "kampı", "مدينة", "بلدة", "قرية", "مركز", "مخيم")
 )  # fmt: skip
-# g written for jim (Egyptian and Levantine speech: "Gouz" for Jawz); C for jim (Turkish:
-# Cidraya) even where no other Turkish letter shows.
+# g written for jim (Egyptian and Levantine speech: "Gisr" for Jisr); C for jim (Turkish:
+# Cerablus) even where no other Turkish letter shows.
 _G_FOR_J = re.compile(r"[gG](?![hH])")
 _INITIAL_C = re.compile(r"(?<!\w)C(?![hH])")
 #: Everyday words of reports that are also the name of some village (المدينة "the city",
@@ -320,9 +320,9 @@ def query_readings(text: str) -> list[tuple[str, float]]:
     - a capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1);
     - an Arabic preposition or conjunction joined to the name (وسراقب، بإدلب);
     - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب",
-      "Jurin camp");
-    - g or a word-initial C read as j (Aroum al-Gouz, Cidraya); in Arabic a final alef read as
-      taa marbuta and back (معرزيتا، معرزيتة).
+      "Ariha camp");
+    - g or a word-initial C read as j (Gisr al-Shughur, Cerablus); in Arabic a final alef read
+      as taa marbuta and back (كفريا، كفرية).
 
     Examples
     --------
@@ -377,7 +377,7 @@ _GLUED = re.compile(
 
 
 def _split_glued(word: str) -> str:
-    """Split a generic word glued to the name: Keferamme = Kefer amme, Tellaran = Tell aran."""
+    """Split a generic word glued to the name: Keferuveyd = Kefer uveyd, Tellaran = Tell aran."""
     return _GLUED.sub(r"\1 ", word)
 
 

@@ -313,7 +313,7 @@ def _related(name: str, alternates: list[str]) -> list[str]:
     """Keep the alternates that are spellings of ``name``, not translations of its meaning.
 
     Who's On First gathers every language's label: a village called "the sin" in Arabic
-    carries the Breton word for sin, another al-Qahira the Hungarian for Cairo.
+    carries the Breton word for sin.
     """
     own = skeleton_key(name)
     bare = distinctive(normal_key(name))
