@@ -108,6 +108,7 @@ class Match:
             "lat": place.position.lat,
             "lon": place.position.lon,
             "precision_m": place.precision_m,
+            "geonames_id": place.geonames_id,
             "admin1": place.admin1,
             "admin2": place.admin2,
             "admin3": place.admin3,
