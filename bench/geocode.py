@@ -1,5 +1,9 @@
 """Geocoder benchmark: index load time, lookups per second by match kind, corpus accuracy.
 
+Two accuracy sets: the project's own corpus (``tests/data/``, written for the project) and,
+when ``../shared/reports/`` exists, the real-spellings set (names as real reports write them;
+see ``bench/real_spellings.py``). Without it the benchmark says it did not measure that set.
+
 Run: ``make bench-geocode`` (or ``.venv/bin/python bench/geocode.py``). Prints a table and
 writes ``bench/geocode_results.json``. Targets (issue 3): load < 0.5 s; >= 20,000 exact or
 alias lookups/s and >= 2,000 fuzzy lookups/s on one core.
@@ -13,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import real_spellings
 from report import machine, report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +82,30 @@ def main() -> None:
     results["resolved_wrong"] = len(accuracy.resolved_wrong)
     results["negatives"] = len(geocode_corpus.negatives())
     results["negatives_resolved"] = len(geocode_corpus.confident_negatives(gazetteer))
+    real = real_spellings.load()
+    if real is None:
+        results["real_spellings"] = f"not measured: {real_spellings.REPORTS} is not there"
+    else:
+        score = real_spellings.score(gazetteer, real)
+        results["real_source"] = str(real_spellings.REPORTS)
+        results["real_spellings"] = score.scored
+        results["real_right"] = score.right
+        results["real_right_rate"] = round(score.right_rate, 4)
+        results["real_right_as_ambiguous"] = score.right_ambiguous
+        results["real_wrong"] = len(score.wrong)
+        results["real_unresolved"] = len(score.unresolved)
+        results["real_absent"] = score.absent
+        results["real_absent_resolved"] = len(score.absent_resolved)
+        for lang in ("en", "ar", "tr"):
+            total = sum(1 for s in real if s.lang == lang and s.position is not None)
+            missed = sum(1 for m in [*score.wrong, *score.unresolved] if m[0] == lang)
+            results[f"real_right_{lang}"] = f"{total - missed} / {total}"
+        context = real_spellings.score(gazetteer, real, with_context=True)
+        results["real_with_report_context_right"] = context.right
+        results["real_with_report_context_right_rate"] = round(context.right_rate, 4)
+        results["real_with_report_context_wrong"] = len(context.wrong)
+        results["real_wrong_list"] = score.wrong
+        results["real_absent_resolved_list"] = score.absent_resolved
     report(results, "geocode")
 
 

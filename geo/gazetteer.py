@@ -29,7 +29,16 @@ def load_gazetteer(
     """
     places = load_places(data_dir / "places.csv")
     extra = extra_path or data_dir / EXTRA_FILENAME
-    if extra.exists():
+    if _has_rows(extra):  # the boundaries (for admin areas) load only for real rows
         admin = AdminAreas.load(data_dir / "admin")
         places += load_extra_places(extra, admin=admin, taken_ids={p.place_id for p in places})
     return Gazetteer(places)
+
+
+def _has_rows(path: Path) -> bool:
+    """Return True if ``path`` exists and holds a line after its header."""
+    if not path.exists():
+        return False
+    with path.open("rb") as handle:
+        handle.readline()
+        return any(line.strip() for line in handle)

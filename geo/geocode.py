@@ -10,12 +10,23 @@ match          rule                                                   score
 ``normalised`` same name once articles and generic words are unified  0.93
 ``normalised`` same once consonants merge and vowel spellings unify   0.91
 ``normalised`` same consonant skeleton, ranked by phonetic similarity 0.50 – 0.90
+``typo``       one letter dropped, doubled, swapped or changed        0.86
 ``fuzzy``      rapidfuzz similarity of phonetic keys or skeletons     below 0.85
 =============  =====================================================  ============
 
+The query is also looked up in its other readings (:func:`geo.names.query_readings`: Turkish
+orthography and suffixes, l typed as I or 1, attached Arabic prepositions, "city of"), at a
+slightly lower weight. A name that matches one place also matches every place with the same
+primary name (a translated name that GeoNames gives one of two same-named villages
+matches both). Loose matches (typo, fuzzy)
+must match the distinctive part of the name by itself: "Tal al-Xyz" does not match Tal
+Abyad through "Tal".
+
 :meth:`Gazetteer.resolve` returns a single place only when the best match scores at least
 :data:`RESOLVE_MIN_SCORE` and no other place more than :data:`SAME_PLACE_KM` away scores
-within :data:`AMBIGUITY_MARGIN` of it; otherwise it raises with the candidates.
+within :data:`AMBIGUITY_MARGIN` of it, or when the one city among same-named places is meant,
+or when context (a position, several context points such as the other places of the same
+report) picks one; otherwise it raises with the candidates.
 """
 
 from __future__ import annotations
@@ -27,32 +38,50 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.names import (
+    COMMON_WORDS,
     clean,
+    distinctive,
     exact_key,
+    fold_arabic,
     is_arabic,
+    name_keys,
     normal_key,
     phonetic_of_normal,
+    query_readings,
     skeleton_of_normal,
 )
+from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from geo.coords import LonLat
-    from geo.places import Place
 
 RESOLVE_MIN_SCORE = 0.80
 #: Matches at or above this score differ from the query only by spelling conventions, so
 #: places matching at this level are equally good readings of the name.
 SAME_NAME_SCORE = 0.91
 AMBIGUITY_MARGIN = 0.03
-SAME_PLACE_KM = 2.0
+#: Candidates this close are one place (the same village in two sources, or its quarters).
+SAME_PLACE_KM = 4.0
+#: A ``near`` position picks the nearest candidate only if it is this close and the next
+#: candidate is at least twice as far; context points (related places) need to be closer.
+NEAR_KM = 30.0
+CONTEXT_KM = 15.0
+TYPO_SCORE = 0.86
+#: Typing damage is only assumed in names this long (distinctive part, folded letters).
+TYPO_MIN_LETTERS = 6
 MAX_QUERY_CHARS = 200
 EARTH_RADIUS_KM = 6371.0088
 _FUZZY_CUTOFF = 75.0
+#: How alike (0-100) the distinctive parts of a loose match must be by themselves.
+_DISTINCTIVE_CUTOFF = 65.0
+#: Same-name siblings rank just below the place the query matched directly.
+_SIBLING_PENALTY = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +108,7 @@ class Match:
             "lat": place.position.lat,
             "lon": place.position.lon,
             "precision_m": place.precision_m,
+            "geonames_id": place.geonames_id,
             "admin1": place.admin1,
             "admin2": place.admin2,
             "admin3": place.admin3,
@@ -123,19 +153,29 @@ class Gazetteer:
         self._exact: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         self._normal: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
+        self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        # Places by the phonetic key of their primary name (and the normal key of their
+        # Arabic name), for same-name siblings.
+        self._siblings: dict[str, list[int]] = defaultdict(list)
         for index, place in enumerate(self.places):
             names = [(place.name_en, True), (place.name_ar, False)]
             names += [(alt, False) for alt in place.alt_names]
             for name, primary in names:
                 if not name:
                     continue
-                norm = normal_key(name)
-                phon = phonetic_of_normal(norm)
-                self._exact[exact_key(name)].append((index, name, primary))
+                exact, norm, phon, skel = name_keys(name)
+                self._exact[exact].append((index, name, primary))
                 self._normal[norm].append((index, name))
                 self._phonetic[phon].append((index, name))
-                self._skeleton[skeleton_of_normal(norm)].append((index, name, phon))
+                self._skeleton[skel].append((index, name, phon))
+                if phon not in self._distinctive:
+                    self._distinctive[phon] = _distinctive_phonetic(norm)
+                if primary:
+                    self._siblings[phon].append(index)
+                elif name is place.name_ar:
+                    self._siblings[norm].append(index)
         self._phonetic_keys = list(self._phonetic)
         self._skeleton_keys = list(self._skeleton)
 
@@ -170,11 +210,19 @@ class Gazetteer:
         if not any(ch.isalpha() for ch in text):
             return []
         best: dict[int, tuple[float, str, str]] = {}
-        for part, weight in _query_variants(text):
-            for index, raw_score, how, matched in self._candidates(part):
-                score = raw_score * weight
-                if index not in best or score > best[index][0]:
-                    best[index] = (score, how, matched)
+        parts = _script_parts(text)
+        self._collect(parts, best, loose=False)
+        variants = parts
+        if not any(how in {"exact", "alias"} for _, how, _ in best.values()):
+            # Not found as written: try the other readings (Turkish, typing, prepositions).
+            readings = _readings(parts)
+            self._collect(readings, best, loose=False)
+            variants = parts + readings
+        if max((score for score, _, _ in best.values()), default=0.0) < TYPO_SCORE:
+            # Loose candidates score at most TYPO_SCORE: they cannot change what resolve()
+            # decides once a same-name match exists, so they run only when none does.
+            self._collect(variants, best, loose=True)
+        self._add_siblings(best)
         wanted_kinds = set(kinds) if kinds is not None else None
         matches = []
         for index, (score, how, matched) in best.items():
@@ -192,13 +240,72 @@ class Gazetteer:
         matches.sort(key=_rank)
         return matches[:limit]
 
+    def _collect(
+        self,
+        variants: list[tuple[str, float]],
+        best: dict[int, tuple[float, str, str]],
+        *,
+        loose: bool,
+    ) -> None:
+        """Add the (strict or loose) candidates of every variant to ``best``, weighted."""
+        for part, weight in variants:
+            found = self._loose(part) if loose else self._strict(part)
+            for index, raw_score, how, matched in found:
+                score = raw_score * weight
+                if index not in best or score > best[index][0]:
+                    best[index] = (score, how, matched)
+
+    def _add_siblings(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Give places that share a matched place's primary name (Latin or Arabic) its score."""
+        for index, (score, how, matched) in list(best.items()):
+            if score < SAME_NAME_SCORE:
+                continue
+            place = self.places[index]
+            keys = [phonetic_of_normal(normal_key(place.name_en))]
+            keys += [normal_key(place.name_ar)] if place.name_ar else []
+            for other in {i for key in keys for i in self._siblings.get(key, ())}:
+                if other not in best or best[other][0] < score - _SIBLING_PENALTY:
+                    best[other] = (score - _SIBLING_PENALTY, how, matched)
+
     def resolve(
-        self, name: str, *, near: LonLat | str | None = None, kinds: Iterable[str] | None = None
+        self,
+        name: str,
+        *,
+        near: LonLat | str | None = None,
+        kinds: Iterable[str] | None = None,
+        context: Sequence[LonLat] = (),
     ) -> Match:
         """Return the one place ``name`` means, or raise with the candidates.
 
-        Among equally good matches at different places, a ``near`` position picks the
-        closest when it is within 30 km and the next is at least twice as far.
+        Among equally good matches at different places (same-named villages far apart):
+
+        - one that is a city wins over villages of the same name ("Hama", "Idlib");
+        - a curated seed place wins over namesakes that only GeoNames lists;
+        - a ``near`` position picks the closest when it is within :data:`NEAR_KM` and the
+          next is at least twice as far;
+        - ``context`` points do the same within :data:`CONTEXT_KM` of the nearest: pass the
+          positions of the other places a report names (``ingest`` does), or of the
+          incidents around it;
+        - ``near`` given as an admin area name (``--in Ariha``) keeps only places inside it.
+
+        Parameters
+        ----------
+        name
+            A place name in any spelling, or a place id.
+        near
+            A position (LonLat) or an admin area name.
+        kinds
+            Keep only places of these kinds.
+        context
+            Positions of related places (e.g. the other places of the same report).
+
+        Examples
+        --------
+        >>> from geo.gazetteer import load_gazetteer
+        >>> from geo.coords import LonLat
+        >>> gazetteer = load_gazetteer()
+        >>> gazetteer.resolve("Sheikh Ali", context=[LonLat(36.52, 35.80)]).place.place_id
+        'sheikh_ali'
 
         Raises
         ------
@@ -211,10 +318,15 @@ class Gazetteer:
         if by_id is not None:
             return Match(by_id, 1.0, "id", by_id.place_id)
         matches = self.geocode(name, near=near, kinds=kinds)
-        if not matches or matches[0].score < RESOLVE_MIN_SCORE:
+        if not matches or matches[0].score < RESOLVE_MIN_SCORE or matches[0].match == "fuzzy":
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
-        floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - AMBIGUITY_MARGIN
+        # A same-name sibling ranks a hair below the place matched directly but rivals it.
+        floor = (
+            SAME_NAME_SCORE - _SIBLING_PENALTY
+            if top.score >= SAME_NAME_SCORE
+            else top.score - AMBIGUITY_MARGIN
+        )
         rivals = [
             m
             for m in matches[1:]
@@ -224,11 +336,19 @@ class Gazetteer:
         if not rivals:
             return top
         tied = [top, *rivals]
+        cities = [m for m in tied if m.place.kind == "city"]
+        if len(cities) == 1:
+            return cities[0]
+        curated = [m for m in tied if "curated" in m.place.sources]
+        if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):
+            return curated[0]  # the project's seed place over villages only GeoNames lists
         if near is not None and not isinstance(near, str):
-            tied.sort(key=lambda m: m.distance_km or 0.0)
-            first, second = tied[0].distance_km or 0.0, tied[1].distance_km or 0.0
-            if first <= 30 and second >= 2 * first:  # noqa: PLR2004
-                return tied[0]
+            chosen = _closest_to(tied, [near], within_km=NEAR_KM)
+            if chosen is not None:
+                return chosen
+        chosen = _closest_to(tied, context, within_km=CONTEXT_KM)
+        if chosen is not None:
+            return chosen
         raise AmbiguousPlaceError(name, tied)
 
     def resolve_each(
@@ -237,6 +357,7 @@ class Gazetteer:
         *,
         near: LonLat | str | None = None,
         kinds: Iterable[str] | None = None,
+        context: Sequence[LonLat] = (),
     ) -> list[dict[str, object]]:
         """Resolve every name; return one JSON-ready result each, resolved or not.
 
@@ -246,7 +367,7 @@ class Gazetteer:
         results: list[dict[str, object]] = []
         for name in names:
             try:
-                match = self.resolve(name, near=near, kinds=kinds)
+                match = self.resolve(name, near=near, kinds=kinds, context=context)
             except (PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError) as exc:
                 options = getattr(exc, "suggestions", None) or getattr(exc, "candidates", [])
                 results.append({"query": name, "resolved": False, "error": str(exc),
@@ -259,10 +380,12 @@ class Gazetteer:
         """Return True if ``text`` has the exact, normal, phonetic or skeleton key of a name.
 
         A cheap test before :meth:`geocode` when scanning running text for place names: it
-        never runs fuzzy matching, so a False here means no close spelling is indexed.
+        never runs fuzzy matching, so a False here means no close spelling is indexed. An
+        everyday word that is also a village name (:data:`geo.names.COMMON_WORDS`: المدينة
+        "the city", آذار "March") answers False: in running text it is not a place.
         """
         norm = normal_key(text)
-        if not norm:
+        if not norm or norm in COMMON_WORDS:
             return False
         return (
             exact_key(text) in self._exact
@@ -297,37 +420,132 @@ class Gazetteer:
         ranked = sorted((distance_km(point, p.position), p.place_id, p) for p in self.places)
         return [(place, dist) for dist, _, place in ranked[:k]]
 
-    def _candidates(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+    def _strict(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+        """Same-name candidates (exact, normal, phonetic keys) and skeleton neighbours."""
         norm = normal_key(text)
         phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
-        same_name = False
         for index, name, primary in self._exact.get(exact_key(text), ()):
-            same_name = True
             yield index, 1.0 if primary else 0.97, "exact" if primary else "alias", name
         for index, name in self._normal.get(norm, ()):
-            same_name = True
             yield index, 0.93, "normalised", name
         for index, name in self._phonetic.get(phon, ()):
-            same_name = True
             yield index, 0.91, "normalised", name
+        if not distinctive(norm) and not is_arabic(norm):
+            return  # generic words only: no skeleton neighbours
         for index, name, name_phon in self._skeleton.get(skel, ()):
-            similarity = fuzz.ratio(phon, name_phon)
-            yield index, 0.50 + 0.40 * similarity / 100, "normalised", name
-        # Fuzzy candidates score below every same-name match, so they cannot change what
-        # resolve() decides once one exists; skipping them keeps exact lookups fast.
-        if same_name or len(phon) < 3:  # noqa: PLR2004 - too short for fuzzy matching
+            yield index, 0.50 + 0.40 * fuzz.ratio(phon, name_phon) / 100, "normalised", name
+
+    def _loose(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+        """Typo, first-words and fuzzy candidates; they must match the distinctive part."""
+        norm = normal_key(text)
+        phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
+        if len(phon) < 3:  # noqa: PLR2004 - too short for loose matching
             return
+        arabic = is_arabic(text)
+        own = _distinctive_phonetic(norm)
+        if not own:
+            return  # only generic words ("Jabal", "Tal al-"): nothing distinctive to match
+        written = len(distinctive(norm).replace(" ", "")) if not arabic else len(own)
+        yield from self._typos(phon if not arabic else skel, own, written=written, arabic=arabic)
+        yield from self._leading_words(norm, own)
+        yield from self._fuzzy(phon, skel, own, arabic=arabic)
+
+    def _fuzzy(
+        self, phon: str, skel: str, own: str, *, arabic: bool
+    ) -> Iterable[tuple[int, float, str, str]]:
+        """Rapidfuzz neighbours of the phonetic key and the skeleton (suggestions only).
+
+        A neighbour counts only if its distinctive part is alike too: a match must not rest
+        on a generic word.
+        """
         for choice, similarity, _ in process.extract(
             phon, self._phonetic_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
         ):
+            if fuzz.ratio(own, self._distinctive_of(choice)) < _DISTINCTIVE_CUTOFF:
+                continue
             for index, name in self._phonetic[choice]:
                 yield index, 0.85 * similarity / 100, "fuzzy", name
-        if len(skel) >= 3 and not is_arabic(text):  # noqa: PLR2004
+        if len(skel) >= 3 and not arabic:  # noqa: PLR2004
             for choice, similarity, _ in process.extract(
                 skel, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
             ):
-                for index, name, _ in self._skeleton[choice]:
+                for index, name, name_phon in self._skeleton[choice]:
+                    if fuzz.ratio(own, self._distinctive_of(name_phon)) < _DISTINCTIVE_CUTOFF:
+                        continue
                     yield index, 0.80 * similarity / 100, "fuzzy", name
+
+    def _typos(
+        self, key: str, own: str, *, written: int, arabic: bool
+    ) -> Iterable[tuple[int, float, str, str]]:
+        """Names one letter away: dropped, doubled or added, or two neighbours swapped.
+
+        Only for names whose distinctive part has ``written`` >= :data:`TYPO_MIN_LETTERS`
+        letters (two fewer in Arabic, which writes no short vowels), and the slip must be in
+        that part.
+        """
+        if written < TYPO_MIN_LETTERS - (2 if arabic else 0):
+            return
+        keys = self._skeleton_keys if arabic else self._phonetic_keys
+        for choice, _, _ in process.extract(
+            key, keys, scorer=OSA.distance, score_cutoff=1, limit=10
+        ):
+            if not _one_slip(key, choice):
+                continue
+            if arabic:
+                for index, name, _ in self._skeleton[choice]:
+                    yield index, TYPO_SCORE, "typo", name
+                continue
+            other = self._distinctive_of(choice)
+            if other and _one_slip(own, other):
+                for index, name in self._phonetic[choice]:
+                    yield index, TYPO_SCORE, "typo", name
+
+    def _leading_words(self, norm: str, own: str) -> Iterable[tuple[int, float, str, str]]:
+        """Names the query gives only the first words of ("Kafr Dali" Fawqani)."""
+        if " " not in norm or not own:
+            return
+        if self._leading is None:  # built on first use: most sessions never need it
+            self._leading = defaultdict(list)
+            for key, entries in self._normal.items():
+                words = key.split()
+                for end in range(2, len(words)):
+                    self._leading[" ".join(words[:end])].extend(entries)
+        for index, name in self._leading.get(norm, ()):
+            yield index, TYPO_SCORE, "partial", name
+
+    def _distinctive_of(self, phon: str) -> str:
+        """Return the distinctive part of an indexed phonetic key."""
+        return self._distinctive.get(phon, phon)
+
+
+#: Arabic generic words (the Latin GENERIC_WORDS' counterparts) a loose match must not rest on.
+_ARABIC_GENERIC = frozenset(
+    fold_arabic(word)
+    for word in ("كفر", "عين", "تل", "جبل", "دير", "معرة", "شيخ", "خربة", "بيت", "قلعة", "أم",
+                 "أبو", "جسر", "خان", "تحتاني", "فوقاني", "نهر", "سهل", "وادي", "رأس", "مزرعة")
+)  # fmt: skip
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Return True if ``a`` and ``b`` differ by one added/dropped letter or one swap.
+
+    The first letter must agree (a typist seldom loses it, and Ankara is not Sanqarah), and
+    a nisba ending (-iyah) on one side only makes another place (Saraqibiyah).
+    """
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    if a == b or a[:1] != b[:1] or a.endswith("Y") != b.endswith("Y"):
+        return False
+        return False
+    if abs(len(a) - len(b)) == 1:
+        return OSA.distance(a, b) == 1
+    return len(a) == len(b) and sorted(a) == sorted(b) and OSA.distance(a, b) == 1
+
+
+def _distinctive_phonetic(norm: str) -> str:
+    """Return the phonetic key of the part of a normal key that is not generic words."""
+    if is_arabic(norm):
+        return " ".join(word for word in norm.split() if word not in _ARABIC_GENERIC)
+    return phonetic_of_normal(distinctive(norm))
 
 
 def describe_result(result: dict[str, object]) -> str:
@@ -338,10 +556,33 @@ def describe_result(result: dict[str, object]) -> str:
     return f"{result['name']} ({lat:.5f}, {lon:.5f})"
 
 
-def _rank(match: Match) -> tuple[float, float, float, str]:
-    """Sort key: same-name matches first as one tier (nearest first), then by score."""
+def _closest_to(tied: list[Match], points: Sequence[LonLat], *, within_km: float) -> Match | None:
+    """Return the match clearly nearest to the points (within ``within_km``), or None."""
+    if not points:
+        return None
+    ranked = sorted(
+        ((min(distance_km(p, m.place.position) for p in points), i) for i, m in enumerate(tied))
+    )
+    (first, index), (second, _) = ranked[0], ranked[1]
+    if first <= within_km and second >= 2 * first:
+        return tied[index]
+    return None
+
+
+def _rank(match: Match) -> tuple[float, float, float, int, str]:
+    """Sort key: same-name matches first as one tier (nearest first), then by score.
+
+    Equal matches then put first the place reports name most: a curated seed place, then
+    one the Wikipedia conflict map shows, then one only GeoNames lists.
+    """
     tier = 1.0 if match.score >= SAME_NAME_SCORE else match.score
-    return (-tier, match.distance_km or 0.0, -match.score, match.place.place_id)
+    return (-tier, match.distance_km or 0.0, -match.score, -_prominence(match.place),
+            match.place.place_id)  # fmt: skip
+
+
+def _prominence(place: Place) -> int:
+    sources = place.sources
+    return 2 * ("curated" in sources) + any(s.startswith("WP:") for s in sources)
 
 
 def _check_query(name: object) -> str:
@@ -355,20 +596,24 @@ def _check_query(name: object) -> str:
     return text
 
 
-def _query_variants(text: str) -> list[tuple[str, float]]:
-    """Return the texts to look up for a query, each with a score weight.
-
-    Mixed-script text is looked up as its Arabic and its Latin part. "dh" stands for both
-    dhal (also written z) and dad (also written d): the skeleton reads it as z, so a "d"
-    reading is tried too.
-    """
-    parts = [(text, 1.0)]
+def _script_parts(text: str) -> list[tuple[str, float]]:
+    """Return the query as written; mixed-script text as its Arabic and its Latin part."""
     if is_arabic(text) and any("a" <= ch.lower() <= "z" for ch in text):
         arabic = "".join(ch if is_arabic(ch) or ch == " " else " " for ch in text)
         latin = "".join(" " if is_arabic(ch) else ch for ch in text)
-        parts = [(part, 0.95) for part in (arabic, latin) if part.strip()]
-    out = list(parts)
-    for part, weight in parts:
+        return [(part, 0.95) for part in (arabic, latin) if part.strip()]
+    return [(text, 1.0)]
+
+
+def _readings(parts: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Return the other readings of the parts (:func:`geo.names.query_readings`), weighted.
+
+    "dh" stands for both dhal (also written z) and dad (also written d): the skeleton reads
+    it as z, so a "d" reading is tried too.
+    """
+    out = [(reading, weight * factor) for part, weight in parts
+           for reading, factor in query_readings(part)]  # fmt: skip
+    for part, weight in parts + out:
         if "dh" in part.casefold():
             out.append((re.sub("dh", "d", part, flags=re.IGNORECASE), weight * 0.98))
     return out

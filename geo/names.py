@@ -13,10 +13,16 @@ Three keys per name, from strict to loose:
 Arabic script gets its own folding (:func:`fold_arabic`): harakat and tatweel removed, alef and
 hamza forms unified, taa marbuta as haa, alef maqsura as yaa, and the article ال dropped in
 the normal key.
+
+:func:`query_readings` gives the other ways a query may be read before it is looked up
+(Turkish orthography, a Turkish case suffix, typed l/I/1, an attached Arabic preposition, a
+"city of" word); :func:`distinctive` is the part of a normal key that is not a generic word,
+which a loose match must match by itself.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -85,6 +91,42 @@ _VOWEL_RULES = (
 _VOWELS = re.compile(r"[aeiouwyY]")
 _DOUBLED = re.compile(r"(.)\1+")
 
+#: Letters only Turkish spelling uses among the names of this region (ş and ç are also
+#: GeoNames marks for ṣ and ḥ-like sounds, so they alone do not make a name Turkish).
+_TURKISH_QUERY_MARKERS = frozenset("ıİğĞşŞçÇöÖüÜ")
+# A Turkish case or possessive suffix after an apostrophe: İdlib'in, Serakib'te, Halep'ten.
+_TURKISH_SUFFIX = re.compile(
+    r"['’](?:n?[iıuü]n|[dt][ae]n?|[dt][ae]ki|y?[ae]|y?[iıuü]|n?[ae]|l[ae]r\w*)$", re.IGNORECASE
+)
+# Turkish writes the article glued with an assimilated consonant: Maarretünnuman = Maarret
+# un-Numan, Nehrulabyad = Nahr ul-Abyad.
+_TURKISH_GLUED_ARTICLE = re.compile(r"^(\w+?[^aeiouıüö\W])[uüie]([lnrstdzş])(?=\2)", re.IGNORECASE)
+# Turkish -e/-iye for Arabic taa marbuta (-ah/-iyah): Kefr Amme, Zerbe, Aleppo's Haritan'iye.
+_TURKISH_FINAL_E = re.compile(r"(?<=[^aeiouıüö\W])e\b", re.IGNORECASE)
+# Arabic prepositions and conjunctions written joined to the name: وسراقب، بإدلب، لكفرنبل.
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
+# Words that say what kind of place follows or precedes: "Idlib city", "مدينة إدلب".
+_PLACE_WORDS = frozenset(
+    ("city", "town", "village", "center", "centre", "downtown", "camp", "köyü", "kenti",
+     "ilçesi", "beldesi", "şehri", "merkezi", "kampı", "مدينة", "بلدة", "قرية", "مركز", "مخيم")
+)  # fmt: skip
+# g written for jim (Egyptian and Levantine speech: "Gisr" for Jisr); C for jim (Turkish:
+# Cerablus) even where no other Turkish letter shows.
+_G_FOR_J = re.compile(r"[gG](?![hH])")
+_INITIAL_C = re.compile(r"(?<!\w)C(?![hH])")
+#: Everyday words of reports that are also the name of some village (المدينة "the city",
+#: آذار "March", "Many"): running text never counts them as place mentions
+#: (:meth:`geo.geocode.Gazetteer.could_name`), though ``geocode`` still finds the village.
+COMMON_WORDS = frozenset(
+    ("مدينه", "بلده", "قريه", "تل", "جبل", "سهل", "وادي", "منطقه", "ريف", "سلسله", "ساحه",
+     "شارع", "سوق", "مركز", "معصره", "طريق", "شمال", "جنوب", "شرق", "غرب", "كانون", "شباط",
+     "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين", "many", "may", "march",
+     "city", "town", "village", "hill", "center", "centre", "market", "square", "camp")
+)  # fmt: skip
+#: Canonical generic words (see GENERIC_WORDS) that never carry a loose match by themselves.
+GENERIC = frozenset(GENERIC_WORDS) | {"nahr", "sahl", "wadi", "tall", "ras", "bab", "burj",
+                                      "mazraat", "qasr", "hamam", "zor", "sabil"}  # fmt: skip
+
 
 def is_arabic(text: str) -> bool:
     """Return True if ``text`` contains Arabic letters."""
@@ -113,9 +155,10 @@ def fold_latin(text: str) -> str:
     if _TURKISH_MARKERS.intersection(text):
         text = text.translate(_TURKISH_MAP)
     text = _APOSTROPHES.sub("", text.casefold())
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    if not text.isascii():
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -148,15 +191,38 @@ def normal_key(text: str) -> str:
     >>> normal_key("جسر الشغور")
     'جسر شغور'
     """
-    if is_arabic(text):
-        words = fold_arabic(text).split()
+    return normal_of_exact(exact_key(text))
+
+
+def normal_of_exact(key: str) -> str:
+    """Return :func:`normal_key` of a name from its already computed :func:`exact_key`."""
+    words = key.split()
+    if is_arabic(key):
         stripped = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]  # noqa: PLR2004
         stripped = [w[3:] if w.startswith("وال") and len(w) > 4 else w for w in stripped]  # noqa: PLR2004
         return " ".join(stripped)
-    words = fold_latin(text).split()
     kept = [word for word in words if word not in ARTICLES] or words
     # Turkish izafet "-ı" and glued articles such as "alfatirah" are left to the skeleton.
     return " ".join(_CANONICAL.get(word, word) for word in kept)
+
+
+def name_keys(name: str) -> tuple[str, str, str, str]:
+    """Return the exact, normal, phonetic and skeleton keys of ``name`` in one pass.
+
+    Examples
+    --------
+    >>> name_keys("Kfar Nabl")
+    ('kfar nabl', 'kafr nabl', 'kafr nabl', 'kfrnbl')
+    """
+    if is_arabic(name):
+        exact = fold_arabic(name)
+        norm = normal_of_exact(exact)
+        return exact, norm, norm, norm.replace(" ", "")
+    exact = fold_latin(name)
+    norm = normal_of_exact(exact)
+    words = norm.split()
+    return (exact, norm, " ".join(map(_phonetic_word, words)),
+            _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words))))  # fmt: skip
 
 
 def skeleton_key(text: str) -> str:
@@ -184,14 +250,7 @@ def skeleton_of_normal(norm: str) -> str:
     words = norm.split()
     if is_arabic(norm):
         return "".join(words)
-    out = []
-    for word in words:
-        merged = _merge_consonants(word)
-        head, tail = merged[:1], _VOWELS.sub("", merged[1:])
-        out.append(
-            ("a" if head in "aeiou" else head) + tail + ("Y" if merged.endswith("Y") else "")
-        )
-    return _DOUBLED.sub(r"\1", "".join(out))
+    return _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words)))
 
 
 def phonetic_key(text: str) -> str:
@@ -213,13 +272,113 @@ def phonetic_of_normal(norm: str) -> str:
     """Return :func:`phonetic_key` of an already computed :func:`normal_key`."""
     if is_arabic(norm):
         return norm
-    words = []
-    for word in norm.split():
-        merged = _merge_consonants(word)
-        for pattern, replacement in _VOWEL_RULES:
-            merged = pattern.sub(replacement, merged)
-        words.append(_DOUBLED.sub(r"\1", merged))
-    return " ".join(words)
+    return " ".join(map(_phonetic_word, norm.split()))
+
+
+# Names share most of their words (al, kafr, tal, the same village names in many spellings),
+# so the per-word keys are cached: building the index of ~15,000 names is 3 times faster.
+@functools.cache
+def _skeleton_word(word: str) -> str:
+    merged = _merge_consonants(word)
+    head, tail = merged[:1], _VOWELS.sub("", merged[1:])
+    return ("a" if head in "aeiou" else head) + tail + ("Y" if merged.endswith("Y") else "")
+
+
+@functools.cache
+def _phonetic_word(word: str) -> str:
+    merged = _merge_consonants(word)
+    for pattern, replacement in _VOWEL_RULES:
+        merged = pattern.sub(replacement, merged)
+    return _DOUBLED.sub(r"\1", merged)
+
+
+def distinctive(norm: str) -> str:
+    """Return the words of a normal key that are not generic words or articles.
+
+    Examples
+    --------
+    >>> distinctive(normal_key("Kafr al-Bahla"))
+    'bahla'
+    >>> distinctive(normal_key("Jabal Sheikh"))
+    ''
+    """
+    return " ".join(word for word in norm.split() if word not in GENERIC)
+
+
+def looks_turkish(text: str) -> bool:
+    """Return True if ``text`` has a letter or suffix only Turkish spelling uses."""
+    return bool(_TURKISH_QUERY_MARKERS.intersection(text)) or bool(
+        _TURKISH_SUFFIX.search(text.strip())
+    )
+
+
+def query_readings(text: str) -> list[tuple[str, float]]:
+    """Return other readings of a query, each with a weight below 1 for its score.
+
+    - a Turkish case suffix dropped (İdlib'in, Serakib'te) and the letters read the Turkish
+      way (ş = sh, c = j, ç = ch), a glued article split (Maarretünnuman), final -e as -ah;
+    - a capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1);
+    - an Arabic preposition or conjunction joined to the name (وسراقب، بإدلب);
+    - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب",
+      "Ariha camp");
+    - g or a word-initial C read as j (Gisr al-Shughur, Cerablus); in Arabic a final alef read
+      as taa marbuta and back (كفريا، كفرية).
+
+    Examples
+    --------
+    >>> [reading for reading, _ in query_readings("Serakib'te")]
+    ['Serakib', 'Serakib']
+    >>> query_readings("AI-Bara")[0][0]
+    'Al-Bara'
+    """
+    out: list[tuple[str, float]] = []
+    text = clean(text)
+    if looks_turkish(text):
+        base = _TURKISH_SUFFIX.sub("", text)
+        out.append((base, 0.99))
+        turkish = base.translate(_TURKISH_MAP)
+        turkish = " ".join(_TURKISH_GLUED_ARTICLE.sub(r"\1 ", w) for w in turkish.split())
+        out.append((_TURKISH_FINAL_E.sub("ah", turkish), 0.98))
+    typed = re.sub(r"(?<=[a-z])I|(?<=[A-Za-z])1", "l", text)
+    typed = re.sub(r"\bAI\b|\bAI(?=-)", "Al", typed)
+    if typed != text:
+        out.append((typed, 0.97))
+    for form, weight in [(text, 1.0), *out]:
+        glued = [_split_glued(word) for word in form.split()]
+        if glued != form.split():
+            split = " ".join(glued)
+            out.append((_TURKISH_FINAL_E.sub("ah", split), 0.97 * weight))
+    words = text.split()
+    kept = [w for w in words if w.casefold() not in _PLACE_WORDS and w.casefold() != "of"]
+    if kept and len(kept) < len(words):
+        out.append((" ".join(kept), 0.97))
+    if not is_arabic(text):
+        if _G_FOR_J.search(text):
+            out.append((_G_FOR_J.sub(lambda m: "j" if m[0] == "g" else "J", text), 0.95))
+        if _INITIAL_C.search(text):
+            out.append((_INITIAL_C.sub("J", text), 0.95))
+        return out
+    folded = fold_arabic(text)
+    if folded.endswith(("ا", "ه")):  # final alef for taa marbuta and back: كفريا، كفرية
+        out.append((folded[:-1] + ("ه" if folded.endswith("ا") else "ا"), 0.95))
+    if len(words) == 1:
+        for prefix in _ARABIC_PREFIXES:
+            rest = folded[len(prefix) :]
+            if folded.startswith(prefix) and len(rest) >= 3:  # noqa: PLR2004
+                out.append((("ال" + rest) if prefix.endswith("ال") else rest, 0.95))
+    return out
+
+
+_GLUED = re.compile(
+    r"^(kefer|kafer|kafr|kfar|kefr|maarret|maaret|maarat|deyr|deir|tel|tell|ain|ayn|cisr|"
+    r"jisr|beit|beyt|umm|abu|ebu|kherbet|khirbat|hirbet|sheikh|seyh|şeyh)(?=\w{3})",
+    re.IGNORECASE,
+)
+
+
+def _split_glued(word: str) -> str:
+    """Split a generic word glued to the name: Keferuveyd = Kefer uveyd, Tellaran = Tell aran."""
+    return _GLUED.sub(r"\1 ", word)
 
 
 def _merge_consonants(word: str) -> str:

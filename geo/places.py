@@ -24,6 +24,7 @@ PLACE_COLUMNS = (
     "lon",
     "lat",
     "precision_m",
+    "geonames_id",
     "admin1",
     "admin1_pcode",
     "admin2",
@@ -39,7 +40,8 @@ class Place:
     """A named place of the gazetteer.
 
     ``precision_m`` is how far the true place may be from ``position``, in metres: about
-    100 m for a village point with 3-4 decimals, several km for an area such as a mountain.
+    300 m for a village point with 3-4 decimals, several km for an area such as a mountain.
+    ``geonames_id`` is the place's GeoNames id when a GeoNames-based source has it.
     """
 
     place_id: str
@@ -53,6 +55,7 @@ class Place:
     admin2: str
     admin3: str
     sources: tuple[str, ...]
+    geonames_id: str = ""
 
 
 def load_places(path: Path) -> list[Place]:
@@ -94,6 +97,7 @@ def load_places(path: Path) -> list[Place]:
             admin2=row.text("admin2", required=False),
             admin3=row.text("admin3", required=False),
             sources=_split(row.text("sources")),
+            geonames_id=row.text("geonames_id", required=False),
         )
     if not places:
         msg = f"{path}: no places"

@@ -16,9 +16,9 @@ from jinja2 import Template
 from layers.packing import script_json
 
 #: The page's layer builders (functions of ``IdlibMap`` in js/).
-BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat"})
+BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat", "places"})
 #: The project's own scripts and styles, inlined in this order.
-OWN_SCRIPTS = ("idlib_map.js", "incidents.js", "controls.js")
+OWN_SCRIPTS = ("idlib_map.js", "incidents.js", "controls.js", "places.js")
 
 
 def _asset_text(name: str) -> str:

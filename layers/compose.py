@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _HEX_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 MAP_TITLE = "Idlib de-escalation zone: M4 security corridor and incidents"
 DATA_ATTRIBUTION = [
-    "Places: GeoNames (CC BY 4.0), Wikipedia contributors (CC BY-SA)",
+    "Places: Who's On First (CC0), GeoNames (CC BY 4.0), Wikipedia contributors (CC BY-SA)",
     "Boundaries: OCHA (CC BY 3.0 IGO)",
     "Turkish posts: Wikipedia contributors (CC BY-SA)",
     "M4 line approximate (waypoints); post and incident points are village points",

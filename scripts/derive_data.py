@@ -31,12 +31,21 @@ def _admin_lookup(shared: Path) -> gpd.GeoDataFrame:
 
 
 def derive_places(shared: Path) -> None:
-    """Write ``data/places.csv``: curated, Wikipedia-module and GeoNames places, merged."""
+    """Write ``data/places.csv``: curated, Wikipedia-module, GeoNames and WOF places, merged.
+
+    Records that hold a source of a row of the previous ``data/places.csv`` keep its
+    ``place_id``, so the ids the incident store uses stay valid.
+    """
+    log = gazetteer.MergeLog()
     records = gazetteer.merge_sources(
         curated=_read_csv(shared / "gazetteer" / "places_idlib_curated.csv"),
         wp=_read_csv(shared / "gazetteer" / "wp_module_places_nw.csv"),
         geonames=_read_csv(shared / "gazetteer" / "geonames_cities500_sy.csv"),
+        wof=_read_csv(shared / "gazetteer" / "wof_localities_nw.csv"),
+        log=log,
     )
+    previous = _read_csv(DATA / "places.csv") if (DATA / "places.csv").exists() else []
+    _keep_ids(records, previous)
     admin3 = _admin_lookup(shared)
     points = gpd.GeoDataFrame(
         {"i": range(len(records))},
@@ -57,6 +66,54 @@ def derive_places(shared: Path) -> None:
     gazetteer.assign_ids(rows)
     rows.sort(key=lambda row: str(row["place_id"]))
     _write_csv(DATA / "places.csv", PLACE_COLUMNS, rows)
+    _print_log(log, rows, previous)
+
+
+def _keep_ids(records: list[gazetteer.Record], previous: list[dict[str, str]]) -> None:
+    """Give each record the id of the nearest previous row it shares a source with.
+
+    Sources are ``WP:<label>`` and ``GN:<id>``; two module points may share a label (two
+    Sheikh Ali), so the nearest row within 3 km of the record is taken.
+    """
+    by_source: dict[str, list[tuple[str, float, float]]] = {}
+    for row in previous:
+        for source in row["sources"].split("|"):
+            if source.startswith(("WP:", "GN:")):
+                by_source.setdefault(source, []).append(
+                    (row["place_id"], float(row["lon"]), float(row["lat"]))
+                )
+    taken = {record.place_id for record in records if record.place_id}
+    for record in records:
+        if record.place_id:
+            continue
+        options = sorted(
+            (gazetteer.distance_km(lon, lat, record.lon, record.lat), place_id)
+            for source in record.sources
+            for place_id, lon, lat in by_source.get(source, ())
+            if place_id not in taken
+        )
+        if options and options[0][0] <= 3:  # noqa: PLR2004
+            record.place_id = options[0][1]
+            taken.add(record.place_id)
+
+
+def _print_log(
+    log: gazetteer.MergeLog, rows: list[dict[str, object]], previous: list[dict[str, str]]
+) -> None:
+    kept = {str(row["place_id"]) for row in rows}
+    dropped = sorted(row["place_id"] for row in previous if row["place_id"] not in kept)
+    print(f"  new records by source: {log.added}")
+    print(f"  points merged into an existing record: {log.merged} "
+          f"({log.merged_by_id} Who's On First points by GeoNames id)")  # fmt: skip
+    print(f"  positions more than {gazetteer.CONFLICT_KM} km from the record kept: "
+          f"{len(log.conflicts)}")  # fmt: skip
+    for name, source, km in sorted(log.conflicts, key=lambda c: -c[2])[:15]:
+        print(f"    {name}: {source} {km} km away")
+    for line in log.skipped:
+        print(f"  skipped {line}")
+    print(f"  previous ids dropped: {dropped or 'none'}")
+    with_ar = sum(1 for row in rows if row["name_ar"])
+    print(f"  {len(rows)} places, {with_ar} with an Arabic name")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

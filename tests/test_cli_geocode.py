@@ -34,7 +34,7 @@ def test_geocode_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_geocode_unresolved_exits_non_zero_with_suggestions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, _, err = run(["geocode", "Kansafrayy town"], capsys)
+    status, _, err = run(["geocode", "Kansafrolly town"], capsys)
     assert status == 1
     assert "did you mean" in err
 

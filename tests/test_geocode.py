@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_seed_spellings_resolve(gazetteer: Gazetteer, query: str, place_id: str)
     match = gazetteer.resolve(query)
     assert match.place.place_id == place_id
     assert 0 < match.score <= 1
-    assert match.match in {"exact", "alias", "normalised", "fuzzy"}
+    assert match.match in {"exact", "alias", "normalised", "typo", "partial", "fuzzy"}
 
 
 def test_exact_primary_name_scores_one(gazetteer: Gazetteer) -> None:
@@ -98,7 +99,7 @@ def test_place_id_resolves(gazetteer: Gazetteer) -> None:
 
 def test_unknown_name_suggests(gazetteer: Gazetteer) -> None:
     with pytest.raises(PlaceNotFoundError) as info:
-        gazetteer.resolve("Kansafrayy town")
+        gazetteer.resolve("Kansafrolly town")
     assert "did you mean" in str(info.value)
     assert info.value.suggestions
 
@@ -184,3 +185,59 @@ def _shared_gazetteer() -> Gazetteer:
     if not _CACHE:
         _CACHE.append(load_gazetteer())
     return _CACHE[0]
+
+
+def _spellings_v2() -> list[dict[str, str]]:
+    path = Path(__file__).parent / "data" / "geocode_spellings_v2.csv"
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("row", _spellings_v2(), ids=lambda row: f"{row['rule']}:{row['query']}")
+def test_gazetteer_v2_spellings(gazetteer: Gazetteer, row: dict[str, str]) -> None:
+    if not row["place_id"]:
+        with pytest.raises(AmbiguousPlaceError) as info:
+            gazetteer.resolve(row["query"])
+        assert len(info.value.candidates) >= 2
+        return
+    assert gazetteer.resolve(row["query"]).place.place_id == row["place_id"]
+
+
+def test_a_generic_word_alone_never_carries_a_loose_match(gazetteer: Gazetteer) -> None:
+    for query in ("Tal al-Qurzumbi", "Kafr Zanbuliqa", "Sheikh Burnuqaz", "Jabal Muzqilbat"):
+        with pytest.raises(PlaceNotFoundError):
+            gazetteer.resolve(query)
+        assert all(
+            m.match in {"exact", "alias", "normalised"} or m.score < 0.8
+            for m in gazetteer.geocode(query)
+        )
+
+
+def test_a_city_wins_over_villages_of_its_name(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("Aleppo").place.place_id == "aleppo"
+    assert gazetteer.resolve("Idlib").place.kind == "city"
+
+
+def test_context_points_choose_among_same_named_villages(gazetteer: Gazetteer) -> None:
+    with pytest.raises(AmbiguousPlaceError) as info:
+        gazetteer.resolve("Najjarah")
+    for candidate in info.value.candidates:
+        near = LonLat(candidate.place.position.lon + 0.02, candidate.place.position.lat)
+        chosen = gazetteer.resolve("Najjarah", context=[near])
+        assert chosen.place.place_id == candidate.place.place_id
+
+
+def test_map_furniture_is_not_a_place(gazetteer: Gazetteer) -> None:
+    names = {place.name_en for place in gazetteer.places}
+    assert not [name for name in names if "#" in name or name.endswith(".svg")]
+    assert {"aleppo__as_safira", "aleppo__jebel_saman"}.isdisjoint(gazetteer.by_id)
+    assert "Khafsin" in names
+
+
+def test_gazetteer_v2_has_the_small_villages_and_their_arabic_names(gazetteer: Gazetteer) -> None:
+    assert len(gazetteer.places) >= 3_500
+    assert sum(1 for p in gazetteer.places if p.name_ar) >= 3_000
+    for name in ("Millis", "Najjarah", "Maraand", "Maarrata"):
+        assert gazetteer.geocode(name)[0].place.geonames_id
+    primary = [p.name_en for p in gazetteer.places]
+    assert not [name for name in primary if "`" in name]

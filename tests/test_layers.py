@@ -71,7 +71,7 @@ def test_layer_control_lists_groups_of_overlays_and_four_base_maps(map_inputs: M
 
 def test_feature_counts(map_inputs: MapInputs) -> None:
     layers = client_layers(build_map(map_inputs.static, map_rows(map_inputs)))
-    assert len(layers["Places"].data["features"]) == len(map_inputs.places)
+    assert len(layers["Places"].data["id"]) == len(map_inputs.places)
     assert layers["Incidents"].data["n"] == len(map_inputs.incidents())
     assert len(layers["Security corridor (6 km each side of the M4)"].data["features"]) == 2
     located = [p for p in map_inputs.posts if p.position is not None]
@@ -105,13 +105,19 @@ def test_legend_covers_every_symbol_and_attribution(map_inputs: MapInputs) -> No
 
 
 def test_places_carry_zoom_levels_and_every_name(map_inputs: MapInputs) -> None:
-    layers = client_layers(build_map(map_inputs.static, map_rows(map_inputs)))
-    ariha = next(
-        f for f in layers["Places"].data["features"] if f["properties"]["label"] == "Ariha"
-    )
-    assert ariha["geometry"]["coordinates"] == [36.60964, 35.81374]  # lon, lat
-    assert ariha["properties"]["minZoom"] <= 10
-    assert "أريحا" in ariha["properties"]["names"]
+    data = client_layers(build_map(map_inputs.static, map_rows(map_inputs)))["Places"].data
+    assert all(len(data[key]) == len(data["id"]) for key in ("name", "lon", "lat", "zoom"))
+    i = data["id"].index("ariha")
+    assert (data["lon"][i], data["lat"][i]) == (3660964, 3581374)  # lon, lat in 1e-5 degree
+    assert data["scale"] == 100_000
+    assert data["label"][i] <= 10
+    assert data["zoom"][i] == 0  # a town's point shows at every zoom
+    assert data["ar"][i] == "أريحا"
+    assert data["kinds"][data["kind"][i]] == "town"
+    minor = [j for j, sources in enumerate(data["src"]) if "WP:" not in data["sources"][sources]]
+    assert all(data["zoom"][j] >= 10 or data["label"][j] <= 10 for j in minor)
+    every_name = {n for p in map_inputs.places for n in p.alt_names}
+    assert every_name <= {n for names in data["names"] for n in names.split("|")}
 
 
 def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -94,51 +94,6 @@
     return api;
   }
 
-  /* Search the gazetteer points of a layer by any of their names (Latin or Arabic). */
-  function placeSearch(map, layerName) {
-    var layer = IdlibMap.layers[layerName], entries = [];
-    layer.eachLayer(function (l) {
-      var p = l.feature.properties;
-      (p.names || [p.label]).forEach(function (name) { entries.push({ name: name, key: fold(name), layer: l }); });
-    });
-    var input, list;
-    control(map, "topleft", function () {
-      var box = el("div", "idlib-search leaflet-bar");
-      input = el("input"); input.type = "search"; input.placeholder = "Find a place (any spelling)…";
-      input.setAttribute("aria-label", "Find a place");
-      list = el("div", "idlib-search-results");
-      box.appendChild(input); box.appendChild(list);
-      return box;
-    });
-    function fold(text) {
-      return String(text).normalize("NFKD").replace(/[\u0300-\u036f'’‘`ʿʾ\-\s]/g, "").toLowerCase();
-    }
-    input.addEventListener("input", function () {
-      list.textContent = "";
-      var key = fold(input.value);
-      if (key.length < 2) { return; }
-      var seen = new Set(), shown = 0;
-      entries.forEach(function (entry) {
-        if (shown >= 8 || seen.has(entry.layer) || entry.key.indexOf(key) < 0) { return; }
-        seen.add(entry.layer); shown++;
-        var item = el("button", "idlib-search-item", entry.layer.feature.properties.label +
-          (entry.name !== entry.layer.feature.properties.label ? " (" + entry.name + ")" : ""));
-        item.type = "button";
-        item.addEventListener("click", function (event) {
-          // The list is emptied below, which detaches this button: stop the click here so
-          // the map does not take it for a click on itself (and close the popup).
-          L.DomEvent.stop(event);
-          if (!map.hasLayer(layer)) { map.addLayer(layer); }
-          map.setView(entry.layer.getLatLng(), Math.max(map.getZoom(), 12));
-          entry.layer.openPopup();
-          list.textContent = "";
-        });
-        list.appendChild(item);
-      });
-      if (!shown) { list.appendChild(el("div", "idlib-search-none", "no place found")); }
-    });
-  }
-
   /* Permanent labels appear from each feature's minZoom, so the map is never buried in names. */
   function zoomLabels(map, layerName) {
     // Labels are div markers, not permanent tooltips: a tooltip measures itself when it
@@ -324,8 +279,8 @@
     IdlibMap.layerControl = layerControl;
   }
 
+  IdlibMap.control = control;
   IdlibMap.filterControl = filterControl;
-  IdlibMap.placeSearch = placeSearch;
   IdlibMap.zoomLabels = zoomLabels;
   IdlibMap.legendFollowsLayers = legendFollowsLayers;
   IdlibMap.shareableView = shareableView;

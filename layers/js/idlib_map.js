@@ -133,7 +133,8 @@
 
   /* The page's map and its data layers by name, for scripts and tests. */
   var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
-              popupContent: popupContent, layers: registry, map: null, el: el };
+              popupContent: popupContent, layers: registry, map: null, el: el,
+              registerLayer: register };
   /* The given [[south, west], [north, east]] extended to every incident. */
   api.viewBounds = function (bounds) {
     var out = L.latLngBounds(bounds), incidents = api.incidentData;
