@@ -69,9 +69,11 @@ _KILLED = (
 )
 _INJURED = r"(?:wounded|injured|hurt|injuries|wounds|wounding|injuring|injures?)"
 _ACTIVE = re.compile(
-    r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of)|"
-    r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting))\s+"
-    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+)?"
+    r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of|"
+    r"deaths? of|killing of|martyrdom of)|"
+    r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting|injur(?:y|ies) of|"
+    r"wounding of|injuries to))\s+"
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+)?"
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
@@ -156,7 +158,7 @@ def read_casualties(sentence: str) -> Casualties:
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
     injured: int | None = 0 if _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), _arabic(text)):
+    for count_killed, count_injured in (_english(text), _arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
@@ -232,6 +234,7 @@ def _counts(text: str) -> list[_Count]:
         if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I) or (
             m.group(1).casefold() in {"one", "a", "the"}
             and re.search(r"\bof\s+$", text[: m.start()], _I)
+            and not _ACTIVE.search(text[: m.start()])
         ):
             continue  # "no one was killed"
         if person:
@@ -301,6 +304,31 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
                 killed = (killed or 0) + value
             else:
                 injured = (injured or 0) + value
+    return killed, injured
+
+
+_TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
+                    "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
+_TURKISH = re.compile(
+    r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
+    r"(?:(?!ve\b)[^\W\d_]+\s+){0,3}?"
+    r"(?:(?P<k>hayatını kaybet\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|öl(?:dü|müş|ü|en|ürül\w*)"
+    r"(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
+    _I,
+)
+
+
+def _turkish(text: str) -> tuple[int | None, int | None]:
+    """Read Turkish counts: "7 sivil hayatını kaybetti", "12 ölü", "5 kişi yaralandı"."""
+    killed: int | None = None
+    injured: int | None = None
+    for m in _TURKISH.finditer(text):
+        word = m.group("n").casefold()
+        value = int(word) if word.isdigit() else _TURKISH_NUMBERS[word]
+        if m.group("k"):
+            killed = (killed or 0) + value
+        else:
+            injured = (injured or 0) + value
     return killed, injured
 
 

@@ -28,14 +28,21 @@ from typing import TYPE_CHECKING
 
 from geo.geocode import distance_km
 from geo.ingest.casualties import Casualties, read_casualties
-from geo.ingest.dates import DateMention, read_date
+from geo.ingest.dates import DateMention, find_dateline, read_date
 from geo.ingest.mentions import (
     MentionFinder,
     PlaceMention,
     SentenceMentions,
     UnresolvedMention,
 )
-from geo.ingest.text import Sentence, report_text, split_sentences
+from geo.ingest.text import (
+    Sentence,
+    drop_furniture,
+    report_text,
+    split_headline,
+    split_sentences,
+    strip_dateline_lead,
+)
 from geo.ingest.wording import CLASH, read_wording, strip_marks
 
 if TYPE_CHECKING:
@@ -63,7 +70,8 @@ class Candidate:
     mention: str
     alternatives: tuple[Match, ...]
     geo_precision: int
-    date: dt.date
+    #: None when the report gives no date and no publication date (status needs_date).
+    date: dt.date | None
     time_precision: int
     date_text: str
     killed: int | None = None
@@ -105,11 +113,15 @@ class Extraction:
     unresolved: tuple[UnresolvedMention, ...]
     roads: tuple[str, ...]
     events_without_place: tuple[int, ...]
+    #: The publication date used: as given, else from the report's dateline, else None.
+    published: dt.date | None = None
+    #: The dateline's words when the publication date was read from the text.
+    dateline: str = ""
 
 
 @dataclass(slots=True)
 class _State:
-    published: dt.date
+    published: dt.date | None
     anchor: LonLat | None = None
     date: DateMention | None = None
     date_sentence: int = 0
@@ -119,7 +131,7 @@ class _State:
 
 
 def extract(
-    text: str, *, published: dt.date, finder: MentionFinder, origin: str = "the report"
+    text: str, *, published: dt.date | None, finder: MentionFinder, origin: str = "the report"
 ) -> Extraction:
     """Return the candidate incidents a report's text describes.
 
@@ -128,7 +140,9 @@ def extract(
     text
         The report: plain text or HTML.
     published
-        Its publication date, against which "yesterday" or "on Tuesday" resolve.
+        Its publication date, against which "yesterday" or "on Tuesday" resolve. None
+        when not known: the date is then read from the report's dateline if it has one;
+        otherwise candidates dated only by such words get no date (``date`` None).
     finder
         Finds gazetteer places (keep one per gazetteer: it remembers lookups).
     origin
@@ -150,12 +164,22 @@ def extract(
     >>> [(c.location, c.date.isoformat(), c.killed) for c in found.candidates]
     [('Kansafra', '2020-09-18', 1), ('al-Fatirah', '2020-09-18', None)]
     """
-    sentences = split_sentences(report_text(text, origin=origin))
+    tidy = report_text(text, origin=origin)
+    dateline = find_dateline(tidy) if published is None else None
+    if dateline is not None:
+        published = dateline.date
+    headline, body = split_headline(drop_furniture(tidy))
+    pieces = [*split_sentences(headline), *split_sentences(body)] if headline else []
+    pieces = pieces or split_sentences(body)
+    sentences = [Sentence(n, strip_dateline_lead(s.text)) for n, s in enumerate(pieces, start=1)]
+    heads = len(split_sentences(headline)) if headline else 0
     found = [finder.find(s.text) for s in sentences]
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
-    for sentence, mentions in zip(sentences, found, strict=True):
+    for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
         _read_sentence(sentence, mentions, anchor, state)
+    if heads:
+        _read_headline(sentences[:heads], found[:heads], anchor, state)
     return Extraction(
         sentences=tuple(sentences),
         candidates=tuple(state.candidates),
@@ -167,6 +191,48 @@ def extract(
         ),
         roads=tuple(sorted({h.road for m in found for h in m.highways})),
         events_without_place=tuple(state.orphans),
+        published=published,
+        dateline=dateline.text if dateline is not None else "",
+    )
+
+
+def _read_headline(
+    sentences: list[Sentence], found: list[SentenceMentions], anchor: LonLat | None, state: _State
+) -> None:
+    """Read the headline after the body: it adds an incident only the headline names.
+
+    A headline candidate at a place the body has a candidate for, at an area or region, or
+    at a city within :data:`CONTEXT_KM` of the body's candidates (a headline's "in Idlib")
+    repeats the body's incident and is dropped; it gives a missing actor only.
+    """
+    first = next((c for c in state.candidates if c.date_text), None)
+    head = _State(published=state.published, anchor=anchor)
+    if first is not None and first.date is not None:
+        head.date = DateMention(first.date, first.time_precision, first.date_text, 0)
+        head.date_sentence = first.sentence
+    for sentence, mentions in zip(sentences, found, strict=True):
+        _read_sentence(sentence, mentions, anchor, head)
+    body = state.candidates
+    kept = []
+    for c in head.candidates:
+        same = [b for b in body if b.location == c.location]
+        for b in same:
+            if not b.actor1 and c.actor1:
+                b.actor1 = c.actor1
+                b.cite(c.sentence, "actor")
+        if same or (body and (c.geo_precision == 3 or _city_near(c, body))):  # noqa: PLR2004
+            continue
+        kept.append(c)
+    state.candidates[:0] = kept
+
+
+def _city_near(c: Candidate, body: list[Candidate]) -> bool:
+    if c.place is None or c.place.place.kind != "city":
+        return False
+    return any(
+        b.place is not None
+        and distance_km(b.place.place.position, c.place.place.position) <= CONTEXT_KM
+        for b in body
     )
 
 
@@ -180,6 +246,7 @@ def _read_sentence(
     if date is not None:
         state.date, state.date_sentence = date, number
     specific = [_resolved(p, anchor) for p in mentions.places if p.role == "place"]
+    specific = [p for p in specific if not _locator(p, specific, text)]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
     ]
@@ -226,6 +293,22 @@ def _read_sentence(
     state.group = merged
 
 
+_LOCATOR_BEFORE = re.compile(
+    r"\b(?:(?:to the\s+|just\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)(?:ern)?\s+of|(?:km|kilometres?|kilometers?|miles?)\s+(?:from|of))\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?$|(?:^|\s)(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)\s+"
+    r"(?:مدينة|بلدة|قرية)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:
+    """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib")."""
+    return any(o.start < p.start for o in specific) and bool(
+        _LOCATOR_BEFORE.search(text[: p.start])
+    )
+
+
 def _candidate(
     kind: EventKind,
     place: PlaceMention | UnresolvedMention,
@@ -245,6 +328,8 @@ def _candidate(
     if state.date is not None:
         date, time_precision, date_text = state.date.date, state.date.precision, state.date.text
         date_score = 1.0 if state.date_sentence == number else 0.9
+    elif state.published is None:
+        date, time_precision, date_text, date_score = None, 2, "", 0.6
     else:
         date, time_precision, date_text, date_score = state.published, 2, "", 0.6
     candidate = Candidate(
@@ -316,7 +401,12 @@ def _add_casualties(
     if not casualties.known or not group:
         return
     places = _unique_places(group)
-    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
+        for c in places:
+            if c.killed is None and c.injured is None:
+                _give(c, casualties, number)
+        return
+    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
     counted = [(clause, read_casualties(clause)) for clause in clauses]
     counted = [(clause, found) for clause, found in counted if found.known]
     if len(counted) == 1:
@@ -328,6 +418,19 @@ def _add_casualties(
     target = places[0]
     if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
+
+
+def _join_short(clauses: list[str]) -> list[str]:
+    """Join a short clause with no casualty word to the next ("in Iblin, | a woman was …")."""
+    out: list[str] = []
+    carry = ""
+    for clause in clauses:
+        if len(clause.split()) <= 4 and not _CASUALTY_WORD.search(clause):  # noqa: PLR2004
+            carry += clause + ", "
+            continue
+        out.append(carry + clause)
+        carry = ""
+    return [*out, carry] if carry else out
 
 
 def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool) -> Candidate:
@@ -368,6 +471,8 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 _CLAUSE = re.compile(
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
+    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
+    r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
     r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+",
     re.IGNORECASE,
 )
