@@ -27,7 +27,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from geo.geocode import distance_km
+from geo.ingest.breakdown import breakdown
 from geo.ingest.casualties import Casualties, read_casualties
+from geo.ingest.context import CONTEXT_KM, context_points, settle
 from geo.ingest.dates import DateMention, find_dateline, read_date
 from geo.ingest.mentions import (
     MentionFinder,
@@ -54,9 +56,6 @@ if TYPE_CHECKING:
     from geo.ingest.wording import Wording
 
 CIVILIANS = "Civilians (Syria)"
-#: An ambiguous name is read as the place nearest the report's other places when that one is
-#: within this distance and the next is at least twice as far.
-CONTEXT_KM = 30.0
 _CIVILIAN_WORDS = ("civilian", "child", "children", "woman", "women", "boy", "girl", "farmer",
                    "resident", "family", "مدني", "طفل", "امرأة", "أطفال", "مدنيين")  # fmt: skip
 
@@ -128,6 +127,10 @@ class _State:
     group: list[Candidate] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
+    #: The last perpetrator named for each type, and the sentence that named it.
+    actors: dict[EventKind, tuple[str, int]] = field(default_factory=dict)
+    #: The sentence read now gives its own date or says "separately": actors do not carry.
+    new_story: bool = False
 
 
 def extract(
@@ -174,6 +177,15 @@ def extract(
     sentences = [Sentence(n, strip_dateline_lead(s.text)) for n, s in enumerate(pieces, start=1)]
     heads = len(split_sentences(headline)) if headline else 0
     found = [finder.find(s.text) for s in sentences]
+    points = [context_points(s.text, m) for s, m in zip(sentences, found, strict=True)]
+    report_points = [p for ps in points for p in ps]
+    found = [
+        replace(m, places=tuple(
+            settle(p, sentence=ps, report=report_points) if p.role == "place" else p
+            for p in m.places
+        ))
+        for m, ps in zip(found, points, strict=True)
+    ]  # fmt: skip
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
     for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
@@ -243,9 +255,13 @@ def _read_sentence(
     wording = read_wording(text)
     casualties = read_casualties(text)
     date = read_date(text, published=state.published)
-    if date is not None:
+    if date is not None and not _background(date, state.published, wording):
         state.date, state.date_sentence = date, number
-    specific = [_resolved(p, anchor) for p in mentions.places if p.role == "place"]
+    state.new_story = date is not None or _SEPARATE.search(text) is not None
+    for kind in wording.kinds:
+        if wording.actors.get(kind, wording.actor1):
+            state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)
+    specific = [p for p in mentions.places if p.role == "place"]
     specific = [p for p in specific if not _locator(p, specific, text)]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
@@ -309,6 +325,33 @@ def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:
     )
 
 
+#: An actor named for a type carries to the next sentences of that type within this many
+#: sentences when they name none ("Russian jets carried out 17 strikes: • two on Kansafra …").
+ACTOR_CARRY_SENTENCES = 3
+#: A date this many days before publication, in a sentence with no event, is background
+#: ("the 5 May 2017 agreement"): it does not date the sentences after it.
+BACKGROUND_DAYS = 31
+
+
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.I)
+
+
+def _recent_actor(kind: EventKind, number: int, state: _State) -> str:
+    if state.new_story:
+        return ""
+    actor, said = state.actors.get(kind, ("", 0))
+    return actor if 0 < number - said <= ACTOR_CARRY_SENTENCES else ""
+
+
+def _background(date: DateMention, published: dt.date | None, wording: Wording) -> bool:
+    return (
+        not wording.kinds
+        and date.date is not None
+        and published is not None
+        and (published - date.date).days > BACKGROUND_DAYS
+    )
+
+
 def _candidate(
     kind: EventKind,
     place: PlaceMention | UnresolvedMention,
@@ -321,7 +364,9 @@ def _candidate(
     if isinstance(place, PlaceMention):
         match, alternatives, mention = place.match, place.alternatives, place.text
         precision = 3 if place.role != "place" else 2 if place.near else 1
-        place_score = match.score * (0.6 if alternatives else 1.0) * (0.8 if precision == 3 else 1)  # noqa: PLR2004
+        place_score = match.score * (0.8 if precision == 3 else 1)  # noqa: PLR2004
+        if alternatives:  # context did not settle it: an unresolved row with every reading
+            match, alternatives, place_score = None, (place.match, *alternatives), 0.3
     else:
         match, mention, precision, place_score = None, place.text, 1, 0.3
         alternatives = _nearby(place.suggestions, state.anchor)
@@ -335,7 +380,7 @@ def _candidate(
     candidate = Candidate(
         kind=kind, place=match, mention=mention, alternatives=alternatives,
         geo_precision=precision, date=date, time_precision=time_precision, date_text=date_text,
-        actor1=wording.actors.get(kind, wording.actor1),
+        actor1=wording.actors.get(kind, wording.actor1) or _recent_actor(kind, number, state),
         actor2=wording.targets[0] if wording.targets else "",
         roads=roads, sentence=number, place_score=place_score, type_score=type_score,
         date_score=date_score,
@@ -401,6 +446,16 @@ def _add_casualties(
     if not casualties.known or not group:
         return
     places = _unique_places(group)
+    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
+        return  # a total after a breakdown ("the toll rose to 20"): not added again
+    spans = [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
+             for c in places if c.mention and c.mention in text]  # fmt: skip
+    per_place = breakdown(text, spans)
+    if per_place:
+        by_location = {c.location: c for c in places}
+        for location, (which, value) in per_place.items():
+            _give(by_location[location], Casualties(**{which: value}), number)
+        return
     if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
         for c in places:
             if c.killed is None and c.injured is None:
@@ -535,19 +590,3 @@ def _nearby(matches: tuple[Match, ...], anchor: LonLat | None) -> tuple[Match, .
     if anchor is None:
         return matches
     return tuple(m for m in matches if distance_km(anchor, m.place.position) <= 2 * CONTEXT_KM)
-
-
-def _resolved(mention: PlaceMention, anchor: LonLat | None) -> PlaceMention:
-    """Return ``mention`` read as the place nearest ``anchor`` when that settles it."""
-    if not mention.alternatives or anchor is None:
-        return mention
-    options = sorted(
-        (mention.match, *mention.alternatives),
-        key=lambda m: distance_km(anchor, m.place.position),
-    )
-    first, second = (distance_km(anchor, m.place.position) for m in options[:2])
-    if first <= CONTEXT_KM and second >= 2 * first:
-        return PlaceMention(
-            mention.start, mention.end, mention.text, options[0], (), mention.role, mention.near
-        )
-    return mention

@@ -209,6 +209,36 @@ STOPWORDS = frozenset(
         "none",
         "several",
         "dozens",
+        # Turkish and transliterated words of agency copy that a place spelling comes close to
+        "suriye",
+        "türkiye",
+        "rusya",
+        "rus",
+        "esed",
+        "esad",
+        "beşar",
+        "beşşar",
+        "bessar",
+        "baas",
+        "sivil",
+        "savunma",
+        "beyaz",
+        "baretliler",
+        "rejim",
+        "gerginliği",
+        "gerginlik",
+        "azaltma",
+        "bölgesi",
+        "bölge",
+        "tsk",
+        "iha",
+        "siha",
+        "ankara",
+        "moskova",
+        "muhalif",
+        "muhalifler",
+        "haber",
+        "ajansı",
     ]
 )
 
@@ -234,6 +264,12 @@ _HIGHWAYS = (
 )  # fmt: skip
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’‘`ʼ](?=[^\W\d_]))*")
 _POSSESSIVE = re.compile(r"['’]s$")
+#: A Turkish case ending after an apostrophe: İdlib'de, Halep'in, Han Şeyhun'a.
+_TURKISH_CASE = re.compile(
+    r"['’](?:de|da|te|ta|den|dan|ten|tan|deki|daki|teki|taki|e|a|ye|ya|ne|na|nin|nın|nun|nün|"
+    r"in|ın|un|ün|i|ı|u|ü|yi|yı|yu|yü|le|la|yle|yla|li|lı|lu|lü)$",
+    re.IGNORECASE,
+)
 _JOIN = frozenset((" ", "-", "‑", "_"))
 _JOINED_ARTICLES = ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -245,7 +281,9 @@ _REGION_BEFORE = re.compile(
 )
 _REGION_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:(?:southern|northern|eastern|western|south-?eastern|south-?western|"
-    r"north-?eastern|north-?western)\s+)?(?:countryside|province|governorate|region|suburbs)\b",
+    r"north-?eastern|north-?western)\s+)?(?:countryside|province|governorate|region|suburbs)\b|"
+    r"^(?:['’]\w+)?\s+(?:kırsal\w*|güney\w*|kuzey\w*|doğu\w*|batı\w*|il(?:i|inde|indeki|ine|in)\b|"
+    r"bölge\w*|gerginli\w*)",
     _I,
 )
 _NEAR_BEFORE = re.compile(
@@ -264,6 +302,7 @@ _INTRODUCED = re.compile(
     r"((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|"
     r"az|an)[-\s])?[A-Z][\w'’`]*)*)"
     r"|(?:قرية|بلدة|مدينة|قريتي|بلدتي)\s+([\u0621-\u064A]+)"
+    r"|(?-i:([A-ZÇĞİÖŞÜ][\w'’]*(?:\s[A-ZÇĞİÖŞÜ][\w'’]*)?))\s+(?:köy|kasaba|belde|mahalle)\w*"
 )
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
@@ -465,7 +504,7 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
     """Return the spans of names introduced as places: "the villages of A, B and C"."""
     spans: list[tuple[int, int]] = []
     for m in _INTRODUCED.finditer(sentence):
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3) if m.group(g))
         found = [(m.start(group), m.end(group))]
         while group == 1 and (more := _LIST_MORE.match(sentence[found[-1][1] :])):
             base = found[-1][1]
@@ -482,6 +521,8 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
         start, end = m.span()
         if _POSSESSIVE.search(m.group()) and not is_arabic(m.group()):
             end -= 2
+        elif turkish := _TURKISH_CASE.search(m.group()):
+            end -= len(turkish.group())
         spans.append((start, end))
     return spans
 
