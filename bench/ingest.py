@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from real_reports import REPORTS_DIR, available
+from real_reports import load as load_real
+from real_reports import measure as measure_real
 from report import machine, report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +122,73 @@ def main() -> None:
         measured = ingest_corpus.measure(gazetteer, name).summary()
         for key, value in measured.items():
             results[f"{name}_{key}"] = round(value, 4) if isinstance(value, float) else value
+    table = {"ours (90, tests/data/ingest)": ours_column(gazetteer)}
+    if available():
+        real_reports = [(r["text"], r["published"]) for r in load_real("real")[0]]
+        results["real_cold_reports_per_s"] = round(
+            per_second(real_reports, lambda t, p: extract(
+                t, published=dt.date.fromisoformat(p) if p else None,
+                finder=MentionFinder(gazetteer))))  # fmt: skip
+        for name in ("real", "seeds"):
+            summary = measure_real(gazetteer, name).summary()
+            table[f"{name} ({summary['reports']}, ../shared/reports/{name})"] = summary
+            for key, value in summary.items():
+                results[f"{name}_{key}"] = value
+    else:
+        print(f"{REPORTS_DIR} is absent (a user's clone): the real set is not measured")
+        results["real_set"] = f"absent: {REPORTS_DIR} not found"
     report(results, "ingest")
+    print_table(table)
+
+
+ROWS = (
+    ("place mentions recall", "mention_recall"),
+    ("place mentions precision", "mention_precision"),
+    ("candidate places recall", "candidate_place_recall"),
+    ("candidate places precision", "candidate_place_precision"),
+    ("event type", "type_accuracy"),
+    ("killed exact", "killed_exact"),
+    ("injured exact", "injured_exact"),
+    ("killed exact, where stated", "killed_exact_where_stated"),
+    ("injured exact, where stated", "injured_exact_where_stated"),
+    ("date (report's date known)", "date_accuracy"),
+    ("  of which at day precision", "date_at_day_precision"),
+    ("actor1", "actor1_accuracy"),
+    ("reports refused", "refused"),
+    ("undated reports left needs_date", "undated_left_needs_date"),
+    ("dated reports dated from the text alone", "dated_reports_dated_from_text"),
+)
+
+
+def ours_column(gazetteer: Gazetteer) -> dict[str, float | int]:
+    """Return our 90 reports' measures, pooled, under the real set's names."""
+    pooled = ingest_corpus.Measures()
+    for name in ingest_corpus.SETS:
+        measured = ingest_corpus.measure(gazetteer, name)
+        for attr in vars(pooled):
+            if isinstance(getattr(pooled, attr), int):
+                setattr(pooled, attr, getattr(pooled, attr) + getattr(measured, attr))
+    summary: dict[str, float | int] = dict(pooled.summary())
+    summary["refused"] = 0
+    return summary
+
+
+def print_table(table: dict[str, dict[str, float | int]]) -> None:
+    """Print the measures of each set side by side (rates as percentages)."""
+    names = list(table)
+    print()
+    print(f"{'measure':<42}" + "".join(f"{n:>40}" for n in names))
+    for label, key in ROWS:
+        cells = []
+        for n in names:
+            value = table[n].get(key)
+            if value is None:
+                cells.append(f"{'–':>40}")
+            elif isinstance(value, float):
+                cells.append(f"{100 * value:>39.1f}%")
+            else:
+                cells.append(f"{value:>40}")
+        print(f"{label:<42}" + "".join(cells))
 
 
 if __name__ == "__main__":

@@ -88,8 +88,11 @@ _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
     r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
-    r"reported|caused no casualties)\b|دون (?:وقوع )?(?:إصابات|خسائر|اصابات)|"
-    r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)",
+    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties)\b|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:إصابات|خسائر|اصابات)|لم (?:تسجل|تسفر عن|يسفر عن) "
+    r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
+    r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
+    r"\bcan kaybı (?:yaşanmadı|olmadı)|\b(?:ölen|yaralanan) olmadı",
     _I,
 )
 _NONE_KILLED = re.compile(
@@ -154,6 +157,7 @@ def read_casualties(sentence: str) -> Casualties:
     Casualties(killed=0, injured=0)
     """
     text = strip_marks(sentence).translate(_ARABIC_DIGITS)
+    text = _drop_period_totals(text)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
@@ -169,8 +173,49 @@ def read_casualties(sentence: str) -> Casualties:
     return Casualties(killed, injured)
 
 
+#: Over a period, not one incident: "1,300 civilians killed since the ceasefire". The clause
+#: holding these words is dropped.
+_PERIOD_TOTAL = re.compile(
+    r"\b(?:since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since)\b|"
+    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:yılı|ayı|başından)\s+bu yana",
+    _I,
+)
+_CLAUSE_END = re.compile(r"[,;.،]")
+
+
+def _drop_period_totals(text: str) -> str:
+    """Return ``text`` with every clause that counts over a period blanked out."""
+    if not _PERIOD_TOTAL.search(text):
+        return text
+    for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
+        ends = [e.start() for e in _CLAUSE_END.finditer(text)]
+        start = max((e + 1 for e in ends if e < m.start()), default=0)
+        end = min((e for e in ends if e >= m.end()), default=len(text))
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+#: "killing and injuring seven": the split is not given, so neither count is known.
+_KILLED_AND_INJURED = re.compile(
+    r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
+    r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
+    r"(?:and|or)\s+(?:injured|wounded)\b",
+    _I,
+)
+#: A count above this is a campaign's toll, not one incident's.
+MAX_INCIDENT_COUNT = 250
+
+
 def _english(text: str) -> tuple[int | None, int | None]:
-    counts = _counts(text)
+    counts = [
+        c
+        for c in _counts(text)
+        if c.value <= MAX_INCIDENT_COUNT
+        and not _KILLED_AND_INJURED.search(text[: c.start])
+        and not _KILLED_AND_INJURED.match(text[c.end :])
+    ]
     groups: list[list[_Count]] = []
     skipping = False
     for index, count in enumerate(counts):

@@ -113,8 +113,9 @@ _DATELINE_LABEL = re.compile(
     _I,
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-#: Rules whose date does not depend on the publication date.
-ABSOLUTE = frozenset(("numeric", "day_month_year", "month_day_year"))
+_NEEDS_MONTH = frozenset(("day_month", "month_day", "in_month"))
+_MONTH_WORDS = frozenset(name.split()[0].rstrip(".") for name in _MONTHS)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,11 @@ def read_date(sentence: str, *, published: dt.date | None) -> DateMention | None
     DateMention(date=None, precision=1, text='on Tuesday', start=12)
     """
     text = sentence.translate(_ARABIC_DIGITS)
+    named_month = not _MONTH_WORDS.isdisjoint(_WORD.findall(text.casefold()))
     found: list[DateMention] = []
     for rule, pattern in _RULES:
+        if rule in _NEEDS_MONTH and not named_month:
+            continue  # the month-name rules are the slow ones: only when a month is named
         for m in pattern.finditer(text):
             resolved = _resolve(rule, m, published)
             if resolved is not None:
