@@ -192,6 +192,7 @@ def extract(
         _read_sentence(sentence, mentions, anchor, state)
     if heads:
         _read_headline(sentences[:heads], found[:heads], anchor, state)
+    state.candidates = _drop_covered_regions(state.candidates)
     return Extraction(
         sentences=tuple(sentences),
         candidates=tuple(state.candidates),
@@ -236,6 +237,40 @@ def _read_headline(
             continue
         kept.append(c)
     state.candidates[:0] = kept
+
+
+#: A region or area candidate is the same event as a candidate of its type this close to it.
+REGION_KM = 40.0
+
+
+def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop region/area candidates that a specific candidate of the same type covers.
+
+    "Shelling killed six in Idlib province" and "… in Maarat al-Naasan" are one event:
+    the region's counts go to the specific candidate when it is the only one and has none.
+    """
+    specific = [c for c in candidates if c.place is not None and c.geo_precision < 3]  # noqa: PLR2004
+    kept = []
+    for c in candidates:
+        if c.place is None or c.geo_precision < 3:  # noqa: PLR2004
+            kept.append(c)
+            continue
+        covered = [
+            s
+            for s in specific
+            if s.kind == c.kind
+            and s.place is not None
+            and distance_km(s.place.place.position, c.place.place.position) <= REGION_KM
+        ]
+        if not covered:
+            kept.append(c)
+        elif len(covered) == 1 and covered[0].killed is None and covered[0].injured is None:
+            covered[0].killed, covered[0].injured = c.killed, c.injured
+            for sentence, fields in c.evidence.items():
+                for what in fields:
+                    if what in {"killed", "injured"}:
+                        covered[0].cite(sentence, what)
+    return kept
 
 
 def _city_near(c: Candidate, body: list[Candidate]) -> bool:

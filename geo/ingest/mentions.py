@@ -303,6 +303,15 @@ _INTRODUCED = re.compile(
     r"az|an)[-\s])?[A-Z][\w'’`]*)*)"
     r"|(?:قرية|بلدة|مدينة|قريتي|بلدتي)\s+([\u0621-\u064A]+)"
     r"|(?-i:([A-ZÇĞİÖŞÜ][\w'’]*(?:\s[A-ZÇĞİÖŞÜ][\w'’]*)?))\s+(?:köy|kasaba|belde|mahalle)\w*"
+    r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
+    r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
+)
+#: Governorate seats: a bare "Idlib" or إدلب is usually the province, the city only with
+#: "city" (or مدينة, "kenti") beside it.
+_SEATS = frozenset(("idlib", "aleppo", "hama", "latakia"))
+_CITY_BEFORE = re.compile(r"\b(?:city|centre|center) of\s+(?:the\s+)?$|مدينة\s+$", _I)
+_CITY_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:city|centre|center)\b|^(?:['’]\w+)?\s+(?:kent|şehr|merkez)\w*", _I
 )
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
@@ -504,7 +513,7 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
     """Return the spans of names introduced as places: "the villages of A, B and C"."""
     spans: list[tuple[int, int]] = []
     for m in _INTRODUCED.finditer(sentence):
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found = [(m.start(group), m.end(group))]
         while group == 1 and (more := _LIST_MORE.match(sentence[found[-1][1] :])):
             base = found[-1][1]
@@ -581,6 +590,12 @@ def _mention(
         role = "area"
     elif place.kind in {"city", "town"} and (
         _REGION_BEFORE.search(before) or _REGION_AFTER.search(after)
+    ):
+        role = "region"
+    elif (
+        place.place_id in _SEATS
+        and not re.search(r"city|مدينة", text, _I)
+        and not (_CITY_BEFORE.search(before) or _CITY_AFTER.search(after))
     ):
         role = "region"
     near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))

@@ -71,6 +71,19 @@ _GENERIC = re.compile(
     r"استهد|هجوم|\bsaldırı\w*|\bsaldırd\w*|\bhedef al\w*|\bvurul\w*",
     _I,
 )
+#: Aircraft seen or flying, not striking: "reconnaissance drones flew over the area".
+_RECONNAISSANCE = re.compile(
+    r"\breconnaissance\b|\bfl(?:y|ying|ew|ights?) (?:over|above|in the (?:sky|airspace))|"
+    r"\bcircl(?:ed|ing)\b|\bhover\w*|طيران (?:استطلاع|الاستطلاع)|طائرات? (?:استطلاع|الاستطلاع)|"
+    r"تحليق|\bkeşif\b",
+    _I,
+)
+_STRIKE = re.compile(
+    r"\b(?:struck|strikes?|raids?|bomb\w*|fired|targeted|targeting|shelled|hit|killing|killed|"
+    r"injur\w*|wound\w*|dropped|launched|execut\w*|carr(?:y|ying|ied) out|conduct\w*)\b|"
+    r"غار|قصف|استهدف|saldır",
+    _I,
+)
 _ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم|\bsaldırı\w*|\bsaldırd\w*", _I)
 _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
@@ -193,6 +206,8 @@ def read_wording(sentence: str) -> Wording:
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
+    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(sentence):
+        kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     actors = _actors(sentence)
     perpetrators = [(start, name) for score, start, name in actors if score >= 0]
