@@ -15,7 +15,7 @@ _I = re.IGNORECASE
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "bir": 1, "iki": 2, "üç": 3, "dört": 4,
           "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9}  # fmt: skip
-_NUMBER = r"(\d{1,3}|" + "|".join(_WORDS) + r")"
+_NUMBER = r"\b(\d{1,3}|" + "|".join(_WORDS) + r")"
 #: "… one in [the town of] X": the count before an English place.
 _BEFORE_PLACE = re.compile(
     _NUMBER + r"\s+(?:(?:others?|people|civilians?|persons?|children|more)\s+)?(?:were\s+)?"
@@ -58,11 +58,19 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
             counts.append((end, name, _value(after.group(1))))
     if len({name for _, name, _ in counts}) < 2:  # noqa: PLR2004
         return {}
-    first, last = min(c[0] for c in counts), max(c[0] for c in counts)
-    which = _governing(text[:first], text[last:])
+    counts.sort()
+    last = counts[-1][0]
+    which = _governing(text[: counts[0][0]], text[last:])
     if which is None:
         return {}
-    return {name: (which, value) for _, name, value in counts}
+    out: dict[str, tuple[str, int]] = {}
+    previous = 0
+    for position, name, value in counts:
+        # "killing one in A and injuring four in B": a casualty word between counts switches
+        which = _governing(text[previous:position], "") or which
+        out[name] = (which, value)
+        previous = position + 1
+    return out
 
 
 def _governing(before: str, after: str) -> str | None:

@@ -49,7 +49,7 @@ _FAMILY = re.compile(
     _I,
 )
 _PEOPLE = (
-    r"(?:third|fourth|fifth|second|people|persons|person|civilians?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
+    r"(?:third|fourth|fifth|second|people|persons|person|civilians?|citizens?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
     r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
     r"bab(?:y|ies)|others?|family|families|personnel|volunteers?|rescuers?|workers?|"
     r"paramedics?|medics?|brothers?|sisters?|sons?|daughters?|teenagers?|individuals?|"
@@ -70,7 +70,7 @@ _KILLED = (
 _INJURED = r"(?:wounded|injured|hurt|injuries|wounds|wounding|injuring|injures?)"
 _ACTIVE = re.compile(
     r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of|"
-    r"deaths? of|killing of|martyrdom of)|"
+    r"deaths? of|killing of|martyrdom of|massacres? of)|"
     r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting|injur(?:y|ies) of|"
     r"wounding of|injuries to))\s+"
     r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+)?"
@@ -356,7 +356,7 @@ _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı
                     "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
-    r"(?:(?!ve\b)[^\W\d_]+\s+){0,3}?"
+    r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
     r"(?:(?P<k>hayatını kaybet\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|öl(?:dü|müş|ü|en|ürül\w*)"
     r"(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
     _I,

@@ -478,19 +478,24 @@ def _add_casualties(
     its first casualty word, else to the first place it names, else to the event's first
     place (or, in a sentence without a new event, the place the sentence names).
     """
-    if not casualties.known or not group:
+    if not group:
         return
     places = _unique_places(group)
-    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
-        return  # a total after a breakdown ("the toll rose to 20"): not added again
-    spans = [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
-             for c in places if c.mention and c.mention in text]  # fmt: skip
+    by_location = {c.location: c for c in places}
+    spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
+             if p.match.place.name_en in by_location]  # fmt: skip
+    spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
+              for c in places if c.mention and c.mention in text
+              and c.location not in {name for _, _, name in spans}]  # fmt: skip
     per_place = breakdown(text, spans)
     if per_place:
-        by_location = {c.location: c for c in places}
         for location, (which, value) in per_place.items():
             _give(by_location[location], Casualties(**{which: value}), number)
         return
+    if not casualties.known:
+        return
+    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
+        return  # a total after a breakdown ("the toll rose to 20"): not added again
     if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
         for c in places:
             if c.killed is None and c.injured is None:

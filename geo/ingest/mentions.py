@@ -302,7 +302,8 @@ _INTRODUCED = re.compile(
     r"((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|"
     r"az|an)[-\s])?[A-Z][\w'’`]*)*)"
     r"|(?:قرية|بلدة|مدينة|قريتي|بلدتي)\s+([\u0621-\u064A]+)"
-    r"|(?-i:([A-ZÇĞİÖŞÜ][\w'’]*(?:\s[A-ZÇĞİÖŞÜ][\w'’]*)?))\s+(?:köy|kasaba|belde|mahalle)\w*"
+    r"|(?-i:(?<![\w'’])([A-ZÇĞİÖŞÜ][^\W\d_]*(?:\s[A-ZÇĞİÖŞÜ][^\W\d_]*)?))\s+"
+    r"(?:köy|kasaba|belde|mahalle)\w*"
     r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
     r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
 )

@@ -84,7 +84,7 @@ _STRIKE = re.compile(
     r"غار|قصف|استهدف|saldır",
     _I,
 )
-_ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم|\bsaldırı\w*|\bsaldırd\w*", _I)
+_ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
 _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
 )
