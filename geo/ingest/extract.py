@@ -22,6 +22,7 @@ The rules, in reading order:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -330,8 +331,7 @@ def _read_sentence(
     elif kinds:
         group = [
             _candidate(kind, place, number, wording, roads, state, type_score)
-            for kind in kinds
-            for place in new_places
+            for kind, place in _pairs(text, kinds, new_places)
         ]
     else:
         _continue(previous, sentence, wording, casualties, date)
@@ -508,11 +508,60 @@ def _add_casualties(
         counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
     elif not counted:
         counted = [(text, casualties)]
-    for clause, found in counted:
-        _give(_target(places, clause, text, first_word=mentions is not None), found, number)
+    targets = [_target(places, clause, text, first_word=mentions is not None) for clause, _ in counted]
+    for i, (clause, found) in enumerate(counted):
+        later = counted[i + 1][0] if i + 1 < len(counted) else ""
+        if not _place_after_word(clause, places) and _names_place(later, places) and _OTHERS.search(
+            later
+        ):
+            targets[i] = targets[i + 1]  # "killing a fighter and injuring four others in Quqfin"
+        _give(targets[i], found, number)
     target = places[0]
     if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
+
+
+_TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
+                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+", re.IGNORECASE)  # fmt: skip
+
+
+def _pairs(
+    text: str, kinds: list[EventKind], places: list[PlaceMention | UnresolvedMention]
+) -> list[tuple[EventKind, PlaceMention | UnresolvedMention]]:
+    """Return (type, place) pairs: every type at every place, unless clauses pair them.
+
+    "a citizen was killed by warplanes on Kityan, while shelling killed one in Jisr
+    al-Shughur": each clause names its own type and places, so each place gets its type.
+    """
+    every = [(kind, place) for kind in kinds for place in places]
+    if len(kinds) < 2 or len(places) < 2:  # noqa: PLR2004
+        return every
+    bounds = [0, *(m.end() for m in _TYPE_CLAUSE.finditer(text)), len(text) + 1]
+    pairs = []
+    for start, end in itertools.pairwise(bounds):
+        clause_kinds = [k for k in read_wording(text[start:end]).kinds if k in kinds]
+        clause_places = [p for p in places if start <= p.start < end]
+        if clause_places and not clause_kinds:
+            return every
+        pairs += [(k, p) for k in clause_kinds for p in clause_places]
+    if {p.start for _, p in pairs} != {p.start for p in places}:
+        return every
+    return pairs
+
+
+_OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECASE)
+
+
+def _names_place(clause: str, places: list[Candidate]) -> bool:
+    bare = strip_marks(clause)
+    return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _place_after_word(clause: str, places: list[Candidate]) -> bool:
+    """Return True if ``clause`` names a place after its first casualty word."""
+    bare = strip_marks(clause)
+    word = _CASUALTY_WORD.search(bare)
+    return word is not None and _names_place(bare[word.start() :], places)
 
 
 def _join_short(clauses: list[str]) -> list[str]:
