@@ -198,7 +198,7 @@ def run_extract(
     published = dt.date.fromisoformat(report["published"]) if report["published"] else None
     if published is None and dated_only:
         return extract(report["text"], published=UNDATED_STAND_IN, finder=finder), True
-    return extract(report["text"], published=published, finder=finder), False  # type: ignore[arg-type, unused-ignore]
+    return extract(report["text"], published=published, finder=finder), False
 
 
 def measure(gazetteer: Gazetteer, name: str, *, dated_only: bool = False) -> Measures:
@@ -225,7 +225,7 @@ def measure(gazetteer: Gazetteer, name: str, *, dated_only: bool = False) -> Mea
 def _score_text_date(
     report: dict[str, Any], finder: MentionFinder, result: Measures, label: str
 ) -> None:
-    """Read a dated report without its date: does the text alone give the right one?"""
+    """Read a dated report without its date, to see whether the text alone gives it."""
     undated = extract(report["text"], published=None, finder=finder)
     result.text_dated += 1
     if undated.published is not None and undated.published.isoformat() == report["published"]:
@@ -347,49 +347,60 @@ def _score_incidents(
             same = [c for c in here if (c.kind.sub_event_type, c.kind.tag) == want_type]
             pick = (same or here)[:1]
             paired += [c for c in pick if c not in paired]
-        where = "/".join(incident["canonical_places"])
-        if not paired:
-            continue
-        result.paired += 1
-        if want_type is not None:
-            result.typed += 1
-            types = {(c.kind.sub_event_type, c.kind.tag) for c in paired}
-            if types == {want_type}:
-                result.type_right += 1
-            else:
-                result.problems.append(f"{label}: {where} type {sorted(types)} != {want_type}")
-        for attr, stated in (("killed", "killed_stated"), ("injured", "injured_stated")):
-            values = [getattr(c, attr) for c in paired if getattr(c, attr) is not None]
-            got = sum(values) if values else None
-            right = got == incident[attr]
-            setattr(result, f"{attr}_right", getattr(result, f"{attr}_right") + right)
-            if incident[attr] is not None:
-                setattr(result, stated, getattr(result, stated) + 1)
-                setattr(result, f"{stated}_right", getattr(result, f"{stated}_right") + right)
-            if not right:
-                result.problems.append(f"{label}: {where} {attr} {got} != {incident[attr]}")
-        actors = _expected_actors(incident["actor"])
-        if actors is not None:
-            result.actor_scored += 1
-            got_actors = {c.actor1 for c in paired}
-            if got_actors <= actors:
-                result.actor_right += 1
-            else:
-                result.problems.append(
-                    f"{label}: {where} actor {sorted(got_actors)} not in {sorted(actors)} "
-                    f"({incident['actor']!r})"
-                )
-        if report["published"] is not None and incident["date"]:
-            result.dated += 1
-            dates = {c.date.isoformat() if c.date else None for c in paired}
-            if dates == {incident["date"]}:
-                result.date_right += 1
-                result.date_day_precision += all(c.time_precision == 1 for c in paired)
-            else:
-                result.problems.append(
-                    f"{label}: {where} date {sorted(map(str, dates))} != {incident['date']} "
-                    f"({incident['date_phrase']!r})"
-                )
+        if paired:
+            _score_fields(report, incident, paired, result, label)
+
+
+def _score_fields(
+    report: dict[str, Any],
+    incident: dict[str, Any],
+    paired: list[Candidate],
+    result: Measures,
+    label: str,
+) -> None:
+    """Score type, counts, actor and date of one incident against its paired candidates."""
+    want_type = TYPES.get(incident["event_type"])
+    where = "/".join(incident["canonical_places"])
+    result.paired += 1
+    if want_type is not None:
+        result.typed += 1
+        types = {(c.kind.sub_event_type, c.kind.tag) for c in paired}
+        if types == {want_type}:
+            result.type_right += 1
+        else:
+            result.problems.append(f"{label}: {where} type {sorted(types)} != {want_type}")
+    for attr, stated in (("killed", "killed_stated"), ("injured", "injured_stated")):
+        values = [getattr(c, attr) for c in paired if getattr(c, attr) is not None]
+        got = sum(values) if values else None
+        right = got == incident[attr]
+        setattr(result, f"{attr}_right", getattr(result, f"{attr}_right") + right)
+        if incident[attr] is not None:
+            setattr(result, stated, getattr(result, stated) + 1)
+            setattr(result, f"{stated}_right", getattr(result, f"{stated}_right") + right)
+        if not right:
+            result.problems.append(f"{label}: {where} {attr} {got} != {incident[attr]}")
+    actors = _expected_actors(incident["actor"])
+    if actors is not None:
+        result.actor_scored += 1
+        got_actors = {c.actor1 for c in paired}
+        if got_actors <= actors:
+            result.actor_right += 1
+        else:
+            result.problems.append(
+                f"{label}: {where} actor {sorted(got_actors)} not in {sorted(actors)} "
+                f"({incident['actor']!r})"
+            )
+    if report["published"] is not None and incident["date"]:
+        result.dated += 1
+        dates = {c.date.isoformat() if c.date else None for c in paired}
+        if dates == {incident["date"]}:
+            result.date_right += 1
+            result.date_day_precision += all(c.time_precision == 1 for c in paired)
+        else:
+            result.problems.append(
+                f"{label}: {where} date {sorted(map(str, dates))} != {incident['date']} "
+                f"({incident['date_phrase']!r})"
+            )
 
 
 if __name__ == "__main__":

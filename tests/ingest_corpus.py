@@ -122,7 +122,7 @@ def _score_candidates(report: dict[str, Any], got: list[Candidate], result: Meas
         checks = {
             "type": _type(pick) == (want["sub_event_type"], want["tag"]),
             "casualties": (pick.killed, pick.injured) == (want["fatalities"], want["injured"]),
-            "date": (pick.date.isoformat(), pick.time_precision)
+            "date": (str(pick.date), pick.time_precision)
             == (want["event_date"], want["time_precision"]),
             "actor1": pick.actor1 == want["actor1"],
         }
@@ -135,7 +135,7 @@ def _score_candidates(report: dict[str, Any], got: list[Candidate], result: Meas
         got_values = {
             "type": _type(pick),
             "casualties": (pick.killed, pick.injured),
-            "date": (pick.date.isoformat(), pick.time_precision),
+            "date": (str(pick.date), pick.time_precision),
             "actor1": pick.actor1,
         }
         want_values = {

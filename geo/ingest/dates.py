@@ -31,6 +31,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geo.names import is_arabic
+
 _I = re.IGNORECASE
 
 _MONTH_NAMES = (
@@ -60,10 +62,8 @@ _WEEKDAYS = {
 }  # fmt: skip
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1,
           "bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5}  # fmt: skip
-_LATIN_MONTH = "|".join(sorted((m for m in _MONTHS if m.isascii() or m[0].isalpha() and
-                                not "\u0600" <= m[0] <= "\u06ff"), key=len, reverse=True))  # fmt: skip
-_ARABIC_MONTH = "|".join(sorted((m for m in _MONTHS if "\u0600" <= m[0] <= "\u06ff"),
-                                key=len, reverse=True))  # fmt: skip
+_LATIN_MONTH = "|".join(sorted((m for m in _MONTHS if not is_arabic(m)), key=len, reverse=True))
+_ARABIC_MONTH = "|".join(sorted((m for m in _MONTHS if is_arabic(m)), key=len, reverse=True))
 #: A month name; a Latin one must end at a word end (or a Turkish case ending: Eylül'de).
 _MONTH = rf"(?P<month>(?:{_LATIN_MONTH})\.?(?![^\W\d_])|(?:{_ARABIC_MONTH})(?:\s*/\s*\S+)?)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -120,8 +120,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True, slots=True)
 class DateMention:
-    """A date expression: the day (None when it needs an unknown publication date), ACLED's
-    time_precision, the words read and where they start."""
+    """A date expression: its day, ACLED's time_precision, the words read and their start.
+
+    ``date`` is None when the words need a publication date that is not known.
+    """
 
     date: dt.date | None
     precision: int

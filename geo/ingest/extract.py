@@ -190,7 +190,7 @@ def extract(
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
     for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
-        _read_sentence(sentence, mentions, anchor, state)
+        _read_sentence(sentence, mentions, state)
     if heads:
         _read_headline(sentences[:heads], found[:heads], anchor, state)
     state.candidates = _drop_covered_regions(state.candidates)
@@ -225,7 +225,7 @@ def _read_headline(
         head.date = DateMention(first.date, first.time_precision, first.date_text, 0)
         head.date_sentence = first.sentence
     for sentence, mentions in zip(sentences, found, strict=True):
-        _read_sentence(sentence, mentions, anchor, head)
+        _read_sentence(sentence, mentions, head)
     body = state.candidates
     kept = []
     for c in head.candidates:
@@ -284,19 +284,12 @@ def _city_near(c: Candidate, body: list[Candidate]) -> bool:
     )
 
 
-def _read_sentence(
-    sentence: Sentence, mentions: SentenceMentions, anchor: LonLat | None, state: _State
-) -> None:
+def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State) -> None:
     text, number = sentence.text, sentence.number
     wording = read_wording(text)
     casualties = read_casualties(text)
     date = read_date(text, published=state.published)
-    if date is not None and not _background(date, state.published, wording):
-        state.date, state.date_sentence = date, number
-    state.new_story = date is not None or _SEPARATE.search(text) is not None
-    for kind in wording.kinds:
-        if wording.actors.get(kind, wording.actor1):
-            state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)
+    _note(text, number, wording, date, state)
     specific = [p for p in mentions.places if p.role == "place"]
     specific = [p for p in specific if not _locator(p, specific, text)]
     wide = [p for p in mentions.places if p.role == "area"] or [
@@ -368,7 +361,21 @@ ACTOR_CARRY_SENTENCES = 3
 BACKGROUND_DAYS = 31
 
 
-_SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.I)
+_SEPARATE = re.compile(
+    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.IGNORECASE
+)
+
+
+def _note(
+    text: str, number: int, wording: Wording, date: DateMention | None, state: _State
+) -> None:
+    """Keep what later sentences inherit: the date in force and each type's last actor."""
+    if date is not None and not _background(date, state.published, wording):
+        state.date, state.date_sentence = date, number
+    state.new_story = date is not None or _SEPARATE.search(text) is not None
+    for kind in wording.kinds:
+        if wording.actors.get(kind, wording.actor1):
+            state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)
 
 
 def _recent_actor(kind: EventKind, number: int, state: _State) -> str:
@@ -396,6 +403,7 @@ def _candidate(
     state: _State,
     type_score: float,
 ) -> Candidate:
+    match: Match | None
     if isinstance(place, PlaceMention):
         match, alternatives, mention = place.match, place.alternatives, place.text
         precision = 3 if place.role != "place" else 2 if place.near else 1
@@ -481,18 +489,7 @@ def _add_casualties(
     if not group:
         return
     places = _unique_places(group)
-    by_location = {c.location: c for c in places}
-    spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
-             if p.match.place.name_en in by_location]  # fmt: skip
-    spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
-              for c in places if c.mention and c.mention in text
-              and c.location not in {name for _, _, name in spans}]  # fmt: skip
-    per_place = breakdown(text, spans)
-    if per_place:
-        for location, (which, value) in per_place.items():
-            _give(by_location[location], Casualties(**{which: value}), number)
-        return
-    if not casualties.known:
+    if _give_breakdown(places, text, number, mentions) or not casualties.known:
         return
     if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
         return  # a total after a breakdown ("the toll rose to 20"): not added again
@@ -508,11 +505,15 @@ def _add_casualties(
         counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
     elif not counted:
         counted = [(text, casualties)]
-    targets = [_target(places, clause, text, first_word=mentions is not None) for clause, _ in counted]
+    targets = [
+        _target(places, clause, text, first_word=mentions is not None) for clause, _ in counted
+    ]
     for i, (clause, found) in enumerate(counted):
         later = counted[i + 1][0] if i + 1 < len(counted) else ""
-        if not _place_after_word(clause, places) and _names_place(later, places) and _OTHERS.search(
-            later
+        if (
+            not _place_after_word(clause, places)
+            and _names_place(later, places)
+            and _OTHERS.search(later)
         ):
             targets[i] = targets[i + 1]  # "killing a fighter and injuring four others in Quqfin"
         _give(targets[i], found, number)
@@ -555,6 +556,22 @@ _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECAS
 def _names_place(clause: str, places: list[Candidate]) -> bool:
     bare = strip_marks(clause)
     return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _give_breakdown(
+    places: list[Candidate], text: str, number: int, mentions: SentenceMentions | None
+) -> bool:
+    """Give each place of a breakdown its own count; return False if there is none."""
+    by_location = {c.location: c for c in places}
+    spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
+             if p.match.place.name_en in by_location]  # fmt: skip
+    spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
+              for c in places if c.mention and c.mention in text
+              and c.location not in {name for _, _, name in spans}]  # fmt: skip
+    per_place = breakdown(text, spans)
+    for location, (which, value) in per_place.items():
+        _give(by_location[location], Casualties(**{which: value}), number)
+    return bool(per_place)
 
 
 def _place_after_word(clause: str, places: list[Candidate]) -> bool:

@@ -574,12 +574,25 @@ def _arabic_readings(text: str) -> list[tuple[int, str]]:
     return readings
 
 
+def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
+    """Return True for a city named as a region ("southern Idlib", a bare "Idlib")."""
+    if kind in {"city", "town"} and (_REGION_BEFORE.search(before) or _REGION_AFTER.search(after)):
+        return True
+    return (
+        place_id in _SEATS
+        and not re.search(r"city|مدينة", text, _I)
+        and not (_CITY_BEFORE.search(before) or _CITY_AFTER.search(after))
+    )
+
+
 def _mention(
     sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
 ) -> PlaceMention:
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
-    if len(ranked) > 1 and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(
-        ranked[1].place.kind, 0
+    if (
+        len(ranked) > 1
+        and ranked[0].place.kind in {"city", "town"}
+        and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(ranked[1].place.kind, 0)
     ):
         ranked = ranked[:1]  # the city, not the village of the same name
     else:
@@ -589,15 +602,7 @@ def _mention(
     role: Role = "place"
     if place.kind == "area":
         role = "area"
-    elif place.kind in {"city", "town"} and (
-        _REGION_BEFORE.search(before) or _REGION_AFTER.search(after)
-    ):
-        role = "region"
-    elif (
-        place.place_id in _SEATS
-        and not re.search(r"city|مدينة", text, _I)
-        and not (_CITY_BEFORE.search(before) or _CITY_AFTER.search(after))
-    ):
+    elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
     near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
     return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near)

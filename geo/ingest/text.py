@@ -152,22 +152,25 @@ _FURNITURE_LINE = re.compile(
 _SENTENCE_STOP = re.compile(r"[.!?؟۔][\"'”’)\]]*$")
 #: A news dateline opening a paragraph: "IDLIB, Syria (North Press) – ", "Hama, SANA- ".
 _DATELINE_LEAD = re.compile(
-    r"^(?:[A-Z][\w’'.-]*(?:\s+[a-z]+)?(?:,\s*[A-Z][\w’'.-]*){0,3}\s*(?:\([^()]{1,40}\)\s*)?"
+    r"^(?:[A-Z][\w’'.-]*(?:\s+[a-z]+)?(?:,\s*[A-Z][\w’'.-]*){0,3}"
+    r"(?:,?\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})?\s*(?:\([^()]{1,40}\)\s*)?"
     r"(?:[–—-]|:(?=\s+[A-Z]))\s*)(?=[A-Z\"“‘'])"
 )
+#: A first line longer than this is the report's first paragraph, not its headline.
+MAX_HEADLINE_CHARS = 300
 #: A "Topic | Headline" prefix of monitors' titles.
 _KICKER = re.compile(r"^[^|]{1,60}\s\|\s+")
 
 
 def drop_furniture(text: str) -> str:
-    """Return tidy report text without site furniture.
+    r"""Return tidy report text without site furniture.
 
     Dropped: caption, byline and share lines, and the run of headline-like lines (no full
     stop) after a "Related articles" / "Read also" / اقرأ أيضاً heading.
 
     Examples
     --------
-    >>> drop_furniture("Jets hit Sarmin.\\nPhoto: a crater.\\nRelated\\nShelling kills 3 in Ariha")
+    >>> drop_furniture("Jets hit Sarmin.\nPhoto: a crater.\nRelated\nShelling kills 3 in Ariha")
     'Jets hit Sarmin.'
     """
     kept: list[str] = []
@@ -185,18 +188,20 @@ def drop_furniture(text: str) -> str:
 
 
 def split_headline(text: str) -> tuple[str, str]:
-    """Return a report's headline ("" if none) and its body.
+    r"""Return a report's headline ("" if none) and its body.
 
     The headline is the first line when more lines follow and it does not end as a sentence
     does; a "Topic | " prefix is dropped from it.
 
     Examples
     --------
-    >>> split_headline("Jets strike Sarmin\\nRussian jets struck Sarmin today.")
+    >>> split_headline("Jets strike Sarmin\nRussian jets struck Sarmin today.")
     ('Jets strike Sarmin', 'Russian jets struck Sarmin today.')
     """
     first, _, rest = text.partition("\n")
-    if not rest or _SENTENCE_STOP.search(first) or len(first) > 300:  # noqa: PLR2004
+    if not rest or _SENTENCE_STOP.search(first) or first.endswith((":", ",")):
+        return "", text
+    if len(first) > MAX_HEADLINE_CHARS:
         return "", text
     return _KICKER.sub("", first), rest
 
