@@ -291,7 +291,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     date = read_date(text, published=state.published)
     _note(text, number, wording, date, state)
     specific = [p for p in mentions.places if p.role == "place"]
-    specific = [p for p in specific if not _locator(p, specific, text)]
+    specific = [p for p in specific if not _locator(p, specific, text) and not _origin(p, text)]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
     ]
@@ -344,6 +344,22 @@ _LOCATOR_BEFORE = re.compile(
     r"(?:مدينة|بلدة|قرية)\s+$",
     re.IGNORECASE,
 )
+
+
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:(?:launch\w*|fired|took off|taking off|flying|coming|came|originat\w*) from|"
+    r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$|(?:انطلاقا من|انطلاقاً من|المتمركزة في|المتمركز في)\s+$",
+    re.IGNORECASE,
+)
+_ORIGIN_AFTER = re.compile(r"^['’](?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
+
+
+def _origin(p: PlaceMention, text: str) -> bool:
+    """Return True for a place fire came from ("launched from Hmeimim"), not one it hit."""
+    after = text[p.end :]
+    after = after[after.find("'") :] if after[:12].find("'") >= 0 else after  # Üssü'nden
+    return bool(_ORIGIN_BEFORE.search(text[: p.start]) or _ORIGIN_AFTER.search(after))
 
 
 def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:

@@ -102,11 +102,13 @@ _ONLY_MUNITIONS = frozenset((SHELLING,))
 #: ACLED's actor names for the groups reports name, with the wording that names them.
 ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("HTS: Hayat Tahrir al-Sham", re.compile(
-        r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|HTŞ|Heyet Tahrir\w*)\b|"
+        r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|HTŞ|Heyet Tahrir\w*|"
+        r"(?:jabhat )?al-nusra(?: front)?|nusra front)\b|جبهة النصرة|"
         r"هيئة تحرير الشام", _I)),
     ("Military Forces of Syria (2000-)", re.compile(
         r"\b(?:(?:pro-)?regime|(?:pro-)?government|(?:syrian|assad)(?:'s)? (?:army|"
         r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
+        r"assad(?:'s)? (?:militias?|militiamen|regime)|bashar (?:al-)?assad(?:'s)? regime|"
         r"assad forces|fourth division|tiger forces|25th division)\b|قوات النظام|قوات الأسد|"
         r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
         r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
@@ -125,6 +127,7 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
+    r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
     r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
     r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
     r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
