@@ -97,6 +97,21 @@ def test_a_breakdown_gives_each_place_its_count_and_the_total_is_not_added() -> 
         ("Sarmin", "Air/drone strike", 2, None),
         ("Binnish", "Air/drone strike", 3, None),
     ]
+    mixed = (
+        "Rejim güçlerinin topçu atışlarında Sarmin kasabasında 2 ve Binnish'te ise 1 kişi "
+        "hayatını kaybederken, Sarja köyünde 6 kişi yaralandı."
+    )
+    assert [(c.location, c.killed, c.injured) for c in candidates(mixed)] == [
+        ("Sarmin", 2, None), ("Binnish", 1, None), ("Sarja", None, 6),
+    ]  # fmt: skip
+    subheading = (
+        "Rus savaş uçakları bugün Sarmin ve Binnish'e hava saldırısı düzenledi.\n"
+        "7 SİVİL HAYATINI KAYBETTİ\n"
+        "Yerel kaynaklara göre Sarmin'de 3, Binnish'te 4 sivil hayatını kaybetti."
+    )
+    assert [(c.location, c.killed) for c in candidates(subheading)] == [
+        ("Sarmin", 3), ("Binnish", 4),
+    ]  # fmt: skip
     switching = "Shells hit Bayneen and Shnan, killing one in Bayneen and injuring 3 in Shnan."
     assert [(c.location, c.killed, c.injured) for c in candidates(switching)] == [
         ("Bayneen", 1, None),

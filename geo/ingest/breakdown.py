@@ -25,13 +25,13 @@ _BEFORE_PLACE = re.compile(
 )
 #: "X'de 2", "X ilçesinde 2", "X köyünde ise 1": the count after a Turkish place.
 _AFTER_PLACE = re.compile(
-    r"^(?:['’]\w+)?(?:\s+\w+(?:inde|ında|unda|ünde|nde|nda|de|da|te|ta))?\s*(?:ise\s+)?"
+    r"^(?:['’]\w+)?(?:\s+\w+(?:inde|ında|unda|ünde|nde|nda|de|da|te|ta))?\s*(?:(?:ise|da|de)\s+)?"
     + _NUMBER
     + r"(?![\d.,]*\s*(?:km|kilomet|metre|saat|gün|'[dt]))\b",
     _I,
 )
 _KILLED = re.compile(
-    r"kill|dead|died|death|hayatını kaybet|yaşamını yitir|öl(?:dü|ü|müş)|şehit|can ver", _I
+    r"kill|dead|died|death|hayatını kaybe[dt]|yaşamını yitir|öl(?:dü|ü|müş)|şehit|can ver", _I
 )
 _INJURED = re.compile(r"injur|wound|hurt|yaralan|yaralı", _I)
 
@@ -48,26 +48,27 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
     >>> breakdown(text, [(23, 30, "Binnish"), (61, 67, "Sarmin")])
     {'Binnish': ('killed', 1), 'Sarmin': ('killed', 10)}
     """
-    counts: list[tuple[int, str, int]] = []
+    counts: list[tuple[int, str, int, bool]] = []  # position, place, count, count first
     for start, end, name in mentions:
         before = _BEFORE_PLACE.search(text[:start])
         after = _AFTER_PLACE.match(text[end:])
         if before:
-            counts.append((before.start(), name, _value(before.group(1))))
+            counts.append((before.start(), name, _value(before.group(1)), True))
         elif after and not text[end:].startswith(" ve "):
-            counts.append((end, name, _value(after.group(1))))
-    if len({name for _, name, _ in counts}) < 2:  # noqa: PLR2004
+            counts.append((end + after.end(), name, _value(after.group(1)), False))
+    if len({c[1] for c in counts}) < 2:  # noqa: PLR2004
         return {}
     counts.sort()
-    last = counts[-1][0]
-    which = _governing(text[: counts[0][0]], text[last:])
-    if which is None:
-        return {}
     out: dict[str, tuple[str, int]] = {}
-    previous = 0
-    for position, name, value in counts:
-        # "killing one in A and injuring four in B": a casualty word between counts switches
-        which = _governing(text[previous:position], "") or which
+    previous, which = 0, None
+    for position, name, value, count_first in counts:
+        if count_first:  # "killing one in A and injuring four in B": the word before it
+            which = _governing(text[previous:position], "") or which
+            which = which or _governing("", text[position:])
+        else:  # "A'da 2 ve B'de 1 kişi hayatını kaybederken, C'de 17 kişi yaralandı"
+            which = _governing("", text[position:])
+        if which is None:
+            return {}
         out[name] = (which, value)
         previous = position + 1
     return out

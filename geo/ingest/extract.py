@@ -586,7 +586,9 @@ def _give_breakdown(
               and c.location not in {name for _, _, name in spans}]  # fmt: skip
     per_place = breakdown(text, spans)
     for location, (which, value) in per_place.items():
-        _give(by_location[location], Casualties(**{which: value}), number)
+        target = by_location[location]
+        setattr(target, which, value)  # a place's own count beats an earlier total
+        target.cite(number, which)
     return bool(per_place)
 
 

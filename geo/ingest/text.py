@@ -149,12 +149,14 @@ _FURNITURE_LINE = re.compile(
     r"مصدر الصورة|تحرير|ترجمة)\b\s*(?::|\||–|-|by\b)|(?:share|tweet|email|print)(?:\s*\|\s*\w+)*$)",
     re.IGNORECASE,
 )
+#: A sub-heading in capitals ("26 SİVİL HAYATINI KAYBETTİ"): a summary, not the report's words.
+_SUBHEADING = re.compile(r"(?=[^a-z]*[A-ZÇĞİÖŞÜ]{2})[^a-zçğıöşüa-ÿ\u0600-\u06ff]{4,120}")
 _SENTENCE_STOP = re.compile(r"[.!?؟۔][\"'”’)\]]*$")
 #: A news dateline opening a paragraph: "IDLIB, Syria (North Press) – ", "Hama, SANA- ".
 _DATELINE_LEAD = re.compile(
-    r"^(?:[A-Z][\w’'.-]*(?:\s+[a-z]+)?(?:,\s*[A-Z][\w’'.-]*){0,3}"
+    r"^(?:[A-Z][\w’'.]*(?:\s+[a-z]+)?(?:,\s*[A-Z][\w’'.]*){0,3}"
     r"(?:,?\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})?\s*(?:\([^()]{1,40}\)\s*)?"
-    r"(?:[–—-]|:(?=\s+[A-Z]))\s*)(?=[A-Z\"“‘'])"
+    r"(?P<dash>\s?[–—-]|:(?=\s+[A-Z]))\s*)(?=[A-Z\"“‘'])"
 )
 #: A first line longer than this is the report's first paragraph, not its headline.
 MAX_HEADLINE_CHARS = 300
@@ -165,8 +167,9 @@ _KICKER = re.compile(r"^[^|]{1,60}\s\|\s+")
 def drop_furniture(text: str) -> str:
     r"""Return tidy report text without site furniture.
 
-    Dropped: caption, byline and share lines, and the run of headline-like lines (no full
-    stop) after a "Related articles" / "Read also" / اقرأ أيضاً heading.
+    Dropped: caption, byline and share lines, sub-headings in capitals, and the run of
+    headline-like lines (no full stop) after a "Related articles" / "Read also" / اقرأ أيضاً
+    heading.
 
     Examples
     --------
@@ -182,7 +185,7 @@ def drop_furniture(text: str) -> str:
         if skipping and not _SENTENCE_STOP.search(line):
             continue
         skipping = False
-        if not _FURNITURE_LINE.match(line):
+        if not _FURNITURE_LINE.match(line) and not _SUBHEADING.fullmatch(line):
             kept.append(line)
     return "\n".join(kept)
 
@@ -214,4 +217,9 @@ def strip_dateline_lead(sentence: str) -> str:
     >>> strip_dateline_lead("IDLIB, Syria (North Press) – Jets struck Sarmin.")
     'Jets struck Sarmin.'
     """
-    return _DATELINE_LEAD.sub("", sentence, count=1)
+    lead = _DATELINE_LEAD.match(sentence)
+    if lead is None:
+        return sentence
+    if lead.group("dash") == "-" and not re.search(r"[,(]", lead.group()):
+        return sentence  # a hyphenated name ("Maarat el-Numan"), not "Hama, SANA- …"
+    return sentence[lead.end() :]
