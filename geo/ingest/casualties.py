@@ -357,8 +357,8 @@ _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
     r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
-    r"(?:(?P<k>hayatını kaybe[dt]\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|öl(?:dü|müş|ü|en|ürül\w*)"
-    r"(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
+    r"(?:(?P<k>hayatını kaybe[dt]\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|"
+    r"öl(?:dü|müş|ü|en|ürül\w*)(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
     _I,
 )
 
