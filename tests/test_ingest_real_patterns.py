@@ -22,6 +22,7 @@ from geo.ingest.extract import Candidate, extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.text import drop_furniture, split_headline, strip_dateline_lead
 from geo.ingest.wording import read_wording
+from tests import ingest_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 FINDER = MentionFinder(load_gazetteer())
@@ -352,3 +353,11 @@ def test_ingest_reads_the_dateline_when_no_date_is_given(tmp_path: Path) -> None
     assert [(r["location"], r["event_date"], r["status"]) for r in rows] == [
         ("Kansafra", "2020-09-17", "candidate")
     ]
+
+
+def test_the_turkish_reports_written_for_the_project_read_fully() -> None:
+    reports = ingest_corpus.reports("turkish")
+    assert len(reports) == 10
+    assert {r["language"] for r in reports} == {"tr"}
+    measured = ingest_corpus.measure(FINDER.gazetteer, "turkish")
+    assert measured.problems == []

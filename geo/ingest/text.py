@@ -150,7 +150,7 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE,
 )
 #: A sub-heading in capitals ("26 SİVİL HAYATINI KAYBETTİ"): a summary, not the report's words.
-_SUBHEADING = re.compile(r"(?=[^a-z]*[A-ZÇĞİÖŞÜ]{2})[^a-zçğıöşüa-ÿ\u0600-\u06ff]{4,120}")
+_SUBHEADING = re.compile(r"(?=[^a-z]*[A-ZÇĞİÖŞÜ]{2})[^a-zçğıöşüa-ÿ\u0600-\u06ff]{2,120}")
 _SENTENCE_STOP = re.compile(r"[.!?؟۔][\"'”’)\]]*$")
 #: A news dateline opening a paragraph: "IDLIB, Syria (North Press) – ", "Hama, SANA- ".
 _DATELINE_LEAD = re.compile(
