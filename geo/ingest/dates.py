@@ -114,6 +114,20 @@ _DATELINE_LABEL = re.compile(
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NEEDS_MONTH = frozenset(("day_month", "month_day", "in_month"))
+_WEEKDAY_WORDS = (*(n for n in _WEEKDAYS if not n.endswith("day")), "day")
+#: Words one of which a rule's match must contain (casefolded): a cheap test before its regex.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "numeric": tuple("0123456789"),
+    "before_yesterday": ("yesterday", "أمس", "امس", "gün"),
+    "yesterday": ("yesterday", "night", "overnight", "أمس", "امس", "البارحة", "dün"),
+    "today": ("today", "tonight", "this ", "اليوم", "bugün", "bu "),
+    "days_ago": ("day", "gün"),
+    "last_weekday": ("last ",),
+    "weekday": _WEEKDAY_WORDS,
+    "this_week": ("week", "الأسبوع", "hafta"),
+    "last_week": ("week", "الأسبوع", "hafta"),
+    "last_month": ("month", "الشهر", "geçen ay"),
+}
 _MONTH_WORDS = frozenset(name.split()[0].rstrip(".") for name in _MONTHS)
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -147,11 +161,15 @@ def read_date(sentence: str, *, published: dt.date | None) -> DateMention | None
     DateMention(date=None, precision=1, text='on Tuesday', start=12)
     """
     text = sentence.translate(_ARABIC_DIGITS)
-    named_month = not _MONTH_WORDS.isdisjoint(_WORD.findall(text.casefold()))
+    folded = text.casefold()
+    named_month = not _MONTH_WORDS.isdisjoint(_WORD.findall(folded))
     found: list[DateMention] = []
     for rule, pattern in _RULES:
         if rule in _NEEDS_MONTH and not named_month:
             continue  # the month-name rules are the slow ones: only when a month is named
+        triggers = _TRIGGERS.get(rule)
+        if triggers is not None and not any(t in folded for t in triggers):
+            continue  # none of the rule's words is in the sentence: skip its regex
         for m in pattern.finditer(text):
             resolved = _resolve(rule, m, published)
             if resolved is not None:
