@@ -45,7 +45,8 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
     Examples
     --------
     >>> text = "Shelling killed one in Binnish and 10 others in the town of Sarmin."
-    >>> breakdown(text, [(23, 30, "Binnish"), (61, 67, "Sarmin")])
+    >>> spans = [(text.find(n), text.find(n) + len(n), n) for n in ("Binnish", "Sarmin")]
+    >>> breakdown(text, spans)
     {'Binnish': ('killed', 1), 'Sarmin': ('killed', 10)}
     """
     counts: list[tuple[int, str, int, bool]] = []  # position, place, count, count first

@@ -135,7 +135,8 @@ def _date_lines(extraction: Extraction, rows: list[dict[str, str]]) -> list[str]
     if extraction.published is None and undated:
         lines.append(
             f"no publication date given (--published) or found in the text: {undated} "
-            f"candidate{'s' if undated != 1 else ''} have status needs_date; fill in event_date "
+            f"{'candidates have' if undated != 1 else 'candidate has'} status needs_date; fill "
+            "in event_date "
             "(the evidence column quotes the report's words, e.g. 'on Tuesday') or ingest "
             "again with --published"
         )
