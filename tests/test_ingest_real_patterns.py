@@ -153,6 +153,15 @@ def test_a_province_named_beside_its_villages_gives_no_second_candidate() -> Non
     assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 4, None)]
 
 
+def test_a_region_only_event_moves_to_the_place_a_later_sentence_names() -> None:
+    text = (
+        "Government air strikes killed nine people across Idlib province this morning. "
+        "Four people died in the town of Sarmin, the monitors said."
+    )
+    found = candidates(text)
+    assert [(c.location, c.geo_precision, c.killed) for c in found] == [("Sarmin", 1, 4)]
+
+
 def test_a_place_that_only_locates_another_is_not_an_incident_place() -> None:
     text = "A roadside bomb wounded a man near Sarmin, east of Idlib city."
     assert [c.location for c in candidates(text)] == ["Sarmin"]

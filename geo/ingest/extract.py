@@ -244,6 +244,30 @@ def _read_headline(
 REGION_KM = 40.0
 
 
+def _refine(previous: list[Candidate], specific: list[PlaceMention], sentence: Sentence) -> bool:
+    """Move a region-only event to the one place a later sentence names within the region.
+
+    "Shelling killed six in Idlib province. The shell hit a house in Maarat al-Naasan."
+    """
+    places = {p.match.place.place_id: p for p in specific if not p.alternatives}
+    if len(places) != 1 or not previous:
+        return False
+    if any(c.place is None or c.geo_precision < 3 for c in previous):  # noqa: PLR2004
+        return False
+    (mention,) = places.values()
+    position = mention.match.place.position
+    if any(
+        c.place is not None and distance_km(c.place.place.position, position) > REGION_KM
+        for c in previous
+    ):
+        return False
+    for c in previous:
+        c.place, c.mention, c.alternatives = mention.match, mention.text, ()
+        c.geo_precision = 2 if mention.near else 1
+        c.cite(sentence.number, "place")
+    return True
+
+
 def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
     """Drop region/area candidates that a specific candidate of the same type covers.
 
@@ -304,6 +328,12 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     kinds: list[EventKind] = list(wording.kinds)
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
+    if not kinds and _refine(previous, specific, sentence):
+        if casualties.known:  # the region's count was a total; the place's own replaces it
+            for c in previous:
+                c.killed = c.injured = None
+        _continue(previous, sentence, wording, casualties, date)
+        return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
         if not _all_known(new_places, previous) or wording.also:
             kinds, type_score = previous_kinds, 0.8  # "Balyoun was also hit."
