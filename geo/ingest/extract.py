@@ -244,10 +244,17 @@ def _read_headline(
 REGION_KM = 40.0
 
 
-def _refine(previous: list[Candidate], specific: list[PlaceMention], sentence: Sentence) -> bool:
+def _refine(
+    previous: list[Candidate],
+    specific: list[PlaceMention],
+    sentence: Sentence,
+    *,
+    casualties: Casualties,
+) -> bool:
     """Move a region-only event to the one place a later sentence names within the region.
 
-    "Shelling killed six in Idlib province. The shell hit a house in Maarat al-Naasan."
+    "Shelling killed six in Idlib province. The shell hit a house in Maarat al-Naasan." When
+    that sentence gives counts, the region's count was a total: the place's own replace it.
     """
     places = {p.match.place.place_id: p for p in specific if not p.alternatives}
     if len(places) != 1 or not previous:
@@ -265,6 +272,8 @@ def _refine(previous: list[Candidate], specific: list[PlaceMention], sentence: S
         c.place, c.mention, c.alternatives = mention.match, mention.text, ()
         c.geo_precision = 2 if mention.near else 1
         c.cite(sentence.number, "place")
+        if casualties.known:
+            c.killed = c.injured = None
     return True
 
 
@@ -328,10 +337,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     kinds: list[EventKind] = list(wording.kinds)
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
-    if not kinds and _refine(previous, specific, sentence):
-        if casualties.known:  # the region's count was a total; the place's own replaces it
-            for c in previous:
-                c.killed = c.injured = None
+    if not kinds and _refine(previous, specific, sentence, casualties=casualties):
         _continue(previous, sentence, wording, casualties, date)
         return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
