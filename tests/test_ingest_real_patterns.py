@@ -70,6 +70,8 @@ def run_cli(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProce
         ("Top atışında 2 asker şehit oldu, 1 asker de yaralandı.", 2, 1),
         ("Bombardımanda can kaybı yaşanmadı.", 0, 0),
         ("Hava saldırılarında 1 sivil, gece saatlerinde yaşamını yitirdi.", 1, None),
+        ("Ölenlerin sayısı 12'ye, yaralı sayısı 30'a yükseldi.", 12, 30),
+        ("A total of 140 people have been killed in the offensive, and a boy was hurt.", None, 1),
         ("قتل مدنيان وأصيب ثلاثة آخرون بقصف صاروخي.", 2, 3),
         ("ألحق القصف أضراراً بالمنازل دون تسجيل خسائر بشرية.", 0, 0),
     ],
@@ -112,6 +114,13 @@ def test_a_breakdown_gives_each_place_its_count_and_the_total_is_not_added() -> 
     )
     assert [(c.location, c.killed) for c in candidates(subheading)] == [
         ("Sarmin", 3), ("Binnish", 4),
+    ]  # fmt: skip
+    clauses = (
+        "Rus savaş uçakları bugün Sarmin ve Binniş'e hava saldırısı düzenledi. Sarmin'de 3 ölü, "
+        "7 yaralı bulunurken, Binniş şehrinde saldırılarla 2 sivil öldü, 4 sivil ise yaralandı."
+    )
+    assert [(c.location, c.killed, c.injured) for c in candidates(clauses)] == [
+        ("Sarmin", 3, 7), ("Binnish", 2, 4),
     ]  # fmt: skip
     switching = "Shells hit Bayneen and Shnan, killing one in Bayneen and injuring 3 in Shnan."
     assert [(c.location, c.killed, c.injured) for c in candidates(switching)] == [

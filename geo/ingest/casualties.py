@@ -105,6 +105,11 @@ _TOLL = re.compile(
     r"(\d+|[a-z]+)\b",
     _I,
 )
+_TURKISH_TOLL = re.compile(
+    r"\b(?:hayatını kaybedenlerin|ölenlerin|ölü) sayısı(?:nın)?(?: da)?\s+(?P<k>\d{1,3})\b|"
+    r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
+    _I,
+)
 _ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
 _ARABIC_BEFORE_VERB = re.compile(
     r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
@@ -170,6 +175,11 @@ def read_casualties(sentence: str) -> Casualties:
     toll = _TOLL.search(text)
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
+    for m in _TURKISH_TOLL.finditer(text):  # "hayatını kaybedenlerin sayısı 15'e yükseldi"
+        if m.group("k"):
+            killed = int(m.group("k"))
+        else:
+            injured = int(m.group("i"))
     return Casualties(killed, injured)
 
 
@@ -178,7 +188,8 @@ def read_casualties(sentence: str) -> Casualties:
 _PERIOD_TOTAL = re.compile(
     r"\b(?:since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since)\b|"
+    r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since|"
+    r"(?:bombing |military |air )?(?:campaign|offensive)|a total of)\b|"
     r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:yılı|ayı|başından)\s+bu yana",
     _I,
 )

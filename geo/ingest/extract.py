@@ -688,7 +688,7 @@ _CLAUSE = re.compile(
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
     r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
     r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
-    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+",
+    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+",
     re.IGNORECASE,
 )
 _CASUALTY_WORD = re.compile(
