@@ -4,8 +4,10 @@ The file has the incident store's columns, so ``build_map.py add --from`` reads 
 the review columns:
 
 ``status``
-    ``candidate``; ``unresolved`` when the place is not in the gazetteer. Set ``reject`` to
-    skip a row, or delete it.
+    ``candidate``; ``unresolved`` when the place is not in the gazetteer or the report's
+    context does not settle which of several places a name means; ``needs_date`` when no
+    date is known (no ``--published``, no dateline, only words such as "on Tuesday"). Set
+    ``reject`` to skip a row, or delete it.
 ``confidence``
     0–1, the product of the place match score, how directly the type was worded and how
     the date was given.
