@@ -69,6 +69,7 @@ def run_cli(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProce
         ("Saldırıda 3 sivil hayatını kaybetti, 8 sivil yaralandı.", 3, 8),
         ("Top atışında 2 asker şehit oldu, 1 asker de yaralandı.", 2, 1),
         ("Bombardımanda can kaybı yaşanmadı.", 0, 0),
+        ("ÜÇ KİŞİ ÖLDÜ, İKİ KİŞİ YARALANDI", 3, 2),
         ("Hava saldırılarında 1 sivil, gece saatlerinde yaşamını yitirdi.", 1, None),
         ("Ölenlerin sayısı 12'ye, yaralı sayısı 30'a yükseldi.", 12, 30),
         ("A total of 140 people have been killed in the offensive, and a boy was hurt.", None, 1),
@@ -101,15 +102,15 @@ def test_a_breakdown_gives_each_place_its_count_and_the_total_is_not_added() -> 
         ("Binnish", "Air/drone strike", 3, None),
     ]
     mixed = (
-        "Rejim güçlerinin topçu atışlarında Sarmin kasabasında 2 ve Binnish'te ise 1 kişi "
-        "hayatını kaybederken, Sarja köyünde 6 kişi yaralandı."
+        "Rejim güçlerinin topçu atışlarında Sarmin kasabasında 2, Binnish'te de 1 sivil "
+        "hayatını kaybederken Sarja köyünde 6 sivil yaralandı."
     )
     assert [(c.location, c.killed, c.injured) for c in candidates(mixed)] == [
         ("Sarmin", 2, None), ("Binnish", 1, None), ("Sarja", None, 6),
     ]  # fmt: skip
     subheading = (
         "Rus savaş uçakları bugün Sarmin ve Binnish'e hava saldırısı düzenledi.\n"
-        "7 SİVİL HAYATINI KAYBETTİ\n"
+        "YEDİ KİŞİ ÖLDÜ\n"
         "Yerel kaynaklara göre Sarmin'de 3, Binnish'te 4 sivil hayatını kaybetti."
     )
     assert [(c.location, c.killed) for c in candidates(subheading)] == [
@@ -190,7 +191,7 @@ def test_actors_carry_to_breakdown_lines_but_not_to_a_new_story() -> None:
 def test_artillery_is_the_regimes_when_russia_is_also_named() -> None:
     wording = read_wording("Regime forces and Russian advisers shelled Kansafra with rockets.")
     assert wording.actor1 == SYRIA
-    arabic = read_wording("كثفت الطائرات الحربية الروسية وقوات النظام غاراتها على كنصفرة.")
+    arabic = read_wording("شنّ الطيران الروسي وقوات النظام هجوماً بالغارات على كنصفرة.")
     assert arabic.actor1 == RUSSIA
 
 

@@ -1,8 +1,8 @@
 """Read a casualty breakdown by place: each place's own count, and never the total again.
 
-Agencies list counts per town in one sentence: "killed one in Binnish and 10 others in the
-town of Maarat Misrin", or in Turkish "Han Şeyhun'da 1, Bavvabiye'de 3, Latamin'de ise 1
-sivil hayatını kaybetti" (… "olmak üzere toplam 7 sivil": a total). A breakdown is two or
+Agencies list counts per town in one sentence: "the raids left two dead in Sarmin and five
+more in the village of Binnish", or in Turkish "Sermin'de 2, Binniş'te 5, Taftanaz'da da 1
+kişi öldü" (a closing "toplam 8" is the total). A breakdown is two or
 more places each with a number next to it; the casualty word governing the list (the verb
 before an English list, the verb after a Turkish one) says killed or injured.
 """
@@ -44,10 +44,10 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
 
     Examples
     --------
-    >>> text = "Shelling killed one in Binnish and 10 others in the town of Sarmin."
+    >>> text = "Rockets killed one in Binnish and 3 more in the village of Sarmin."
     >>> spans = [(text.find(n), text.find(n) + len(n), n) for n in ("Binnish", "Sarmin")]
     >>> breakdown(text, spans)
-    {'Binnish': ('killed', 1), 'Sarmin': ('killed', 10)}
+    {'Binnish': ('killed', 1), 'Sarmin': ('killed', 3)}
     """
     counts: list[tuple[int, str, int, bool]] = []  # position, place, count, count first
     for start, end, name in mentions:
@@ -66,7 +66,7 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
         if count_first:  # "killing one in A and injuring four in B": the word before it
             which = _governing(text[previous:position], "") or which
             which = which or _governing("", text[position:])
-        else:  # "A'da 2 ve B'de 1 kişi hayatını kaybederken, C'de 17 kişi yaralandı"
+        else:  # "A'da 4, B'de 2 kişi öldürülürken C'de 9 kişi yaralandı": the verb after it
             which = _governing("", text[position:])
         if which is None:
             return {}
@@ -87,4 +87,4 @@ def _governing(before: str, after: str) -> str | None:
 
 
 def _value(word: str) -> int:
-    return int(word) if word.isdigit() else _WORDS[word.casefold()]
+    return int(word) if word.isdigit() else _WORDS.get(word.casefold().replace("i\u0307", "i"), 1)

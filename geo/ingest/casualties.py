@@ -175,7 +175,7 @@ def read_casualties(sentence: str) -> Casualties:
     toll = _TOLL.search(text)
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
-    for m in _TURKISH_TOLL.finditer(text):  # "hayatını kaybedenlerin sayısı 15'e yükseldi"
+    for m in _TURKISH_TOLL.finditer(text):  # "ölenlerin sayısı 9'a çıktı"
         if m.group("k"):
             killed = int(m.group("k"))
         else:
@@ -374,13 +374,20 @@ _TURKISH = re.compile(
 )
 
 
+def turkish_fold(word: str) -> str:
+    """Return ``word`` casefolded, with Turkish dotted capital İ as plain i ("İKİ" = "iki")."""
+    return word.casefold().replace("i\u0307", "i")
+
+
 def _turkish(text: str) -> tuple[int | None, int | None]:
     """Read Turkish counts: "7 sivil hayatını kaybetti", "12 ölü", "5 kişi yaralandı"."""
     killed: int | None = None
     injured: int | None = None
     for m in _TURKISH.finditer(text):
-        word = m.group("n").casefold()
-        value = int(word) if word.isdigit() else _TURKISH_NUMBERS[word]
+        word = turkish_fold(m.group("n"))
+        value = int(word) if word.isdigit() else _TURKISH_NUMBERS.get(word)
+        if value is None:
+            continue
         if m.group("k"):
             killed = (killed or 0) + value
         else:

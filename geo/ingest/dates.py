@@ -264,8 +264,8 @@ def _resolve(  # noqa: C901, PLR0911, PLR0912 - one branch per rule
     if rule in fixed:
         return published - fixed[rule] * day, precision
     if rule == "days_ago":
-        n = (m.group("n") or m.group("tn")).casefold()
-        return published - (int(n) if n.isdigit() else _SMALL[n]) * day, 1
+        n = (m.group("n") or m.group("tn")).casefold().replace("i\u0307", "i")
+        return published - (int(n) if n.isdigit() else _SMALL.get(n, 1)) * day, 1
     if rule in {"weekday", "last_weekday"}:
         groups = m.groupdict()
         name = groups.get("weekday") or groups.get("arweekday") or groups.get("trweekday") or ""

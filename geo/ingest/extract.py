@@ -567,7 +567,7 @@ def _add_casualties(
             and _names_place(later, places)
             and _OTHERS.search(later)
         ):
-            targets[i] = targets[i + 1]  # "killing a fighter and injuring four others in Quqfin"
+            targets[i] = targets[i + 1]  # "killing one and wounding two others in Sarmin"
         _give(targets[i], found, number)
     target = places[0]
     if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):

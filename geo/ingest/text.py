@@ -149,7 +149,7 @@ _FURNITURE_LINE = re.compile(
     r"مصدر الصورة|تحرير|ترجمة)\b\s*(?::|\||–|-|by\b)|(?:share|tweet|email|print)(?:\s*\|\s*\w+)*$)",
     re.IGNORECASE,
 )
-#: A sub-heading in capitals ("26 SİVİL HAYATINI KAYBETTİ"): a summary, not the report's words.
+#: A sub-heading in capitals ("ÜÇ KÖYE SALDIRI"): a summary, not the report's own account.
 _SUBHEADING = re.compile(r"(?=[^a-z]*[A-ZÇĞİÖŞÜ]{2})[^a-zçğıöşüa-ÿ\u0600-\u06ff]{2,120}")
 _SENTENCE_STOP = re.compile(r"[.!?؟۔][\"'”’)\]]*$")
 #: A news dateline opening a paragraph: "IDLIB, Syria (North Press) – ", "Hama, SANA- ".
