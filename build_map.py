@@ -114,7 +114,7 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     geocode.add_argument("--kind", action="append", help="keep places of this kind (repeatable)")
     ingest = commands.add_parser("ingest", help="extract candidate incidents from a report")
     ingest.add_argument("report", nargs="?", type=Path, help="text or HTML file (default: stdin)")
-    ingest.add_argument("--published", required=True, type=_parse_date, help="YYYY-MM-DD")
+    ingest.add_argument("--published", type=_parse_date, help="YYYY-MM-DD (else: its dateline)")
     ingest.add_argument("--source", default="", help="the outlet, e.g. 'Enab Baladi'")
     ingest.add_argument("--url", default="", help="the report's address")
     ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")

@@ -36,6 +36,8 @@ class Measures:
     pairs: int = 0
     type_right: int = 0
     casualties_right: int = 0
+    killed_right: int = 0
+    injured_right: int = 0
     dates_right: int = 0
     actor_right: int = 0
     unresolved_tp: int = 0
@@ -54,6 +56,8 @@ class Measures:
             "candidate_place_precision": self.rate(self.candidate_tp, self.candidate_found),
             "type_accuracy": self.rate(self.type_right, self.pairs),
             "casualties_exact": self.rate(self.casualties_right, self.pairs),
+            "killed_exact": self.rate(self.killed_right, self.pairs),
+            "injured_exact": self.rate(self.injured_right, self.pairs),
             "date_accuracy": self.rate(self.dates_right, self.pairs),
             "actor1_accuracy": self.rate(self.actor_right, self.pairs),
             "unresolved_recall": self.rate(self.unresolved_tp, self.unresolved_expected),
@@ -118,18 +122,20 @@ def _score_candidates(report: dict[str, Any], got: list[Candidate], result: Meas
         checks = {
             "type": _type(pick) == (want["sub_event_type"], want["tag"]),
             "casualties": (pick.killed, pick.injured) == (want["fatalities"], want["injured"]),
-            "date": (pick.date.isoformat(), pick.time_precision)
+            "date": (str(pick.date), pick.time_precision)
             == (want["event_date"], want["time_precision"]),
             "actor1": pick.actor1 == want["actor1"],
         }
         result.type_right += checks["type"]
         result.casualties_right += checks["casualties"]
+        result.killed_right += pick.killed == want["fatalities"]
+        result.injured_right += pick.injured == want["injured"]
         result.dates_right += checks["date"]
         result.actor_right += checks["actor1"]
         got_values = {
             "type": _type(pick),
             "casualties": (pick.killed, pick.injured),
-            "date": (pick.date.isoformat(), pick.time_precision),
+            "date": (str(pick.date), pick.time_precision),
             "actor1": pick.actor1,
         }
         want_values = {

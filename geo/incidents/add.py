@@ -166,7 +166,8 @@ def rows_from_file(
     Rows need ``event_date``, ``source`` and a type (``sub_event_type`` or a ``type``
     alias); a row without coordinates is geocoded from ``location``. Rows whose ``status``
     column says ``reject``, ``rejected``, ``drop`` or ``no`` are skipped, so an analyst can
-    review candidates in place.
+    review candidates in place; a ``needs_date`` row (``ingest`` found no date) is refused
+    until its ``event_date`` is filled in.
 
     Returns
     -------
@@ -183,6 +184,13 @@ def rows_from_file(
         row, line = record.values, record.line
         if row.get("status", "").strip().casefold() in {"reject", "rejected", "drop", "no"}:
             continue
+        if row.get("status", "").strip() == "needs_date" and not row.get("event_date", "").strip():
+            msg = (
+                f"{path}, line {line}, column 'event_date': this candidate has no date (status "
+                "needs_date: the report gave no publication date); fill in event_date as "
+                "YYYY-MM-DD (and time_precision), or set status to reject"
+            )
+            raise DataFileError(msg)
         try:
             new = NewIncident(
                 date=row.get("event_date", ""),

@@ -4,8 +4,10 @@ The file has the incident store's columns, so ``build_map.py add --from`` reads 
 the review columns:
 
 ``status``
-    ``candidate``; ``unresolved`` when the place is not in the gazetteer. Set ``reject`` to
-    skip a row, or delete it.
+    ``candidate``; ``unresolved`` when the place is not in the gazetteer or the report's
+    context does not settle which of several places a name means; ``needs_date`` when no
+    date is known (no ``--published``, no dateline, only words such as "on Tuesday"). Set
+    ``reject`` to skip a row, or delete it.
 ``confidence``
     0–1, the product of the place match score, how directly the type was worded and how
     the date was given.
@@ -48,11 +50,11 @@ MAX_NOTES_CHARS = 2_000
 
 
 def candidate_rows(
-    extraction: Extraction, *, source: str, source_url: str, published: dt.date
+    extraction: Extraction, *, source: str, source_url: str, published: dt.date | None
 ) -> list[dict[str, str]]:
     """Return one store-schema row (plus review columns) per candidate, in reading order."""
     sentences = {s.number: s.text for s in extraction.sentences}
-    if source and published.isoformat() not in source:
+    if source and published is not None and published.isoformat() not in source:
         source = f"{source}, {published:%-d %b %Y}"
     return [_row(c, sentences, source, source_url) for c in extraction.candidates]
 
@@ -87,6 +89,7 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
         f"sentence {number} reports an event but names no place; not a candidate"
         for number in extraction.events_without_place
     ]
+    lines += _date_lines(extraction, rows)
     lines.append(f"{len(rows)} candidate incident{'s' if len(rows) != 1 else ''} → {path}")
     for n, (c, row) in enumerate(zip(extraction.candidates, rows, strict=True), start=1):
         counts = ", ".join(
@@ -96,7 +99,7 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
         )
         where = c.location + ("" if c.place is not None else " [unresolved]")
         lines.append(
-            f"  {n}. {row['event_date']}{'' if c.time_precision == 1 else ' (approx.)'}  "
+            f"  {n}. {_when(c, row)}  "
             f"{c.kind.sub_event_type}{f' ({c.kind.tag})' if c.kind.tag else ''} at {where}"
             f"{f'; {counts}' if counts else ''}{f'; by {c.actor1}' if c.actor1 else ''}"
             f"  [confidence {c.confidence:.2f}]"
@@ -112,6 +115,32 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
         lines.append(
             "Review the file: fix fields, delete wrong rows or set status to reject; then "
             f"`python build_map.py add --from {path}`."
+        )
+    return lines
+
+
+def _when(c: Candidate, row: dict[str, str]) -> str:
+    if c.date is None:
+        return f"date unknown ({c.date_text})" if c.date_text else "date unknown"
+    return row["event_date"] + ("" if c.time_precision == 1 else " (approx.)")
+
+
+def _date_lines(extraction: Extraction, rows: list[dict[str, str]]) -> list[str]:
+    """Say where the publication date came from, and what lacks a date."""
+    lines = []
+    if extraction.dateline and extraction.published is not None:
+        lines.append(
+            f"publication date read from the text: {extraction.dateline!r} = "
+            f"{extraction.published.isoformat()} (pass --published to override)"
+        )
+    undated = sum(row["status"] == "needs_date" for row in rows)
+    if extraction.published is None and undated:
+        lines.append(
+            f"no publication date given (--published) or found in the text: {undated} "
+            f"{'candidates have' if undated != 1 else 'candidate has'} status needs_date; fill "
+            "in event_date "
+            "(the evidence column quotes the report's words, e.g. 'on Tuesday') or ingest "
+            "again with --published"
         )
     return lines
 
@@ -145,12 +174,16 @@ def _row(c: Candidate, sentences: dict[int, str], source: str, source_url: str) 
     evidence = " | ".join(
         f"{', '.join(fields)}: {sentences[number]}" for number, fields in sorted(c.evidence.items())
     )
+    if c.date is None:
+        said = f"the report says only {c.date_text!r}" if c.date_text else "the report gives none"
+        evidence = f"date: not known ({said}; no publication date given or found) | {evidence}"
+
     notes = " ".join(sentences[number] for number in sorted(c.evidence))[:MAX_NOTES_CHARS]
     others = c.alternatives
     return {
         "event_id_cnty": "",
-        "event_date": c.date.isoformat(),
-        "year": str(c.date.year),
+        "event_date": c.date.isoformat() if c.date is not None else "",
+        "year": str(c.date.year) if c.date is not None else "",
         "time_precision": str(c.time_precision),
         "disorder_type": DISORDER_OF_EVENT[event_type],
         "event_type": event_type,
@@ -178,7 +211,7 @@ def _row(c: Candidate, sentences: dict[int, str], source: str, source_url: str) 
         "timestamp": "",
         "source_url": source_url,
         "place_id": place.place_id if place else "",
-        "status": "candidate" if place else "unresolved",
+        "status": "unresolved" if not place else "needs_date" if c.date is None else "candidate",
         "confidence": f"{c.confidence:.2f}",
         "mention": neutralise(c.mention),
         "did_you_mean": _names(others),

@@ -49,7 +49,7 @@ _FAMILY = re.compile(
     _I,
 )
 _PEOPLE = (
-    r"(?:third|fourth|fifth|second|people|persons|person|civilians?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
+    r"(?:third|fourth|fifth|second|people|persons|person|civilians?|citizens?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
     r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
     r"bab(?:y|ies)|others?|family|families|personnel|volunteers?|rescuers?|workers?|"
     r"paramedics?|medics?|brothers?|sisters?|sons?|daughters?|teenagers?|individuals?|"
@@ -69,9 +69,11 @@ _KILLED = (
 )
 _INJURED = r"(?:wounded|injured|hurt|injuries|wounds|wounding|injuring|injures?)"
 _ACTIVE = re.compile(
-    r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of)|"
-    r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting))\s+"
-    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+)?"
+    r"(?:(?P<k>killing|killed|kills|kill|claimed the lives of|claiming the lives of|"
+    r"deaths? of|killing of|martyrdom of|massacres? of)|"
+    r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting|injur(?:y|ies) of|"
+    r"wounding of|injuries to))\s+"
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+)?"
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
@@ -86,8 +88,11 @@ _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
     r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
-    r"reported|caused no casualties)\b|دون (?:وقوع )?(?:إصابات|خسائر|اصابات)|"
-    r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)",
+    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties)\b|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:إصابات|خسائر|اصابات)|لم (?:تسجل|تسفر عن|يسفر عن) "
+    r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
+    r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
+    r"\bcan kaybı (?:yaşanmadı|olmadı)|\b(?:ölen|yaralanan) olmadı",
     _I,
 )
 _NONE_KILLED = re.compile(
@@ -100,10 +105,15 @@ _TOLL = re.compile(
     r"(\d+|[a-z]+)\b",
     _I,
 )
+_TURKISH_TOLL = re.compile(
+    r"\b(?:hayatını kaybedenlerin|ölenlerin|ölü) sayısı(?:nın)?(?: da)?\s+(?P<k>\d{1,3})\b|"
+    r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
+    _I,
+)
 _ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
 _ARABIC_BEFORE_VERB = re.compile(
     r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
-    r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)"
+    r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
 )
 _ARABIC_VERB = re.compile(
     r"مقتل|استشهاد|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب|اصيب|جرح|جرحى|قُتل|قتل|لقي"
@@ -152,11 +162,12 @@ def read_casualties(sentence: str) -> Casualties:
     Casualties(killed=0, injured=0)
     """
     text = strip_marks(sentence).translate(_ARABIC_DIGITS)
+    text = _drop_period_totals(text)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
     injured: int | None = 0 if _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), _arabic(text)):
+    for count_killed, count_injured in (_english(text), _arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
@@ -164,11 +175,58 @@ def read_casualties(sentence: str) -> Casualties:
     toll = _TOLL.search(text)
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
+    for m in _TURKISH_TOLL.finditer(text):  # "ölenlerin sayısı 9'a çıktı"
+        if m.group("k"):
+            killed = int(m.group("k"))
+        else:
+            injured = int(m.group("i"))
     return Casualties(killed, injured)
 
 
+#: Over a period, not one incident: "1,300 civilians killed since the ceasefire". The clause
+#: holding these words is dropped.
+_PERIOD_TOTAL = re.compile(
+    r"\b(?:since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since|"
+    r"(?:bombing |military |air )?(?:campaign|offensive)|a total of)\b|"
+    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:yılı|ayı|başından)\s+bu yana",
+    _I,
+)
+_CLAUSE_END = re.compile(r"[,;.،]")
+
+
+def _drop_period_totals(text: str) -> str:
+    """Return ``text`` with every clause that counts over a period blanked out."""
+    if not _PERIOD_TOTAL.search(text):
+        return text
+    for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
+        ends = [e.start() for e in _CLAUSE_END.finditer(text)]
+        start = max((e + 1 for e in ends if e < m.start()), default=0)
+        end = min((e for e in ends if e >= m.end()), default=len(text))
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+#: "killing and injuring seven": the split is not given, so neither count is known.
+_KILLED_AND_INJURED = re.compile(
+    r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
+    r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
+    r"(?:and|or)\s+(?:injured|wounded)\b",
+    _I,
+)
+#: A count above this is a campaign's toll, not one incident's.
+MAX_INCIDENT_COUNT = 250
+
+
 def _english(text: str) -> tuple[int | None, int | None]:
-    counts = _counts(text)
+    counts = [
+        c
+        for c in _counts(text)
+        if c.value <= MAX_INCIDENT_COUNT
+        and not _KILLED_AND_INJURED.search(text[: c.start])
+        and not _KILLED_AND_INJURED.match(text[c.end :])
+    ]
     groups: list[list[_Count]] = []
     skipping = False
     for index, count in enumerate(counts):
@@ -232,6 +290,7 @@ def _counts(text: str) -> list[_Count]:
         if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I) or (
             m.group(1).casefold() in {"one", "a", "the"}
             and re.search(r"\bof\s+$", text[: m.start()], _I)
+            and not _ACTIVE.search(text[: m.start()])
         ):
             continue  # "no one was killed"
         if person:
@@ -301,6 +360,38 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
                 killed = (killed or 0) + value
             else:
                 injured = (injured or 0) + value
+    return killed, injured
+
+
+_TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
+                    "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
+_TURKISH = re.compile(
+    r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
+    r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
+    r"(?:(?P<k>hayatını kaybe[dt]\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|"
+    r"öl(?:dü|müş|ü|en|ürül\w*)(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
+    _I,
+)
+
+
+def turkish_fold(word: str) -> str:
+    """Return ``word`` casefolded, with Turkish dotted capital İ as plain i ("İKİ" = "iki")."""
+    return word.casefold().replace("i\u0307", "i")
+
+
+def _turkish(text: str) -> tuple[int | None, int | None]:
+    """Read Turkish counts: "7 sivil hayatını kaybetti", "12 ölü", "5 kişi yaralandı"."""
+    killed: int | None = None
+    injured: int | None = None
+    for m in _TURKISH.finditer(text):
+        word = turkish_fold(m.group("n"))
+        value = int(word) if word.isdigit() else _TURKISH_NUMBERS.get(word)
+        if value is None:
+            continue
+        if m.group("k"):
+            killed = (killed or 0) + value
+        else:
+            injured = (injured or 0) + value
     return killed, injured
 
 

@@ -22,20 +22,30 @@ The rules, in reading order:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from geo.geocode import distance_km
+from geo.ingest.breakdown import breakdown
 from geo.ingest.casualties import Casualties, read_casualties
-from geo.ingest.dates import DateMention, read_date
+from geo.ingest.context import CONTEXT_KM, context_points, settle
+from geo.ingest.dates import DateMention, find_dateline, read_date
 from geo.ingest.mentions import (
     MentionFinder,
     PlaceMention,
     SentenceMentions,
     UnresolvedMention,
 )
-from geo.ingest.text import Sentence, report_text, split_sentences
+from geo.ingest.text import (
+    Sentence,
+    drop_furniture,
+    report_text,
+    split_headline,
+    split_sentences,
+    strip_dateline_lead,
+)
 from geo.ingest.wording import CLASH, read_wording, strip_marks
 
 if TYPE_CHECKING:
@@ -47,9 +57,6 @@ if TYPE_CHECKING:
     from geo.ingest.wording import Wording
 
 CIVILIANS = "Civilians (Syria)"
-#: An ambiguous name is read as the place nearest the report's other places when that one is
-#: within this distance and the next is at least twice as far.
-CONTEXT_KM = 30.0
 _CIVILIAN_WORDS = ("civilian", "child", "children", "woman", "women", "boy", "girl", "farmer",
                    "resident", "family", "مدني", "طفل", "امرأة", "أطفال", "مدنيين")  # fmt: skip
 
@@ -63,7 +70,8 @@ class Candidate:
     mention: str
     alternatives: tuple[Match, ...]
     geo_precision: int
-    date: dt.date
+    #: None when the report gives no date and no publication date (status needs_date).
+    date: dt.date | None
     time_precision: int
     date_text: str
     killed: int | None = None
@@ -105,21 +113,29 @@ class Extraction:
     unresolved: tuple[UnresolvedMention, ...]
     roads: tuple[str, ...]
     events_without_place: tuple[int, ...]
+    #: The publication date used: as given, else from the report's dateline, else None.
+    published: dt.date | None = None
+    #: The dateline's words when the publication date was read from the text.
+    dateline: str = ""
 
 
 @dataclass(slots=True)
 class _State:
-    published: dt.date
+    published: dt.date | None
     anchor: LonLat | None = None
     date: DateMention | None = None
     date_sentence: int = 0
     group: list[Candidate] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
+    #: The last perpetrator named for each type, and the sentence that named it.
+    actors: dict[EventKind, tuple[str, int]] = field(default_factory=dict)
+    #: The sentence read now gives its own date or says "separately": actors do not carry.
+    new_story: bool = False
 
 
 def extract(
-    text: str, *, published: dt.date, finder: MentionFinder, origin: str = "the report"
+    text: str, *, published: dt.date | None, finder: MentionFinder, origin: str = "the report"
 ) -> Extraction:
     """Return the candidate incidents a report's text describes.
 
@@ -128,7 +144,9 @@ def extract(
     text
         The report: plain text or HTML.
     published
-        Its publication date, against which "yesterday" or "on Tuesday" resolve.
+        Its publication date, against which "yesterday" or "on Tuesday" resolve. None
+        when not known: the date is then read from the report's dateline if it has one;
+        otherwise candidates dated only by such words get no date (``date`` None).
     finder
         Finds gazetteer places (keep one per gazetteer: it remembers lookups).
     origin
@@ -150,12 +168,32 @@ def extract(
     >>> [(c.location, c.date.isoformat(), c.killed) for c in found.candidates]
     [('Kansafra', '2020-09-18', 1), ('al-Fatirah', '2020-09-18', None)]
     """
-    sentences = split_sentences(report_text(text, origin=origin))
+    tidy = report_text(text, origin=origin)
+    dateline = find_dateline(tidy) if published is None else None
+    if dateline is not None:
+        published = dateline.date
+    headline, body = split_headline(drop_furniture(tidy))
+    pieces = [*split_sentences(headline), *split_sentences(body)] if headline else []
+    pieces = pieces or split_sentences(body)
+    sentences = [Sentence(n, strip_dateline_lead(s.text)) for n, s in enumerate(pieces, start=1)]
+    heads = len(split_sentences(headline)) if headline else 0
     found = [finder.find(s.text) for s in sentences]
+    points = [context_points(s.text, m) for s, m in zip(sentences, found, strict=True)]
+    report_points = [p for ps in points for p in ps]
+    found = [
+        replace(m, places=tuple(
+            settle(p, sentence=ps, report=report_points) if p.role == "place" else p
+            for p in m.places
+        ))
+        for m, ps in zip(found, points, strict=True)
+    ]  # fmt: skip
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
-    for sentence, mentions in zip(sentences, found, strict=True):
-        _read_sentence(sentence, mentions, anchor, state)
+    for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
+        _read_sentence(sentence, mentions, state)
+    if heads:
+        _read_headline(sentences[:heads], found[:heads], anchor, state)
+    state.candidates = _drop_covered_regions(state.candidates)
     return Extraction(
         sentences=tuple(sentences),
         candidates=tuple(state.candidates),
@@ -167,19 +205,126 @@ def extract(
         ),
         roads=tuple(sorted({h.road for m in found for h in m.highways})),
         events_without_place=tuple(state.orphans),
+        published=published,
+        dateline=dateline.text if dateline is not None else "",
     )
 
 
-def _read_sentence(
-    sentence: Sentence, mentions: SentenceMentions, anchor: LonLat | None, state: _State
+def _read_headline(
+    sentences: list[Sentence], found: list[SentenceMentions], anchor: LonLat | None, state: _State
 ) -> None:
+    """Read the headline after the body: it adds an incident only the headline names.
+
+    A headline candidate at a place the body has a candidate for, at an area or region, or
+    at a city within :data:`CONTEXT_KM` of the body's candidates (a headline's "in Idlib")
+    repeats the body's incident and is dropped; it gives a missing actor only.
+    """
+    first = next((c for c in state.candidates if c.date_text), None)
+    head = _State(published=state.published, anchor=anchor)
+    if first is not None and first.date is not None:
+        head.date = DateMention(first.date, first.time_precision, first.date_text, 0)
+        head.date_sentence = first.sentence
+    for sentence, mentions in zip(sentences, found, strict=True):
+        _read_sentence(sentence, mentions, head)
+    body = state.candidates
+    kept = []
+    for c in head.candidates:
+        same = [b for b in body if b.location == c.location]
+        for b in same:
+            if not b.actor1 and c.actor1:
+                b.actor1 = c.actor1
+                b.cite(c.sentence, "actor")
+        if same or (body and (c.geo_precision == 3 or _city_near(c, body))):  # noqa: PLR2004
+            continue
+        kept.append(c)
+    state.candidates[:0] = kept
+
+
+#: A region or area candidate is the same event as a candidate of its type this close to it.
+REGION_KM = 40.0
+
+
+def _refine(
+    previous: list[Candidate],
+    specific: list[PlaceMention],
+    sentence: Sentence,
+    *,
+    casualties: Casualties,
+) -> bool:
+    """Move a region-only event to the one place a later sentence names within the region.
+
+    "Shelling killed six in Idlib province. The shell hit a house in Maarat al-Naasan." When
+    that sentence gives counts, the region's count was a total: the place's own replace it.
+    """
+    places = {p.match.place.place_id: p for p in specific if not p.alternatives}
+    if len(places) != 1 or not previous:
+        return False
+    if any(c.place is None or c.geo_precision < 3 for c in previous):  # noqa: PLR2004
+        return False
+    (mention,) = places.values()
+    position = mention.match.place.position
+    if any(
+        c.place is not None and distance_km(c.place.place.position, position) > REGION_KM
+        for c in previous
+    ):
+        return False
+    for c in previous:
+        c.place, c.mention, c.alternatives = mention.match, mention.text, ()
+        c.geo_precision = 2 if mention.near else 1
+        c.cite(sentence.number, "place")
+        if casualties.known:
+            c.killed = c.injured = None
+    return True
+
+
+def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop region/area candidates that a specific candidate of the same type covers.
+
+    "Shelling killed six in Idlib province" and "… in Maarat al-Naasan" are one event:
+    the region's counts go to the specific candidate when it is the only one and has none.
+    """
+    specific = [c for c in candidates if c.place is not None and c.geo_precision < 3]  # noqa: PLR2004
+    kept = []
+    for c in candidates:
+        if c.place is None or c.geo_precision < 3:  # noqa: PLR2004
+            kept.append(c)
+            continue
+        covered = [
+            s
+            for s in specific
+            if s.kind == c.kind
+            and s.place is not None
+            and distance_km(s.place.place.position, c.place.place.position) <= REGION_KM
+        ]
+        if not covered:
+            kept.append(c)
+        elif len(covered) == 1 and covered[0].killed is None and covered[0].injured is None:
+            covered[0].killed, covered[0].injured = c.killed, c.injured
+            for sentence, fields in c.evidence.items():
+                for what in fields:
+                    if what in {"killed", "injured"}:
+                        covered[0].cite(sentence, what)
+    return kept
+
+
+def _city_near(c: Candidate, body: list[Candidate]) -> bool:
+    if c.place is None or c.place.place.kind != "city":
+        return False
+    return any(
+        b.place is not None
+        and distance_km(b.place.place.position, c.place.place.position) <= CONTEXT_KM
+        for b in body
+    )
+
+
+def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State) -> None:
     text, number = sentence.text, sentence.number
     wording = read_wording(text)
     casualties = read_casualties(text)
     date = read_date(text, published=state.published)
-    if date is not None:
-        state.date, state.date_sentence = date, number
-    specific = [_resolved(p, anchor) for p in mentions.places if p.role == "place"]
+    _note(text, number, wording, date, state)
+    specific = [p for p in mentions.places if p.role == "place"]
+    specific = [p for p in specific if not _locator(p, specific, text) and not _origin(p, text)]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
     ]
@@ -192,6 +337,9 @@ def _read_sentence(
     kinds: list[EventKind] = list(wording.kinds)
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
+    if not kinds and _refine(previous, specific, sentence, casualties=casualties):
+        _continue(previous, sentence, wording, casualties, date)
+        return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
         if not _all_known(new_places, previous) or wording.also:
             kinds, type_score = previous_kinds, 0.8  # "Balyoun was also hit."
@@ -212,8 +360,7 @@ def _read_sentence(
     elif kinds:
         group = [
             _candidate(kind, place, number, wording, roads, state, type_score)
-            for kind in kinds
-            for place in new_places
+            for kind, place in _pairs(text, kinds, new_places)
         ]
     else:
         _continue(previous, sentence, wording, casualties, date)
@@ -226,6 +373,79 @@ def _read_sentence(
     state.group = merged
 
 
+_LOCATOR_BEFORE = re.compile(
+    r"\b(?:(?:to the\s+|just\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)(?:ern)?\s+of|(?:km|kilometres?|kilometers?|miles?)\s+(?:from|of))\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?$|(?:^|\s)(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)\s+"
+    r"(?:مدينة|بلدة|قرية)\s+$",
+    re.IGNORECASE,
+)
+
+
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:(?:launch\w*|fired|took off|taking off|flying|coming|came|originat\w*) from|"
+    r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$|(?:انطلاقا من|انطلاقاً من|المتمركزة في|المتمركز في)\s+$",
+    re.IGNORECASE,
+)
+_ORIGIN_AFTER = re.compile(r"^['’](?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
+
+
+def _origin(p: PlaceMention, text: str) -> bool:
+    """Return True for a place fire came from ("launched from Hmeimim"), not one it hit."""
+    after = text[p.end :]
+    after = after[after.find("'") :] if after[:12].find("'") >= 0 else after  # Üssü'nden
+    return bool(_ORIGIN_BEFORE.search(text[: p.start]) or _ORIGIN_AFTER.search(after))
+
+
+def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:
+    """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib")."""
+    return any(o.start < p.start for o in specific) and bool(
+        _LOCATOR_BEFORE.search(text[: p.start])
+    )
+
+
+#: An actor named for a type carries to the next sentences of that type within this many
+#: sentences when they name none ("Russian jets carried out 17 strikes: • two on Kansafra …").
+ACTOR_CARRY_SENTENCES = 3
+#: A date this many days before publication, in a sentence with no event, is background
+#: ("the 5 May 2017 agreement"): it does not date the sentences after it.
+BACKGROUND_DAYS = 31
+
+
+_SEPARATE = re.compile(
+    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.IGNORECASE
+)
+
+
+def _note(
+    text: str, number: int, wording: Wording, date: DateMention | None, state: _State
+) -> None:
+    """Keep what later sentences inherit: the date in force and each type's last actor."""
+    if date is not None and not _background(date, state.published, wording):
+        state.date, state.date_sentence = date, number
+    state.new_story = date is not None or _SEPARATE.search(text) is not None
+    for kind in wording.kinds:
+        if wording.actors.get(kind, wording.actor1):
+            state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)
+
+
+def _recent_actor(kind: EventKind, number: int, state: _State) -> str:
+    if state.new_story:
+        return ""
+    actor, said = state.actors.get(kind, ("", 0))
+    return actor if 0 < number - said <= ACTOR_CARRY_SENTENCES else ""
+
+
+def _background(date: DateMention, published: dt.date | None, wording: Wording) -> bool:
+    return (
+        not wording.kinds
+        and date.date is not None
+        and published is not None
+        and (published - date.date).days > BACKGROUND_DAYS
+    )
+
+
 def _candidate(
     kind: EventKind,
     place: PlaceMention | UnresolvedMention,
@@ -235,22 +455,27 @@ def _candidate(
     state: _State,
     type_score: float,
 ) -> Candidate:
+    match: Match | None
     if isinstance(place, PlaceMention):
         match, alternatives, mention = place.match, place.alternatives, place.text
         precision = 3 if place.role != "place" else 2 if place.near else 1
-        place_score = match.score * (0.6 if alternatives else 1.0) * (0.8 if precision == 3 else 1)  # noqa: PLR2004
+        place_score = match.score * (0.8 if precision == 3 else 1)  # noqa: PLR2004
+        if alternatives:  # context did not settle it: an unresolved row with every reading
+            match, alternatives, place_score = None, (place.match, *alternatives), 0.3
     else:
         match, mention, precision, place_score = None, place.text, 1, 0.3
         alternatives = _nearby(place.suggestions, state.anchor)
     if state.date is not None:
         date, time_precision, date_text = state.date.date, state.date.precision, state.date.text
         date_score = 1.0 if state.date_sentence == number else 0.9
+    elif state.published is None:
+        date, time_precision, date_text, date_score = None, 2, "", 0.6
     else:
         date, time_precision, date_text, date_score = state.published, 2, "", 0.6
     candidate = Candidate(
         kind=kind, place=match, mention=mention, alternatives=alternatives,
         geo_precision=precision, date=date, time_precision=time_precision, date_text=date_text,
-        actor1=wording.actors.get(kind, wording.actor1),
+        actor1=wording.actors.get(kind, wording.actor1) or _recent_actor(kind, number, state),
         actor2=wording.targets[0] if wording.targets else "",
         roads=roads, sentence=number, place_score=place_score, type_score=type_score,
         date_score=date_score,
@@ -313,21 +538,114 @@ def _add_casualties(
     its first casualty word, else to the first place it names, else to the event's first
     place (or, in a sentence without a new event, the place the sentence names).
     """
-    if not casualties.known or not group:
+    if not group:
         return
     places = _unique_places(group)
-    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if _give_breakdown(places, text, number, mentions) or not casualties.known:
+        return
+    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
+        return  # a total after a breakdown ("the toll rose to 20"): not added again
+    if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
+        for c in places:
+            if c.killed is None and c.injured is None:
+                _give(c, casualties, number)
+        return
+    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
     counted = [(clause, read_casualties(clause)) for clause in clauses]
     counted = [(clause, found) for clause, found in counted if found.known]
     if len(counted) == 1:
         counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
     elif not counted:
         counted = [(text, casualties)]
-    for clause, found in counted:
-        _give(_target(places, clause, text, first_word=mentions is not None), found, number)
+    targets = [
+        _target(places, clause, text, first_word=mentions is not None) for clause, _ in counted
+    ]
+    for i, (clause, found) in enumerate(counted):
+        later = counted[i + 1][0] if i + 1 < len(counted) else ""
+        if (
+            not _place_after_word(clause, places)
+            and _names_place(later, places)
+            and _OTHERS.search(later)
+        ):
+            targets[i] = targets[i + 1]  # "killing one and wounding two others in Sarmin"
+        _give(targets[i], found, number)
     target = places[0]
     if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
+
+
+_TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
+                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+", re.IGNORECASE)  # fmt: skip
+
+
+def _pairs(
+    text: str, kinds: list[EventKind], places: list[PlaceMention | UnresolvedMention]
+) -> list[tuple[EventKind, PlaceMention | UnresolvedMention]]:
+    """Return (type, place) pairs: every type at every place, unless clauses pair them.
+
+    "a citizen was killed by warplanes on Kityan, while shelling killed one in Jisr
+    al-Shughur": each clause names its own type and places, so each place gets its type.
+    """
+    every = [(kind, place) for kind in kinds for place in places]
+    if len(kinds) < 2 or len(places) < 2:  # noqa: PLR2004
+        return every
+    bounds = [0, *(m.end() for m in _TYPE_CLAUSE.finditer(text)), len(text) + 1]
+    pairs = []
+    for start, end in itertools.pairwise(bounds):
+        clause_kinds = [k for k in read_wording(text[start:end]).kinds if k in kinds]
+        clause_places = [p for p in places if start <= p.start < end]
+        if clause_places and not clause_kinds:
+            return every
+        pairs += [(k, p) for k in clause_kinds for p in clause_places]
+    if {p.start for _, p in pairs} != {p.start for p in places}:
+        return every
+    return pairs
+
+
+_OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECASE)
+
+
+def _names_place(clause: str, places: list[Candidate]) -> bool:
+    bare = strip_marks(clause)
+    return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _give_breakdown(
+    places: list[Candidate], text: str, number: int, mentions: SentenceMentions | None
+) -> bool:
+    """Give each place of a breakdown its own count; return False if there is none."""
+    by_location = {c.location: c for c in places}
+    spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
+             if p.match.place.name_en in by_location]  # fmt: skip
+    spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
+              for c in places if c.mention and c.mention in text
+              and c.location not in {name for _, _, name in spans}]  # fmt: skip
+    per_place = breakdown(text, spans)
+    for location, (which, value) in per_place.items():
+        target = by_location[location]
+        setattr(target, which, value)  # a place's own count beats an earlier total
+        target.cite(number, which)
+    return bool(per_place)
+
+
+def _place_after_word(clause: str, places: list[Candidate]) -> bool:
+    """Return True if ``clause`` names a place after its first casualty word."""
+    bare = strip_marks(clause)
+    word = _CASUALTY_WORD.search(bare)
+    return word is not None and _names_place(bare[word.start() :], places)
+
+
+def _join_short(clauses: list[str]) -> list[str]:
+    """Join a short clause with no casualty word to the next ("in Iblin, | a woman was …")."""
+    out: list[str] = []
+    carry = ""
+    for clause in clauses:
+        if len(clause.split()) <= 4 and not _CASUALTY_WORD.search(clause):  # noqa: PLR2004
+            carry += clause + ", "
+            continue
+        out.append(carry + clause)
+        carry = ""
+    return [*out, carry] if carry else out
 
 
 def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool) -> Candidate:
@@ -368,7 +686,9 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 _CLAUSE = re.compile(
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
-    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+",
+    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
+    r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
+    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+",
     re.IGNORECASE,
 )
 _CASUALTY_WORD = re.compile(
@@ -430,19 +750,3 @@ def _nearby(matches: tuple[Match, ...], anchor: LonLat | None) -> tuple[Match, .
     if anchor is None:
         return matches
     return tuple(m for m in matches if distance_km(anchor, m.place.position) <= 2 * CONTEXT_KM)
-
-
-def _resolved(mention: PlaceMention, anchor: LonLat | None) -> PlaceMention:
-    """Return ``mention`` read as the place nearest ``anchor`` when that settles it."""
-    if not mention.alternatives or anchor is None:
-        return mention
-    options = sorted(
-        (mention.match, *mention.alternatives),
-        key=lambda m: distance_km(anchor, m.place.position),
-    )
-    first, second = (distance_km(anchor, m.place.position) for m in options[:2])
-    if first <= CONTEXT_KM and second >= 2 * first:
-        return PlaceMention(
-            mention.start, mention.end, mention.text, options[0], (), mention.role, mention.near
-        )
-    return mention

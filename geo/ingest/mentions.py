@@ -209,6 +209,36 @@ STOPWORDS = frozenset(
         "none",
         "several",
         "dozens",
+        # Turkish and transliterated words of agency copy that a place spelling comes close to
+        "suriye",
+        "türkiye",
+        "rusya",
+        "rus",
+        "esed",
+        "esad",
+        "beşar",
+        "beşşar",
+        "bessar",
+        "baas",
+        "sivil",
+        "savunma",
+        "beyaz",
+        "baretliler",
+        "rejim",
+        "gerginliği",
+        "gerginlik",
+        "azaltma",
+        "bölgesi",
+        "bölge",
+        "tsk",
+        "iha",
+        "siha",
+        "ankara",
+        "moskova",
+        "muhalif",
+        "muhalifler",
+        "haber",
+        "ajansı",
     ]
 )
 
@@ -234,6 +264,12 @@ _HIGHWAYS = (
 )  # fmt: skip
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’‘`ʼ](?=[^\W\d_]))*")
 _POSSESSIVE = re.compile(r"['’]s$")
+#: A Turkish case ending after an apostrophe: İdlib'de, Halep'in, Han Şeyhun'a.
+_TURKISH_CASE = re.compile(
+    r"['’](?:de|da|te|ta|den|dan|ten|tan|deki|daki|teki|taki|e|a|ye|ya|ne|na|nin|nın|nun|nün|"
+    r"in|ın|un|ün|i|ı|u|ü|yi|yı|yu|yü|le|la|yle|yla|li|lı|lu|lü)$",
+    re.IGNORECASE,
+)
 _JOIN = frozenset((" ", "-", "‑", "_"))
 _JOINED_ARTICLES = ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -245,7 +281,9 @@ _REGION_BEFORE = re.compile(
 )
 _REGION_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:(?:southern|northern|eastern|western|south-?eastern|south-?western|"
-    r"north-?eastern|north-?western)\s+)?(?:countryside|province|governorate|region|suburbs)\b",
+    r"north-?eastern|north-?western)\s+)?(?:countryside|province|governorate|region|suburbs)\b|"
+    r"^(?:['’]\w+)?\s+(?:kırsal\w*|güney\w*|kuzey\w*|doğu\w*|batı\w*|il(?:i|inde|indeki|ine|in)\b|"
+    r"bölge\w*|gerginli\w*)",
     _I,
 )
 _NEAR_BEFORE = re.compile(
@@ -264,6 +302,17 @@ _INTRODUCED = re.compile(
     r"((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|"
     r"az|an)[-\s])?[A-Z][\w'’`]*)*)"
     r"|(?:قرية|بلدة|مدينة|قريتي|بلدتي)\s+([\u0621-\u064A]+)"
+    r"|(?-i:(?<![\w'’])([A-ZÇĞİÖŞÜ][^\W\d_]*(?:\s[A-ZÇĞİÖŞÜ][^\W\d_]*)?))\s+"
+    r"(?:köy|kasaba|belde|mahalle)\w*"
+    r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
+    r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
+)
+#: Governorate seats: a bare "Idlib" or إدلب is usually the province, the city only with
+#: "city" (or مدينة, "kenti") beside it.
+_SEATS = frozenset(("idlib", "aleppo", "hama", "latakia"))
+_CITY_BEFORE = re.compile(r"\b(?:city|centre|center) of\s+(?:the\s+)?$|مدينة\s+$", _I)
+_CITY_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:city|centre|center)\b|^(?:['’]\w+)?\s+(?:kent|şehr|merkez)\w*", _I
 )
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
@@ -465,7 +514,7 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
     """Return the spans of names introduced as places: "the villages of A, B and C"."""
     spans: list[tuple[int, int]] = []
     for m in _INTRODUCED.finditer(sentence):
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found = [(m.start(group), m.end(group))]
         while group == 1 and (more := _LIST_MORE.match(sentence[found[-1][1] :])):
             base = found[-1][1]
@@ -482,6 +531,8 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
         start, end = m.span()
         if _POSSESSIVE.search(m.group()) and not is_arabic(m.group()):
             end -= 2
+        elif turkish := _TURKISH_CASE.search(m.group()):
+            end -= len(turkish.group())
         spans.append((start, end))
     return spans
 
@@ -523,12 +574,25 @@ def _arabic_readings(text: str) -> list[tuple[int, str]]:
     return readings
 
 
+def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
+    """Return True for a city named as a region ("southern Idlib", a bare "Idlib")."""
+    if kind in {"city", "town"} and (_REGION_BEFORE.search(before) or _REGION_AFTER.search(after)):
+        return True
+    return (
+        place_id in _SEATS
+        and not re.search(r"city|مدينة", text, _I)
+        and not (_CITY_BEFORE.search(before) or _CITY_AFTER.search(after))
+    )
+
+
 def _mention(
     sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
 ) -> PlaceMention:
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
-    if len(ranked) > 1 and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(
-        ranked[1].place.kind, 0
+    if (
+        len(ranked) > 1
+        and ranked[0].place.kind in {"city", "town"}
+        and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(ranked[1].place.kind, 0)
     ):
         ranked = ranked[:1]  # the city, not the village of the same name
     else:
@@ -538,9 +602,7 @@ def _mention(
     role: Role = "place"
     if place.kind == "area":
         role = "area"
-    elif place.kind in {"city", "town"} and (
-        _REGION_BEFORE.search(before) or _REGION_AFTER.search(after)
-    ):
+    elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
     near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
     return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near)

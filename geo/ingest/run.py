@@ -44,13 +44,18 @@ class Report:
 
     data: bytes
     origin: str
-    published: dt.date
+    published: dt.date | None
     source: str = ""
     url: str = ""
 
 
 def read_report(
-    path: Path | None, stdin: BinaryIO, *, published: dt.date, source: str = "", url: str = ""
+    path: Path | None,
+    stdin: BinaryIO,
+    *,
+    published: dt.date | None = None,
+    source: str = "",
+    url: str = "",
 ) -> Report:
     """Read a report (at most :data:`MAX_REPORT_BYTES`) from ``path``, or ``stdin`` if None.
 
@@ -104,7 +109,7 @@ def ingest(
     text = decode_report(report.data, origin=origin)
     extraction = extract(text, published=published, finder=MentionFinder(gazetteer), origin=origin)
     rows = candidate_rows(
-        extraction, source=report.source, source_url=report.url, published=published
+        extraction, source=report.source, source_url=report.url, published=extraction.published
     )
     if store is not None:
         mark_known(rows, store)

@@ -131,3 +131,95 @@ def split_sentences(text: str) -> list[Sentence]:
     pieces.append(text[start:])
     sentences = [piece.strip() for piece in pieces]
     return [Sentence(n, s) for n, s in enumerate((s for s in sentences if s), start=1)]
+
+
+#: A line that opens site furniture: what follows it (other headlines) is not the report.
+_FURNITURE_HEADING = re.compile(
+    r"^(?:related(?: articles| news| stories| posts)?|read (?:also|more)|see also|more (?:news|"
+    r"stories|on this)|you may also like|recommended|most read|trending|latest news|tags?|"
+    r"share(?: this)?|follow us|ilgili haberler|benzer haberler|ayrıca bakınız|etiketler|"
+    r"(?:اقرأ|إقرأ) (?:أيضا|أيضاً|ايضا)|مواضيع ذات صلة|أخبار ذات صلة|الأكثر قراءة|اقرأ المزيد)"
+    r"\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: A line that is itself furniture: a photo caption, a byline or credit, a share line.
+_FURNITURE_LINE = re.compile(
+    r"^(?:\(?(?:photo|image|file photo|picture|video|caption|credit|editing|translation|"
+    r"reporting|writing|edited by|written by|fotoğraf|foto|görsel|صورة|الصورة|تعبيرية|"
+    r"مصدر الصورة|تحرير|ترجمة)\b\s*(?::|\||–|-|by\b)|(?:share|tweet|email|print)(?:\s*\|\s*\w+)*$)",
+    re.IGNORECASE,
+)
+#: A sub-heading in capitals ("ÜÇ KÖYE SALDIRI"): a summary, not the report's own account.
+_SUBHEADING = re.compile(r"(?=[^a-z]*[A-ZÇĞİÖŞÜ]{2})[^a-zçğıöşüa-ÿ\u0600-\u06ff]{2,120}")
+_SENTENCE_STOP = re.compile(r"[.!?؟۔][\"'”’)\]]*$")
+#: A news dateline opening a paragraph: "IDLIB, Syria (North Press) – ", "Hama, SANA- ".
+_DATELINE_LEAD = re.compile(
+    r"^(?:[A-Z][\w’'.]*(?:\s+[a-z]+)?(?:,\s*[A-Z][\w’'.]*){0,3}"
+    r"(?:,?\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})?\s*(?:\([^()]{1,40}\)\s*)?"
+    r"(?P<dash>\s?[–—-]|:(?=\s+[A-Z]))\s*)(?=[A-Z\"“‘'])"
+)
+#: A first line longer than this is the report's first paragraph, not its headline.
+MAX_HEADLINE_CHARS = 300
+#: A "Topic | Headline" prefix of monitors' titles.
+_KICKER = re.compile(r"^[^|]{1,60}\s\|\s+")
+
+
+def drop_furniture(text: str) -> str:
+    r"""Return tidy report text without site furniture.
+
+    Dropped: caption, byline and share lines, sub-headings in capitals, and the run of
+    headline-like lines (no full stop) after a "Related articles" / "Read also" / اقرأ أيضاً
+    heading.
+
+    Examples
+    --------
+    >>> drop_furniture("Jets hit Sarmin.\nPhoto: a crater.\nRelated\nShelling kills 3 in Ariha")
+    'Jets hit Sarmin.'
+    """
+    kept: list[str] = []
+    skipping = False
+    for line in text.split("\n"):
+        if _FURNITURE_HEADING.match(line):
+            skipping = True
+            continue
+        if skipping and not _SENTENCE_STOP.search(line):
+            continue
+        skipping = False
+        if not _FURNITURE_LINE.match(line) and not _SUBHEADING.fullmatch(line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def split_headline(text: str) -> tuple[str, str]:
+    r"""Return a report's headline ("" if none) and its body.
+
+    The headline is the first line when more lines follow and it does not end as a sentence
+    does; a "Topic | " prefix is dropped from it.
+
+    Examples
+    --------
+    >>> split_headline("Jets strike Sarmin\nRussian jets struck Sarmin today.")
+    ('Jets strike Sarmin', 'Russian jets struck Sarmin today.')
+    """
+    first, _, rest = text.partition("\n")
+    if not rest or _SENTENCE_STOP.search(first) or first.endswith((":", ",")):
+        return "", text
+    if len(first) > MAX_HEADLINE_CHARS:
+        return "", text
+    return _KICKER.sub("", first), rest
+
+
+def strip_dateline_lead(sentence: str) -> str:
+    """Return ``sentence`` without a dateline that opens it ("IDLIB, Syria (North Press) – ").
+
+    Examples
+    --------
+    >>> strip_dateline_lead("IDLIB, Syria (North Press) – Jets struck Sarmin.")
+    'Jets struck Sarmin.'
+    """
+    lead = _DATELINE_LEAD.match(sentence)
+    if lead is None:
+        return sentence
+    if lead.group("dash") == "-" and not re.search(r"[,(]", lead.group()):
+        return sentence  # a hyphenated name ("Maarat el-Numan"), not "Hama, SANA- …"
+    return sentence[lead.end() :]

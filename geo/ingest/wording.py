@@ -33,38 +33,61 @@ _W = r"(?<![\w-])"  # a word start that is not inside a hyphenated word
 _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
     (DRONE, re.compile(
         _W + r"(?:drones?|uavs?|kamikaze|loitering munitions?|quadcopters?)\b|"
-        r"طائر(?:ة|ات) مسير|مسيّر|المسير(?:ة|ات)|درون", _I)),
+        r"طائر(?:ة|ات) مسير|مسيّر|المسير(?:ة|ات)|درون|"
+        r"\b(?:s?iha|s?İha|S?İHA)(?:['’]\w+|lar\w*|sı\w*)?\b|insansız hava araç\w*", _I)),
     (IED, re.compile(
         _W + r"(?:ieds?|vbieds?|improvised explosive|roadside bombs?|car bombs?|"
         r"booby[- ]trapped|explosive devices?|land ?mines?|mines? (?:exploded|went off)|"
         r"bombs? (?:exploded|went off|detonated)|explosive charges?)\b|"
-        r"عبو(?:ة|ات) ناسف|لغم|ألغام|مفخخ", _I)),
+        r"عبو(?:ة|ات) ناسف|لغم|ألغام|مفخخ|"
+        r"el yapımı patlayıcı\w*|(?:bomba|patlayıcı) yüklü|bombalı (?:araç|saldırı)\w*|"
+        r"\bmayın\w*|tuzaklanmış", _I)),
     (MISSILE, re.compile(
         _W + r"(?:guided missiles?|anti-?tank (?:guided )?missiles?|atgms?|kornet|konkurs|"
-        r"tow missiles?)\b|صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع", _I)),
+        r"tow missiles?)\b|صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
+        r"güdümlü füze\w*|tanksavar\w*", _I)),
     (AIR, re.compile(
         _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
         r"raids?|aircraft|helicopters?|barrel bombs?|bombers?|sukhoi|air force|"
         r"bombed from the air)\b|غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
-        r"براميل متفجرة|مروحي", _I)),
+        r"براميل متفجرة|مروحي|"
+        r"savaş uçağ\w*|savaş uçak\w*|hava saldırı\w*|hava harekat\w*|hava bombardıman\w*|"
+        r"\bhelikopter\w*|varil bomba\w*", _I)),
     (SHELLING, re.compile(
         _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
-        r"missiles?|bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات", _I)),
+        r"missiles?|bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
+        r"karadan karaya|\btop(?:çu)? (?:atış|ateş|mermi)\w*|\btopçu\w*|\broket\w*|\bhavan\w*|"
+        r"\bbombardıman\w*|\bobüs\w*|\bfüze\w*", _I)),
     (CLASH, re.compile(
         _W + r"(?:clash(?:es|ed)?|infiltrat\w*|firefights?|gunfights?|skirmish\w*|"
         r"exchanged fire|fighting|battles?|ambush\w*|snipers?|sniper fire|"
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
-        r"قنص|هاجم", _I)),
+        r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
 )  # fmt: skip
 #: Shelling wording that is only a munition, which aircraft and drones fire too.
 _MUNITIONS = re.compile(_W + r"(?:rockets?|missiles?)\b|صواريخ|صاروخي", _I)
 _GENERIC = re.compile(
     _W + r"(?:attack(?:s|ed|ing)?|hit|hits|targeted|targeting|struck|strikes?|strike)\b|"
-    r"استهد|هجوم",
+    r"استهد|هجوم|\bsaldırı\w*|\bsaldırd\w*|\bhedef al\w*|\bvurul\w*",
+    _I,
+)
+#: Aircraft seen or flying, not striking: "reconnaissance drones flew over the area".
+_RECONNAISSANCE = re.compile(
+    r"\breconnaissance\b|\bfl(?:y|ying|ew|ights?) (?:over|above|in the (?:sky|airspace))|"
+    r"\bcircl(?:ed|ing)\b|\bhover\w*|طيران (?:استطلاع|الاستطلاع)|طائرات? (?:استطلاع|الاستطلاع)|"
+    r"تحليق|\bkeşif\b",
+    _I,
+)
+_STRIKE = re.compile(
+    r"\b(?:struck|strikes?|raids?|bomb\w*|fired|targeted|targeting|shelled|hit|killing|killed|"
+    r"injur\w*|wound\w*|dropped|launched|execut\w*|carr(?:y|ying|ied) out|conduct\w*)\b|"
+    r"غار|قصف|استهدف|saldır",
     _I,
 )
 _ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
-_ALSO = re.compile(r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك", _I)
+_ALSO = re.compile(
+    r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
+)
 # Words that make the types of a sentence one event: a drone's missile, jets' rockets.
 _ABSORBS = {
     DRONE: (MISSILE, SHELLING, AIR),
@@ -79,25 +102,32 @@ _ONLY_MUNITIONS = frozenset((SHELLING,))
 #: ACLED's actor names for the groups reports name, with the wording that names them.
 ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("HTS: Hayat Tahrir al-Sham", re.compile(
-        r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham)\b|هيئة تحرير الشام", _I)),
+        r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|HTŞ|Heyet Tahrir\w*|"
+        r"(?:jabhat )?al-nusra(?: front)?|nusra front)\b|جبهة النصرة|"
+        r"هيئة تحرير الشام", _I)),
     ("Military Forces of Syria (2000-)", re.compile(
         r"\b(?:(?:pro-)?regime|(?:pro-)?government|(?:syrian|assad)(?:'s)? (?:army|"
         r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
+        r"assad(?:'s)? (?:militias?|militiamen|regime)|bashar (?:al-)?assad(?:'s)? regime|"
         r"assad forces|fourth division|tiger forces|25th division)\b|قوات النظام|قوات الأسد|"
-        r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام", _I)),
+        r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
+        r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
     ("Military Forces of Russia (2000-)", re.compile(
-        r"\b(?:russian|russia(?:'s)?|moscow's)\b|الروسي|الروسية|روسي|روسية|روسيا", _I)),
+        r"\b(?:russian|russia(?:'s)?|moscow's)\b|الروسي|الروسية|روسي|روسية|روسيا|"
+        r"\b(?:rus|rusya\w*)\b", _I)),
     ("Military Forces of Turkey (2016-)", re.compile(
-        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b|التركي|التركية|تركي|تركية|تركيا", _I)),
+        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b|التركي|التركية|تركي|تركية|تركيا|"
+        r"\b(?:TSK|Türk (?:Silahlı|topçu|ordusu|askeri)\w*)", _I)),
     ("NLF: National Liberation Front", re.compile(
         r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
         _I)),
     ("Unidentified Armed Group (Syria)", re.compile(
         r"\b(?:unknown|unidentified) (?:gunmen|assailants|attackers|persons|armed men|group)\b|"
-        r"\bgunmen\b|مجهول", _I)),
+        r"\bgunmen\b|مجهول|kimliği (?:belirsiz|bilinmeyen)", _I)),
 )  # fmt: skip
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
+    r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
     r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
     r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
     r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
@@ -106,7 +136,7 @@ _TARGET_BEFORE = re.compile(
 _TARGET_AFTER = re.compile(
     r"^[\w\s–—-]{0,40}?\b(?:(?:was|were|had been|have been|has been)\s+(?:\w+\s+)?"
     r"(?:killed|wounded|injured|hit|targeted|attacked|hurt|struck|damaged|destroyed)|"
-    r"died\b)",
+    r"died\b)|^\S*\s+(?:\S+\s+){0,2}?(?:nokta|üs|konvoy|araç|asker|devriye)\w*(?:na|ne|ya|ye)\b",
     _I,
 )
 _TARGET_NOUN = re.compile(
@@ -125,6 +155,15 @@ _PERPETRATOR_AFTER = re.compile(
     r"helicopters?|gunners|missiles?|rockets?|shells?|shelling|air ?strikes?|forces? "
     r"(?:shelled|struck|attacked|fired|targeted|bombed|launched|hit)|(?:shelled|struck|"
     r"attacked|fired|targeted|bombed|launched|hit|pounded|clashed|raided|stormed))\b",
+    _I,
+)
+
+
+_SYRIA = "Military Forces of Syria (2000-)"
+_RUSSIA = "Military Forces of Russia (2000-)"
+_RUSSIAN_AIRCRAFT = re.compile(
+    r"\bRussian\s+(?:\w+\s+)?(?:jets?|warplanes?|aircraft|air ?strikes?|raids?)|"
+    r"(?:الطائرات الحربية|الطيران الحربي|طائرات حربية|الطيران)\s+الروسي|\bRus savaş uçak",
     _I,
 )
 
@@ -170,6 +209,8 @@ def read_wording(sentence: str) -> Wording:
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
+    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(sentence):
+        kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     actors = _actors(sentence)
     perpetrators = [(start, name) for score, start, name in actors if score >= 0]
@@ -183,6 +224,11 @@ def read_wording(sentence: str) -> Wording:
     for kind in kinds:
         before = [name for start, name in perpetrators if start < found[kind]]
         by_kind[kind] = before[-1] if before and len(kinds) > 1 else actor1
+    named = {name for _, name in perpetrators}
+    if kinds == [SHELLING] and {_SYRIA, _RUSSIA} <= named:
+        actor1 = by_kind[SHELLING] = _SYRIA  # artillery and rockets are the regime's
+    if kinds == [AIR] and {_SYRIA, _RUSSIA} <= named and _RUSSIAN_AIRCRAFT.search(sentence):
+        actor1 = by_kind[AIR] = _RUSSIA  # "Russian warplanes and regime artillery"
     sure = any(score > 0 for score, _, _ in actors)
     return Wording(
         kinds=tuple(kinds),

@@ -1,0 +1,119 @@
+"""Settle a name several places share by the report's other places and region words.
+
+The *context* of a report is a set of points: every place it names that has one reading
+(villages, towns, areas such as Jabal al-Zawiya), and for region words ("the southern
+countryside of Idlib", ريف إدلب الجنوبي, "north of Hama") a point :data:`REGION_OFFSET_KM`
+from the city in that direction. An ambiguous name is read as the place nearest the context
+points of its own sentence, else of the whole report, when that place is within
+:data:`CONTEXT_KM` of them and every other reading is at least twice as far; otherwise it
+stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from geo.coords import LonLat
+from geo.geocode import distance_km
+
+if TYPE_CHECKING:
+    from geo.ingest.mentions import PlaceMention, SentenceMentions
+
+#: A reading is accepted within this distance of the context, when the next is twice as far.
+CONTEXT_KM = 30.0
+#: How far from its city a region word's point is put ("southern Idlib": 20 km south of it).
+REGION_OFFSET_KM = 20.0
+_KM_PER_DEGREE = 111.2
+_DIRECTIONS = {
+    "north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0),
+    "northeast": (1, 1), "northwest": (-1, 1), "southeast": (1, -1), "southwest": (-1, -1),
+    "شمال": (0, 1), "جنوب": (0, -1), "شرق": (1, 0), "غرب": (-1, 0),
+    "kuzey": (0, 1), "güney": (0, -1), "doğu": (1, 0), "batı": (-1, 0),
+}  # fmt: skip
+_EN_DIRECTION = re.compile(
+    r"\b(north|south|east|west)(?:-?(east|west))?(?:ern)?\s+(?:(?:rural|countryside of|"
+    r"outskirts of|of)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_EN_DIRECTION_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(north|south|east|west)(?:-?(east|west))?(?:ern)?\s+(?:countryside|rural|"
+    r"suburbs|outskirts)",
+    re.IGNORECASE,
+)
+_AR_DIRECTION_AFTER = re.compile(r"^\s+(?:ال)?(شمال|جنوب|شرق|غرب)(?:ي|ية)?")
+_AR_DIRECTION_BEFORE = re.compile(r"(?:^|\s)[وب]?(?:ال)?(شمال|جنوب|شرق|غرب)(?:ي|ية)?\s+$")
+_TR_DIRECTION = re.compile(r"^['’]?\w*\s+(kuzey|güney|doğu|batı)", re.IGNORECASE)
+
+
+def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
+    """Return the points a sentence's unambiguous places and region words give."""
+    points = []
+    for p in mentions.places:
+        if p.alternatives:
+            continue
+        position = p.match.place.position
+        if p.role == "region":
+            offset = _direction(sentence, p)
+            points.append(_moved(position, offset) if offset else position)
+        else:
+            points.append(position)
+    return points
+
+
+def settle(mention: PlaceMention, *, sentence: list[LonLat], report: list[LonLat]) -> PlaceMention:
+    """Return ``mention`` read by its context, or unchanged when the context does not settle it.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import load_gazetteer
+    >>> from geo.ingest.mentions import MentionFinder
+    >>> finder = MentionFinder(load_gazetteer())
+    >>> name = finder.find("Shells hit Sheikh Ali.").places[0]
+    >>> len(name.alternatives) > 0
+    True
+    >>> near_ariha = [finder.find("Ariha").places[0].match.place.position]
+    >>> settle(name, sentence=[], report=near_ariha).alternatives
+    ()
+    """
+    if not mention.alternatives:
+        return mention
+    for points in (sentence, report):
+        others = [p for p in points if all(p != m.place.position for m in _options(mention))]
+        if not others:
+            continue
+        ranked = sorted(
+            (min(distance_km(p, m.place.position) for p in others), i, m)
+            for i, m in enumerate(_options(mention))
+        )
+        (first, _, best), (second, _, _) = ranked[0], ranked[1]
+        if first <= CONTEXT_KM and second >= 2 * max(first, 1.0):
+            return replace(mention, match=best, alternatives=())
+        return mention
+    return mention
+
+
+def _options(mention: PlaceMention) -> tuple:  # type: ignore[type-arg]
+    return (mention.match, *mention.alternatives)
+
+
+def _direction(sentence: str, p: PlaceMention) -> tuple[int, int] | None:
+    before, after = sentence[: p.start], sentence[p.end :]
+    for pattern, text in ((_EN_DIRECTION, before), (_EN_DIRECTION_AFTER, after),
+                          (_AR_DIRECTION_AFTER, after), (_AR_DIRECTION_BEFORE, before),
+                          (_TR_DIRECTION, after)):  # fmt: skip
+        m = pattern.search(text)
+        if m:
+            word = "".join(g for g in m.groups() if g).casefold()
+            return _DIRECTIONS.get(word)
+    return None
+
+
+def _moved(position: LonLat, offset: tuple[int, int]) -> LonLat:
+    dx, dy = offset
+    scale = REGION_OFFSET_KM / math.hypot(dx, dy)
+    lat = position.lat + dy * scale / _KM_PER_DEGREE
+    lon = position.lon + dx * scale / (_KM_PER_DEGREE * math.cos(math.radians(position.lat)))
+    return LonLat(lon, lat)
