@@ -118,7 +118,7 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "columns": {name: pack(values) for name, values in sorted(columns.items())},
         "stringsDeflated": deflate_strings(table),
         "idFamilies": families,
-        "subtitle": f"Incidents as of {newest} · {n:,} incidents" if n else "No incidents loaded",
+        "subtitle": _subtitle(newest, n, rows.not_shown),
         "types": [
             {"key": key, "label": label, "color": color, "acled": acled}
             for key, (label, color, acled) in style.SYMBOLS.items()
@@ -129,6 +129,14 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "timePrecision": list(TIME_PRECISION_LABELS),
         "geoPrecision": list(GEO_PRECISION_LABELS),
     }
+
+
+def _subtitle(newest: str, n: int, not_shown: int) -> str:
+    """Return the title's second line: newest date, count, rows left off the map."""
+    text = f"Incidents as of {newest} · {n:,} incidents" if n else "No incidents loaded"
+    if not_shown:
+        text += f" · {not_shown:,} rows not shown (see rejected.csv)"
+    return text
 
 
 def deflate_strings(strings: list[str]) -> str:
