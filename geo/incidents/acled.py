@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.csvfile import read_rows
+from geo.incidents.issues import IncidentValidationError
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
 from geo.incidents.store import update_store
 from geo.incidents.table import empty_table, parse_table
-from geo.incidents.issues import IncidentValidationError
 from geo.incidents.validate import validate
 
 if TYPE_CHECKING:

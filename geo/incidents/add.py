@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from geo.coords import LonLat
 from geo.csvfile import lf_line_breaks, read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
+from geo.incidents.issues import IncidentValidationError, Issue
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
 from geo.incidents.store import update_store
 from geo.incidents.table import IncidentTable, empty_table, parse_table
-from geo.incidents.issues import IncidentValidationError, Issue
 from geo.incidents.validate import validate
 
 if TYPE_CHECKING:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from geo.admin import AdminAreas
-    from geo.incidents.table import IncidentTable
     from geo.incidents.issues import Issue
+    from geo.incidents.table import IncidentTable
     from geo.incidents.validate import Parsed
     from geo.places import Place
 
