@@ -30,6 +30,7 @@ import shapely
 
 from geo import geojson
 from geo.atomic import atomic_write_bytes, sync_folder
+from geo.incidents.rows import area_or_none
 from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def classified(table: pa.Table, classes: Classification) -> pa.Table:
     columns = {name: table.column(name) for name in INCIDENT_COLUMNS}
     for level in (1, 2, 3):
         names = pa.array([getattr(a, f"admin{level}") for a in classes.areas] + [""], pa.string())
-        derived = names.take(pa.array(classes.area_index))
+        derived = names.take(pa.array(area_or_none(classes)))
         own = columns[f"admin{level}"]
         columns[f"admin{level}"] = pc.if_else(pc.equal(own, ""), derived, own)
     place_names = pa.array([p.name_en for p in classes.places], pa.string())

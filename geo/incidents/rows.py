@@ -88,7 +88,12 @@ def _codes(values: NDArray[np.str_], labels: tuple[str, ...]) -> NDArray[np.int8
 def admin_names(classes: Classification) -> pa.Array:
     """Return "sub-district, district, governorate" per row ("" outside every area)."""
     names = [", ".join(p for p in (a.admin3, a.admin2, a.admin1) if p) for a in classes.areas]
-    return pa.array([*names, ""], pa.string()).take(pa.array(classes.area_index))
+    return pa.array([*names, ""], pa.string()).take(pa.array(area_or_none(classes)))
+
+
+def area_or_none(classes: Classification) -> NDArray[np.int64]:
+    """Return each row's area index, with ``len(areas)`` (an empty entry) for outside them."""
+    return np.where(classes.area_index < 0, len(classes.areas), classes.area_index)
 
 
 def incident_rows(
