@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -29,6 +29,9 @@ from geo.incidents.table import read_table
 from geo.places import load_places
 from layers.incident_data import incident_ids
 from tests.builds import build_as_cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ADMIN = AdminAreas.load(DATA_DIR / "admin")
 BORDER_ROWS, FAR_ROWS, INSIDE_ROWS = 160, 12, 400
