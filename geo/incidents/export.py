@@ -123,7 +123,7 @@ def write_exports(
         safe = pa.table([spreadsheet_safe(c) for c in columns.columns], names=columns.column_names)
         pacsv.write_csv(safe, str(temps[0]),
                         pacsv.WriteOptions(quoting_style="needed", eol="\n"))  # fmt: skip
-        temps[1].write_bytes(_feature_collection(columns, parsed))
+        _write_feature_collection(temps[1], columns, parsed)
         _write_gpkg(temps[2], columns, parsed, map_layers)
         text = json.dumps(summary(parsed, classes, table.column("sub_event_type")),
                           ensure_ascii=False, sort_keys=True, indent=1)  # fmt: skip
@@ -198,29 +198,43 @@ def _coordinate(values: NDArray[np.float64]) -> pa.Array:
     return pc.cast(pa.array(np.round(values, geojson.COORD_DECIMALS)), pa.string())
 
 
-def _feature_collection(columns: pa.Table, parsed: Parsed) -> bytes:
-    """Return the incidents as RFC 7946 GeoJSON: compact, keys sorted, store order."""
+#: Features encoded at a time: bounds the memory of the GeoJSON text of a large store.
+_FEATURES_AT_A_TIME = 100_000
+
+
+def _write_feature_collection(path: Path, columns: pa.Table, parsed: Parsed) -> None:
+    """Write the incidents as RFC 7946 GeoJSON: compact, keys sorted, in store order."""
     names = sorted(n for n in columns.column_names if n not in {"latitude", "longitude"})
-    parts: list[Any] = ['{"geometry":{"coordinates":[', _coordinate(parsed.lon), ",",
-                        _coordinate(parsed.lat), '],"type":"Point"},"properties":{']  # fmt: skip
-    for k, name in enumerate(names):
-        parts += [("," if k else "") + json.dumps(name) + ":", _json_values(columns[name], name)]
-    parts.append('},"type":"Feature"},')
-    head, tail = b'{"features":[', b'],"type":"FeatureCollection"}\n'
-    if not columns.num_rows:
-        return head + tail
-    features = pc.binary_join_element_wise(*parts, "")
-    body = _joined_bytes(features)
-    return head + body[:-1] + tail  # the last feature's comma off
+    with path.open("wb") as handle:
+        handle.write(b'{"features":[')
+        for start in range(0, columns.num_rows, _FEATURES_AT_A_TIME):
+            stop = min(start + _FEATURES_AT_A_TIME, columns.num_rows)
+            part = columns.slice(start, stop - start)
+            pieces: list[Any] = [
+                '{"geometry":{"coordinates":[', _coordinate(parsed.lon[start:stop]), ",",
+                _coordinate(parsed.lat[start:stop]), '],"type":"Point"},"properties":{',
+            ]  # fmt: skip
+            for k, name in enumerate(names):
+                pieces += [("," if k else "") + json.dumps(name) + ":",
+                           _json_values(part[name], name)]  # fmt: skip
+            pieces.append('},"type":"Feature"},')
+            text = _joined_bytes(pc.binary_join_element_wise(*pieces, ""))
+            handle.write(text[:-1] if stop == columns.num_rows else text)  # no comma after last
+        handle.write(b'],"type":"FeatureCollection"}\n')
 
 
-def _joined_bytes(array: pa.Array) -> bytes:
-    """Return the texts of a string array end to end (its data buffer, without copies)."""
+def _joined_bytes(array: pa.Array) -> memoryview:
+    """Return the texts of a string array end to end (a view of its data buffer, no copy)."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset :]
+    if array.type != pa.large_string() and array.nbytes > 2**31 - 1:
+        array = array.cast(pa.large_string())
+    width = np.int64 if array.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset :]
     data = array.buffers()[2]
-    return data.to_pybytes()[offsets[0] : offsets[len(array)]] if data is not None else b""
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]) : int(offsets[len(array)])]
 
 
 def _point_wkb(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> pa.Array:
