@@ -99,8 +99,8 @@ class AdminAreas:
         x, y = np.asarray(lon, float), np.asarray(lat, float)
         if not len(x):
             return np.zeros(0, dtype=np.int64)
-        unique, inverse = np.unique(np.stack([x, y], axis=1), axis=0, return_inverse=True)
-        ux, uy = unique[:, 0], unique[:, 1]
+        unique, inverse = np.unique(x + 1j * y, return_inverse=True)  # one number per point
+        ux, uy = unique.real.copy(), unique.imag.copy()
         out = np.full(len(unique), -1, dtype=np.int64)
         for k, polygon in enumerate(self._tree.geometries):
             west, south, east, north = polygon.bounds

@@ -120,21 +120,29 @@ def phase_of(date: NDArray[np.datetime64], time_precision: NDArray[np.int8]) -> 
 def classify(
     parsed: Parsed, *, index: CorridorIndex, places: list[Place], admin: AdminAreas
 ) -> Classification:
-    """Classify every incident of ``parsed`` (see the module docstring for each rule)."""
+    """Classify every incident of ``parsed`` (see the module docstring for each rule).
+
+    What depends on the position alone is computed once per distinct position: events
+    share village points (half of a typical store sits on one).
+    """
     lon, lat = parsed.lon, parsed.lat
-    side, dist_m = index.side_and_distance(lon, lat)
+    # One complex number per position: a 1-D unique (exact floats, no rounding).
+    unique, inverse = np.unique(lon + 1j * lat, return_inverse=True)
+    inverse = inverse.ravel()
+    ulon, ulat = unique.real.copy(), unique.imag.copy()
+    side, dist_m = index.side_and_distance(ulon, ulat)
     radius_of = np.zeros(max(GEO_PRECISION_RADIUS_M) + 1)
     for code, radius_m in GEO_PRECISION_RADIUS_M.items():
         radius_of[code] = radius_m
     certainty = index.certainty(lon, lat, radius_of[parsed.geo_precision])
-    nearest, nearest_km = _nearest_places(index, lon, lat, places)
+    nearest, nearest_km = _nearest_places(index, ulon, ulat, places)
     return Classification(
-        corridor_side=side,
+        corridor_side=side[inverse],
         in_corridor_certainty=certainty,
-        dist_to_m4_km=dist_m / 1000,
-        nearest_index=nearest,
-        nearest_place_km=nearest_km,
-        area_index=admin.index_at(lon, lat),
+        dist_to_m4_km=dist_m[inverse] / 1000,
+        nearest_index=nearest[inverse],
+        nearest_place_km=nearest_km[inverse],
+        area_index=admin.index_at(ulon, ulat)[inverse],
         phase=phase_of(parsed.date, parsed.time_precision),
         places=places,
         areas=admin.areas,

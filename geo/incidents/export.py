@@ -155,10 +155,9 @@ def _temporary(path: Path) -> Path:
 
 def _json_values(column: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     """Return each row's value as JSON text: each distinct text encoded once."""
-    encoded = pc.dictionary_encode(column)
-    chunk = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
-    if not isinstance(chunk, pa.DictionaryArray):
-        return pa.array([], pa.string())
+    if isinstance(column, pa.ChunkedArray):  # one dictionary, not one per chunk
+        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
+    chunk = pc.dictionary_encode(column)
     if name in _FLOAT_PROPERTIES:
         return column  # already numbers with three decimals
     if name in _INTEGER_PROPERTIES:

@@ -96,6 +96,13 @@ def area_or_none(classes: Classification) -> NDArray[np.int64]:
     return np.where(classes.area_index < 0, len(classes.areas), classes.area_index)
 
 
+def _one_chunk(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Return a column as one array (a dictionary per chunk would repeat the texts)."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks() if values.num_chunks else pa.array([], values.type)
+    return values
+
+
 def incident_rows(
     table: pa.Table, parsed: Parsed, classes: Classification, *, not_shown: int = 0
 ) -> IncidentRows:
@@ -104,15 +111,10 @@ def incident_rows(
     texts = {name: table.column(_STORE_COLUMN.get(name, name)) for name in TEXT_FIELDS[:-2]}
     texts.update(admin=admin_names(classes), id_prefix=prefixes)
     # Each column's dictionary, then one table of every distinct text ("" first).
-    encoded = {name: pc.dictionary_encode(values) for name, values in texts.items()}
+    encoded = {name: pc.dictionary_encode(_one_chunk(values)) for name, values in texts.items()}
     dictionaries, indices = [pa.array([""], pa.string())], {}
     offset = 1
-    for name, column in encoded.items():
-        chunk = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        if not isinstance(chunk, pa.DictionaryArray):  # an empty store
-            chunk = pa.DictionaryArray.from_arrays(
-                pa.array([], pa.int32()), pa.array([], pa.string())
-            )
+    for name, chunk in encoded.items():
         indices[name] = chunk.indices.to_numpy(zero_copy_only=False).astype(np.int64) + offset
         dictionaries.append(chunk.dictionary.cast(pa.string()))
         offset += len(chunk.dictionary)

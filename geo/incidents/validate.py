@@ -104,11 +104,9 @@ class _Found:
 
 def _distinct(column: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], list[str]]:
     """Return each row's code and the distinct texts (the column's dictionary)."""
+    if isinstance(column, pa.ChunkedArray):  # one dictionary, not one per chunk
+        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     encoded = pc.dictionary_encode(column)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.string())
-        if not isinstance(encoded, pa.DictionaryArray):
-            return np.zeros(0, dtype=np.int64), []
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, encoded.dictionary.to_pylist()
 
