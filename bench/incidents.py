@@ -41,9 +41,11 @@ SIZES = (10_000, 100_000)
 READERS = {
     "pyarrow": (
         "import pyarrow as pa, pyarrow.csv as pacsv",
-        "names = open(path, encoding='utf-8').readline().strip().split(',')\n"
-        "pacsv.read_csv(path, convert_options=pacsv.ConvertOptions("
-        "column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False))",
+        (
+            "names = open(path, encoding='utf-8').readline().strip().split(',')\n"
+            "pacsv.read_csv(path, convert_options=pacsv.ConvertOptions("
+            "column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False))"
+        ),
     ),
     "polars": ("import polars as pl", "pl.read_csv(path, infer_schema=False)"),
 }
