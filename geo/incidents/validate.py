@@ -104,11 +104,16 @@ class _Found:
 
 def _distinct(column: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], list[str]]:
     """Return each row's code and the distinct texts (the column's dictionary)."""
+    codes, dictionary = _encoded(column)
+    return codes, dictionary.to_pylist()
+
+
+def _encoded(column: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], pa.Array]:
+    """Return each row's code and the column's dictionary, as an Arrow array."""
     if isinstance(column, pa.ChunkedArray):  # one dictionary, not one per chunk
         column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     encoded = pc.dictionary_encode(column)
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
 
 
 def _per_value(
@@ -253,16 +258,18 @@ def _text(table: pa.Table, found: _Found) -> None:
 
 
 def _unique_ids(ids: pa.ChunkedArray, found: _Found) -> None:
-    codes, texts = _distinct(ids)
+    """Refuse the second and later rows of an id (a group-by on the id's codes)."""
+    codes, dictionary = _encoded(ids)  # ids are mostly distinct: no Python list of them
     if not len(codes):
         return
-    counts = np.bincount(codes, minlength=len(texts))
-    first = np.full(len(texts), -1, dtype=np.int64)
+    counts = np.bincount(codes, minlength=len(dictionary))
+    first = np.full(len(dictionary), -1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
     repeated = np.flatnonzero((counts[codes] > 1) & (first[codes] != np.arange(len(codes))))
-    repeated = repeated[[bool(texts[codes[i]]) for i in repeated.tolist()]]
+    texts = {int(c): dictionary[int(c)].as_py() for c in np.unique(codes[repeated]).tolist()}
+    repeated = repeated[[bool(texts[int(codes[i])]) for i in repeated.tolist()]]
     found.add(repeated, "event_id_cnty", lambda i: (
-        f"{texts[codes[i]]!r} is used {counts[codes[i]]} times (ids must be unique)"
+        f"{texts[int(codes[i])]!r} is used {counts[codes[i]]} times (ids must be unique)"
     ))  # fmt: skip
 
 
@@ -395,10 +402,10 @@ _DECIMAL = r"^[ \t]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t]*$"
 def _numbers(
     column: pa.ChunkedArray, name: str, low: float, high: float, found: _Found
 ) -> NDArray[np.float64]:
-    codes, texts = _distinct(column)
-    plain = pa.array(texts, pa.string())
+    codes, plain = _encoded(column)  # positions are mostly distinct: Arrow, then Python
     decimal = pc.match_substring_regex(plain, _DECIMAL).to_numpy(zero_copy_only=False)
-    values = np.full(len(texts), np.nan)
+    texts = _Texts(plain)
+    values = np.full(len(plain), np.nan)
     if decimal.any():
         chosen = pc.utf8_trim(plain.filter(pa.array(decimal)), " \t")
         values[decimal] = pc.cast(chosen, pa.float64()).to_numpy(zero_copy_only=False)
@@ -414,10 +421,21 @@ def _numbers(
         problems[k] = str(_number_of(texts[k], low, high))
         values[k] = np.nan
     if problems:
-        bad = np.zeros(len(texts), dtype=bool)
+        bad = np.zeros(len(plain), dtype=bool)
         bad[list(problems)] = True
         found.add(np.flatnonzero(bad[codes]), name, lambda i: problems[int(codes[i])])
-    return values[codes] if texts else np.zeros(0, dtype=np.float64)
+    return values[codes] if len(plain) else np.zeros(0, dtype=np.float64)
+
+
+class _Texts:
+    """The texts of an Arrow array, turned into Python strings one at a time."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+
+    def __getitem__(self, k: int) -> str:
+        value: str = self.array[k].as_py()
+        return value
 
 
 def _in_area(parsed: Parsed, admin: AdminAreas, found: _Found) -> list[Issue]:
