@@ -30,7 +30,7 @@ import shapely
 
 from geo import geojson
 from geo.atomic import atomic_write_bytes, sync_folder
-from geo.incidents.rows import area_or_none
+from geo.incidents.rows import area_or_none, dictionary_of
 from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
@@ -155,16 +155,16 @@ def _temporary(path: Path) -> Path:
 
 def _json_values(column: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     """Return each row's value as JSON text: each distinct text encoded once."""
-    if isinstance(column, pa.ChunkedArray):  # one dictionary, not one per chunk
-        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
-    chunk = pc.dictionary_encode(column)
     if name in _FLOAT_PROPERTIES:
         return column  # already numbers with three decimals
+    codes, dictionary = dictionary_of(column)
     if name in _INTEGER_PROPERTIES:
-        texts = chunk.dictionary.to_pylist()
-        fragments = [str(int(t)) if t.strip().isdigit() else "null" for t in texts]
-        return pa.array(fragments, pa.string()).take(chunk.indices)
-    return json_strings(chunk.dictionary).take(chunk.indices)
+        texts = dictionary.to_pylist()
+        fragments = pa.array([str(int(t)) if t.strip().isdigit() else "null" for t in texts],
+                             pa.string())  # fmt: skip
+    else:
+        fragments = json_strings(dictionary)
+    return fragments.take(pa.array(codes))
 
 
 #: Escapes JSON needs inside a string besides the rare control characters (json's own).
@@ -217,12 +217,12 @@ def _write_feature_collection(path: Path, columns: pa.Table, parsed: Parsed) -> 
                 pieces += [("," if k else "") + json.dumps(name) + ":",
                            _json_values(part[name], name)]  # fmt: skip
             pieces.append('},"type":"Feature"},')
-            text = _joined_bytes(pc.binary_join_element_wise(*pieces, ""))
+            text = joined_bytes(pc.binary_join_element_wise(*pieces, ""))
             handle.write(text[:-1] if stop == columns.num_rows else text)  # no comma after last
         handle.write(b'],"type":"FeatureCollection"}\n')
 
 
-def _joined_bytes(array: pa.Array) -> memoryview:
+def joined_bytes(array: pa.Array) -> memoryview:
     """Return the texts of a string array end to end (a view of its data buffer, no copy)."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()

@@ -61,7 +61,9 @@ class IncidentRows:
     id_number: NDArray[np.int64]
     id_width: NDArray[np.int8]
     text: dict[str, NDArray[np.int32]]
-    strings: list[str]
+    #: Every distinct text, as an Arrow string array (a million incidents' ids and notes
+    #: would take hundreds of MB as Python strings).
+    strings: pa.Array
     not_shown: int = 0
 
     def __len__(self) -> int:
@@ -70,8 +72,8 @@ class IncidentRows:
 
     def values(self, name: str) -> list[str]:
         """Return text field ``name`` as strings, one per row."""
-        strings = self.strings
-        return [strings[code] for code in self.text[name].tolist()]
+        values: list[str] = self.strings.take(pa.array(self.text[name])).to_pylist()
+        return values
 
 
 def _codes(values: NDArray[np.str_], labels: tuple[str, ...]) -> NDArray[np.int8]:
@@ -96,11 +98,23 @@ def area_or_none(classes: Classification) -> NDArray[np.int64]:
     return np.where(classes.area_index < 0, len(classes.areas), classes.area_index)
 
 
-def _one_chunk(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Return a column as one array (a dictionary per chunk would repeat the texts)."""
-    if isinstance(values, pa.ChunkedArray):
-        return values.combine_chunks() if values.num_chunks else pa.array([], values.type)
-    return values
+def dictionary_of(values: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], pa.Array]:
+    """Return each row's code and the column's distinct texts (one dictionary for all chunks).
+
+    Examples
+    --------
+    >>> codes, texts = dictionary_of(pa.chunked_array([["a", "b"], ["b", "c"]]))
+    >>> codes.tolist(), texts.to_pylist()
+    ([0, 1, 1, 2], ['a', 'b', 'c'])
+    """
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.DictionaryArray):
+        return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+    if not encoded.num_chunks:
+        return np.zeros(0, dtype=np.int64), pa.array([], pa.string())
+    unified = encoded.unify_dictionaries()  # the chunks' indices into one shared dictionary
+    codes = [c.indices.to_numpy(zero_copy_only=False).astype(np.int64) for c in unified.chunks]
+    return np.concatenate(codes), unified.chunks[0].dictionary
 
 
 def incident_rows(
@@ -111,13 +125,13 @@ def incident_rows(
     texts = {name: table.column(_STORE_COLUMN.get(name, name)) for name in TEXT_FIELDS[:-2]}
     texts.update(admin=admin_names(classes), id_prefix=prefixes)
     # Each column's dictionary, then one table of every distinct text ("" first).
-    encoded = {name: pc.dictionary_encode(_one_chunk(values)) for name, values in texts.items()}
     dictionaries, indices = [pa.array([""], pa.string())], {}
     offset = 1
-    for name, chunk in encoded.items():
-        indices[name] = chunk.indices.to_numpy(zero_copy_only=False).astype(np.int64) + offset
-        dictionaries.append(chunk.dictionary.cast(pa.string()))
-        offset += len(chunk.dictionary)
+    for name, values in texts.items():
+        codes, dictionary = dictionary_of(values)
+        indices[name] = codes + offset
+        dictionaries.append(dictionary.cast(pa.string()))
+        offset += len(dictionary)
     merged = pc.dictionary_encode(pa.concat_arrays(dictionaries))
     remap = merged.indices.to_numpy(zero_copy_only=False).astype(np.int32)
     return IncidentRows(
@@ -135,7 +149,7 @@ def incident_rows(
         id_number=numbers,
         id_width=widths,
         text={name: remap[codes] for name, codes in indices.items()},
-        strings=merged.dictionary.to_pylist(),
+        strings=merged.dictionary,
         not_shown=not_shown,
     )
 

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from geo.geocode import EARTH_RADIUS_KM
 from geo.incidents.issues import IncidentValidationError, Issue
+from geo.incidents.rows import dictionary_of
 from geo.incidents.schema import (
     CIVILIAN_TARGETING,
     DISORDER_TYPES,
@@ -110,10 +111,7 @@ def _distinct(column: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], li
 
 def _encoded(column: pa.ChunkedArray | pa.Array) -> tuple[NDArray[np.int64], pa.Array]:
     """Return each row's code and the column's dictionary, as an Arrow array."""
-    if isinstance(column, pa.ChunkedArray):  # one dictionary, not one per chunk
-        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
-    encoded = pc.dictionary_encode(column)
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+    return dictionary_of(column)
 
 
 def _per_value(
