@@ -15,9 +15,9 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from geo import datasets
+from geo.build import STAGES, BuildSettings, build
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.coords import AREA_OF_INTEREST, LonLat
 from geo.errors import (
@@ -28,16 +28,14 @@ from geo.errors import (
     GeometryError,
     PlaceNotFoundError,
 )
+from geo.geocode import describe_result
 from geo.progress import Progress
 from geo.terminal import protect_streams
+from geo.watch import watch
 from layers.offline import OfflineAssetError
 from layers.page import fill_template, render_template
 
-if TYPE_CHECKING:
-    from geo.build import BuildSettings
-
-# Each command imports what it needs when it runs: `--help` and a build with nothing to do
-# start in a fraction of a second, and folium loads only when a page must be rendered.
+# Commands import their heavy modules when they run: `--help` and unchanged builds start fast.
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
 
@@ -148,8 +146,6 @@ def _parse_date(text: str) -> dt.date:
 
 
 def _parse_settings(args: argparse.Namespace) -> BuildSettings:
-    from geo.build import BuildSettings  # noqa: PLC0415
-
     config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
     return BuildSettings(
@@ -163,25 +159,17 @@ def _parse_settings(args: argparse.Namespace) -> BuildSettings:
 def _cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         return _cmd_watch(args)
-    from geo.build import STAGES, build  # noqa: PLC0415
-
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
     result = build(_parse_settings(args), render_template=render_template,
                    fill_template=fill_template, progress=progress)  # fmt: skip
-    if args.quiet:
-        if result.problems:  # rows left off the map are errors, said even when quiet
-            rows = f"{result.rejected:,} row{'s' if result.rejected != 1 else ''}"
-            print(f"{rows} not shown (see {result.map_path.with_name('rejected.csv')}); "
-                  f"first problem: {result.problems[0]}", file=sys.stderr)  # fmt: skip
-        return 0
-    print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
+    if not args.quiet:
+        print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
+    elif result.problems:  # rows left off the map are errors, said even when quiet
+        print(result.quiet_line(), file=sys.stderr)
     return 0
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    from geo.build import STAGES, build  # noqa: PLC0415
-    from geo.watch import watch  # noqa: PLC0415
-
     settings = replace(_parse_settings(args), keep_warm=True)
 
     def _cmd_rebuild() -> None:
@@ -194,7 +182,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             return
         print(f"{stamp} {'checked' if result.unchanged else 'rebuilt'} {result.line()}", flush=True)
         for line in result.report(max_warnings=None if args.verbose else 5):
-            if line.startswith(("warning: ", "… and ")):
+            if line.startswith(("problem: ", "warning: ", "… and ")):
                 print(f"  {line}", flush=True)
 
     config = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
@@ -247,7 +235,6 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         print("error: give a NAME or --file, not both", file=sys.stderr)
         return 2
     from geo.gazetteer import load_gazetteer  # noqa: PLC0415
-    from geo.geocode import describe_result  # noqa: PLC0415
 
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     near = args.near or args.area

@@ -129,6 +129,12 @@ class BuildResult:
             f"{self.total_seconds:.2f} s in all"
         )
 
+    def quiet_line(self) -> str:
+        """Return what ``-q`` prints of a build that left rows off the map."""
+        rows = f"{self.rejected:,} row{'s' if self.rejected != 1 else ''}"
+        first = f"; first problem: {self.problems[0]}" if self.problems else ""
+        return f"{rows} not shown (see {self.map_path.with_name(REJECTED_FILENAME)}){first}"
+
     def report(self, *, max_warnings: int | None = 20) -> list[str]:
         """Return the lines a build prints: the corridor when computed, files, problems.
 
