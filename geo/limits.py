@@ -4,7 +4,7 @@
 what                   limit            why
 =====================  ===============  ===================================================
 incident store         1 GiB on disk    1,000,000 incidents take about 400 MB; a build of
-                       1,000,000 rows   them peaks at about 2.1 GB of memory
+                       1,000,000 rows   them peaks at about 2.5 GB of memory
 one field              100,000 chars    a long ACLED note is 2,000; more is a pasted file
 add --from, ACLED      256 MiB          a batch or an export of north-west Syria is a few MB
 report (ingest)        1,000,000 chars  see :mod:`geo.ingest.text`
@@ -87,7 +87,7 @@ def check_store_rows(path: Path | str, rows: int) -> None:
     if rows > MAX_STORE_ROWS:
         msg = (
             f"{path}: {rows:,} incidents; a store may hold at most {MAX_STORE_ROWS:,} (a build "
-            "of that many needs about 2 GB of memory). Split it into several stores."
+            "of that many needs about 2.5 GB of memory). Split it into several stores."
         )
         raise TooLargeError(msg)
 
