@@ -16,8 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from geo import datasets, doctor
-from geo.admin import AdminAreas
+from geo import datasets
 from geo.build import STAGES, BuildSettings, build
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.coords import AREA_OF_INTEREST, LonLat
@@ -29,18 +28,14 @@ from geo.errors import (
     GeometryError,
     PlaceNotFoundError,
 )
-from geo.gazetteer import load_gazetteer
 from geo.geocode import describe_result
-from geo.incidents.acled import import_acled
-from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
-from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
 from geo.terminal import protect_streams
 from geo.watch import watch
-from layers.compose import render_template
-from layers.incident_data import fill_template
-from layers.offline import OfflineAssetError, check_assets
+from layers.offline import OfflineAssetError
+from layers.page import fill_template, render_template
 
+# Commands import their heavy modules when they run: `--help` and unchanged builds start fast.
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
 
@@ -65,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                             help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
         target.add_argument("--no-exports", action="store_true",
                             help="write only the map, not the data exports")
+        target.add_argument("--strict", action="store_true",
+                            help="stop at any bad row instead of mapping the others")
     for target in (parser, build):
         target.add_argument("--watch", action="store_true",
                             help="rebuild whenever the store or a data file changes (Ctrl-C stops)")
@@ -155,6 +152,7 @@ def _parse_settings(args: argparse.Namespace) -> BuildSettings:
         data_dir=args.data_dir, out=args.out, road=args.road or config.road,
         store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
         offline=not args.cdn, exports=not getattr(args, "no_exports", False),
+        strict=getattr(args, "strict", False),
     )  # fmt: skip
 
 
@@ -164,9 +162,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
     result = build(_parse_settings(args), render_template=render_template,
                    fill_template=fill_template, progress=progress)  # fmt: skip
-    if args.quiet:
-        return 0
-    print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
+    if not args.quiet:
+        print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
+    elif result.problems:  # rows left off the map are errors, said even when quiet
+        print(result.quiet_line(), file=sys.stderr)
     return 0
 
 
@@ -183,7 +182,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             return
         print(f"{stamp} {'checked' if result.unchanged else 'rebuilt'} {result.line()}", flush=True)
         for line in result.report(max_warnings=None if args.verbose else 5):
-            if line.startswith(("warning: ", "… and ")):
+            if line.startswith(("problem: ", "warning: ", "… and ")):
                 print(f"  {line}", flush=True)
 
     config = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
@@ -194,6 +193,10 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
+    from geo.admin import AdminAreas  # noqa: PLC0415
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+    from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file  # noqa: PLC0415
+
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
     if args.from_file is not None:
@@ -214,6 +217,10 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_acled(args: argparse.Namespace) -> int:
+    from geo.admin import AdminAreas  # noqa: PLC0415
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+    from geo.incidents.acled import import_acled  # noqa: PLC0415
+
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
     store = args.incidents or args.data_dir / "incidents.csv"
@@ -227,6 +234,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if (args.name is None) == (args.file is None):
         print("error: give a NAME or --file, not both", file=sys.stderr)
         return 2
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     near = args.near or args.area
     if args.file is not None:
@@ -251,6 +260,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+    from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report  # noqa: PLC0415
+
     report = read_report(args.report, sys.stdin.buffer, published=args.published,
                          source=args.source, url=args.url)  # fmt: skip
     result = ingest(report, gazetteer=load_gazetteer(data_dir=args.data_dir),
@@ -261,6 +273,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
+    from geo import doctor  # noqa: PLC0415
+    from layers.offline import check_assets  # noqa: PLC0415
+
     store = args.incidents or args.data_dir / "incidents.csv"
     findings = [*doctor.check_python(), *doctor.check_data(args.data_dir, store), *check_assets(),
                 *doctor.check_cache(args.out), *doctor.check_output(args.out, store),
@@ -271,6 +286,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+
     matches = load_gazetteer(data_dir=args.data_dir).search(args.search, limit=args.limit)
     print(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1) if args.json
           else "\n".join(m.describe() for m in matches) or "no places found")  # fmt: skip

@@ -3,11 +3,18 @@
 Run: ``make bench-incidents``. Targets (issue 5): load, validate and classify 100,000
 incidents < 2 s; adding one incident to a 100,000-row store < 1 s, map rebuild excluded.
 The synthetic store clusters events around real villages, over 2019-2022, all types.
+
+It also compares the two columnar CSV readers considered for the build (issue 16), each
+in a fresh process: the import (what every build pays) and reading the 100,000-row store
+as text columns. polars is measured only where it is installed (it is not a dependency).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +37,46 @@ from geo.project import patrol_ends
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (10_000, 100_000)
+#: Each reader in a fresh process: import time, then the store read as text columns.
+READERS = {
+    "pyarrow": (
+        "import pyarrow as pa, pyarrow.csv as pacsv",
+        (
+            "names = open(path, encoding='utf-8').readline().strip().split(',')\n"
+            "pacsv.read_csv(path, convert_options=pacsv.ConvertOptions("
+            "column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False))"
+        ),
+    ),
+    "polars": ("import polars as pl", "pl.read_csv(path, infer_schema=False)"),
+}
+_READER_RUN = """
+import json, sys, time
+path = sys.argv[1]
+start = time.perf_counter()
+{imports}
+imported = time.perf_counter()
+{read}
+print(json.dumps([imported - start, time.perf_counter() - imported]))
+"""
+
+
+def compare_readers(path: Path, runs: int = 3) -> dict[str, object]:
+    """Return the median import and read seconds of each reader (fresh processes)."""
+    out: dict[str, object] = {}
+    for name, (imports, read) in READERS.items():
+        script = _READER_RUN.format(imports=imports, read=read)
+        times = []
+        for _ in range(runs):
+            done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                                  text=True, check=False)  # fmt: skip
+            if done.returncode:
+                out[f"reader_{name}"] = f"not measured ({done.stderr.strip().splitlines()[-1]})"
+                break
+            times.append(json.loads(done.stdout))
+        if times:
+            out[f"reader_{name}_import_s"] = round(sorted(t[0] for t in times)[len(times) // 2], 3)
+            out[f"reader_{name}_read_s"] = round(sorted(t[1] for t in times)[len(times) // 2], 3)
+    return out
 
 
 def synthetic_store(path: Path, size: int, *, seed: int = 3) -> None:
@@ -85,7 +132,7 @@ def main() -> None:
             start = time.perf_counter()
             store = load_store(path, admin=admin, places=by_id)
             loaded = time.perf_counter()
-            classify(store, index=index, places=places, admin=admin)
+            classify(store.parsed, index=index, places=places, admin=admin)
             done = time.perf_counter()
             results[f"load_validate_{size}_s"] = round(loaded - start, 3)
             results[f"classify_{size}_s"] = round(done - loaded, 3)
@@ -96,6 +143,8 @@ def main() -> None:
             start = time.perf_counter()
             add_rows(path, [("bench row", row)], admin=admin, places=by_id, force=True)
             results[f"add_one_to_{size}_s"] = round(time.perf_counter() - start, 3)
+            if size == max(SIZES):
+                results.update(compare_readers(path))
     report(results, "incidents")
 
 

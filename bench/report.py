@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from pathlib import Path
 
@@ -10,8 +11,21 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def machine() -> str:
-    """Describe the machine a result was measured on."""
-    return f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}"
+    """Describe the machine a result was measured on (CPU model and count, memory, Python)."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+        cpu = next(line.split(":", 1)[1].strip() for line in info.splitlines()
+                   if line.startswith("model name"))  # fmt: skip
+    except (OSError, StopIteration):
+        pass
+    try:
+        mem_kb = int(Path("/proc/meminfo").read_text(encoding="utf-8").split()[1])
+        memory = f", {mem_kb / 2**20:.0f} GB"
+    except (OSError, ValueError, IndexError):
+        memory = ""
+    return (f"{cpu}, {os.cpu_count()} cores{memory}, {platform.machine()}, {platform.system()}, "
+            f"Python {platform.python_version()}")  # fmt: skip
 
 
 def report(results: dict[str, object], name: str) -> None:

@@ -10,8 +10,12 @@ frame" is ``performance.now()`` two animation frames after the first ``.leaflet-
 exists. The project page is also timed zooming, panning and filtering, and the largest size
 is rebuilt after ``build_map.py add``. Results go to ``bench/results.json``.
 
-Targets (at 100,000 incidents): build ≤ 1.5 s, HTML ≤ 8 MB, first frame ≤ 1.5 s, build
-≥ 20× and draw ≥ 2× faster than the stock folium page; 1,000,000 incidents in ≤ 2,000 MB.
+Targets (issue 16, at 100,000 incidents): a cold build (empty cache), whole process with
+the exports, ≤ 1.5 s and ≥ 20× stock folium MarkerCluster on the same data, the map alone
+≤ 1.0 s; adding one incident and rebuilding in a new process ≤ 0.5 s to the new map; the
+page ≤ 6 MB with a first frame ≤ 1 s; 1,000,000 incidents cold in ≤ 15 s and ≤ 1 GB peak
+RSS. Every ratio compares runs of the same invocation; the machine's load average before
+and after the runs is recorded with the results (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -83,13 +87,14 @@ OUTPUT_KEEP_CHARS = 2_000
 MB = 1e6
 #: Issue targets: (label, results key at TARGET_N, limit, True when the value must be ≤).
 TARGETS = (
-    ("project build ≤ 1.5 s", "project_build_s", 1.5, True),
-    ("project HTML ≤ 8 MB", "project_html_mb", 8.0, True),
-    ("project first frame ≤ 1.5 s", "project_first_frame_s", 1.5, True),
-    ("build ≥ 20× faster than stock folium", "build_ratio", 20.0, False),
-    ("draw ≥ 2× faster than stock folium", "draw_ratio", 2.0, False),
+    ("cold build, whole process with exports ≤ 1.5 s", "project_build_s", 1.5, True),
+    ("cold build ≥ 20× stock folium MarkerCluster", "build_ratio", 20.0, False),
+    ("the map alone (--no-exports, cold) ≤ 1.0 s", "project_map_only_s", 1.0, True),
+    ("page ≤ 6 MB", "project_html_mb", 6.0, True),
+    ("first frame ≤ 1 s", "project_first_frame_s", 1.0, True),
 )
-MILLION_RSS_TARGET_MB = 2_000.0
+MILLION_RSS_TARGET_MB = 1_000.0
+MILLION_BUILD_TARGET_S = 15.0
 REBUILD_TARGET_S = 0.5
 
 #: Runs before any page script: records performance.now() two frames after the first marker.
@@ -159,6 +164,7 @@ def main() -> None:
         subprocess.run([sys.executable, "scripts/fetch_assets.py"], cwd=ROOT, check=True)
     results: dict[str, Any] = {
         "machine": machine(),
+        "load_average_before": os.getloadavg(),
         "date": dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds"),
         "sizes": sizes,
         "timeout_s": args.timeout,
@@ -170,6 +176,7 @@ def main() -> None:
 
     with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="scale-") as tmp:
         bench = _Bench(pw.chromium, Path(tmp), timeout_s=args.timeout)
+        results["help"] = _timed([sys.executable, "build_map.py", "--help"])
         results["empty"] = bench.empty_builds()
         for size in sizes:
             print(f"N = {size:,} …", flush=True)
@@ -183,6 +190,7 @@ def main() -> None:
             results["runs"][str(MILLION)] = million.measure(
                 MILLION, baseline=False, rebuild=False, empty=results["empty"]
             )
+    results["load_average_after"] = os.getloadavg()
     results["targets"] = _targets(results)
     _save(results)
     _print_table(results)
@@ -429,10 +437,17 @@ def _project_build(store: Path, outdir: Path, *options: str) -> dict[str, Any]:
     of the build to the map written: what ``--watch`` pays per rebuild, without the start of
     Python and the imports) and whether the exports were written.
     """
+    launched_ns = time.time_ns()
     run = _timed(
         [sys.executable, "build_map.py", "--incidents", str(store), "--out", str(outdir), *options]
     )
     _html_size(run, outdir / "idlib_map.html")
+    page = outdir / "idlib_map.html"
+    written_ns = page.stat().st_mtime_ns if page.is_file() else 0
+    # From the launch of the process to the map on disk (the exports may still be writing).
+    run["to_map_s"] = (
+        round((written_ns - launched_ns) / 1e9, 3) if written_ns > launched_ns else None
+    )
     built = next((line for line in run["stdout"].splitlines() if line.startswith("Built ")), "")
     found = re.search(r"map in ([0-9.]+) s|left as they were \(([0-9.]+) s\)", built)
     run["map_s"] = float(found.group(1) or found.group(2)) if found else None
@@ -481,6 +496,7 @@ def _rebuild_after_add(store: Path, outdir: Path) -> dict[str, Any]:
         "add_error": add.get("error"),
         "rebuild_s": rebuild["wall_s"],
         "rebuild_map_s": rebuild["map_s"],
+        "rebuild_to_map_s": rebuild.get("to_map_s"),
         "rebuild_line": rebuild["built_line"],
         "rebuild_peak_rss_mb": rebuild["peak_rss_mb"],
         "rebuild_error": rebuild.get("error"),
@@ -611,23 +627,30 @@ def _targets(results: dict[str, Any]) -> dict[str, Any]:
     row = _row(results["runs"].get(str(TARGET_N), {}))
     for label, key, limit, at_most in TARGETS:
         value = row.get(key)
-        out[label] = None if value is None else (value <= limit if at_most else value >= limit)
+        out[label] = _verdict(value, value is not None and (
+            value <= limit if at_most else value >= limit))  # fmt: skip
     rebuild = results["runs"].get(str(TARGET_N), {}).get("rebuild_after_add", {})
     for label, key in (
         ("rebuild after adding one incident ≤ 0.5 s (--watch, map written)",
          "watch_rebuild_map_s"),
-        ("rebuild after adding one incident ≤ 0.5 s (new process, map written)",
-         "rebuild_map_s"),
+        ("add one to 100,000 and rebuild, new process: ≤ 0.5 s to the new map",
+         "rebuild_to_map_s"),
         ("rebuild after adding one incident ≤ 0.5 s (whole process, exports included)",
          "rebuild_s"),
     ):  # fmt: skip
         value = rebuild.get(key)
-        out[label] = None if value is None else value <= REBUILD_TARGET_S
+        out[label] = _verdict(value, value is not None and value <= REBUILD_TARGET_S)
     million = results["runs"].get(str(MILLION), {}).get("project", {})
-    rss = million.get("peak_rss_mb")
+    rss, build_s = million.get("peak_rss_mb"), million.get("build_s")
+    label = f"1,000,000 incidents: cold build ≤ {MILLION_BUILD_TARGET_S:.0f} s"
+    out[label] = _verdict(build_s, build_s is not None and build_s <= MILLION_BUILD_TARGET_S)
     label = f"1,000,000 incidents: peak RSS ≤ {MILLION_RSS_TARGET_MB:,.0f} MB"
-    out[label] = None if rss is None else rss <= MILLION_RSS_TARGET_MB
+    out[label] = _verdict(rss, rss is not None and rss <= MILLION_RSS_TARGET_MB)
     return out
+
+
+def _verdict(value: float | None, met: bool) -> dict[str, Any]:  # noqa: FBT001
+    return {"value": value, "met": None if value is None else met}
 
 
 def _row(run: dict[str, Any]) -> dict[str, Any]:
@@ -689,17 +712,23 @@ def _print_table(results: dict[str, Any]) -> None:
         if rebuild:
             print(
                 f"\nN = {int(size):,}: add one incident {_cell(rebuild.get('add_s'))} s; "
-                f"rebuild {_cell(rebuild.get('rebuild_s'))} s as a process, map written after "
-                f"{_cell(rebuild.get('rebuild_map_s'))} s of build; no-change rebuild "
+                f"rebuild {_cell(rebuild.get('rebuild_s'))} s as a process, map on disk "
+                f"{_cell(rebuild.get('rebuild_to_map_s'))} s after the launch "
+                f"({_cell(rebuild.get('rebuild_map_s'))} s of build); no-change rebuild "
                 f"{_cell(rebuild.get('no_change_rebuild_s'))} s "
                 f"(map after {_cell(rebuild.get('no_change_rebuild_map_s'))} s); under --watch "
                 f"the map is rewritten {_cell(rebuild.get('watch_rebuild_map_s'))} s after the "
                 "change is seen"
             )
+    help_s = results.get("help", {}).get("wall_s")
+    print(f"\n`build_map.py --help` as a process: {_cell(help_s)} s")
+    print(f"Load average before / after: {results.get('load_average_before')} / "
+          f"{results.get('load_average_after')} (the machine may be shared)")  # fmt: skip
     print(f"\nTargets at N = {TARGET_N:,} (1,000,000 with --million):")
-    for label, met in results["targets"].items():
-        verdict = "not measured" if met is None else ("met" if met else "NOT met")
-        print(f"  {label}: {verdict}")
+    for label, verdict in results["targets"].items():
+        met = verdict["met"]
+        said = "not measured" if met is None else ("met" if met else "NOT met")
+        print(f"  {label}: {_cell(verdict['value'])} → {said}")
 
 
 def _errors(run: dict[str, Any]) -> list[str]:

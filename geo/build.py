@@ -1,44 +1,44 @@
-"""One build of the map and its data exports, reusing every cached result whose inputs held.
+"""One build of the map and its data exports: read → check → classify → pack → write.
 
-Three things are cached in ``OUT/.cache`` (see :mod:`geo.cache`):
+The store arrives as CSV bytes through :func:`geo.incidents.store.read_store` (the store
+seam) and is read into columns (:mod:`geo.incidents.columns`), checked column by column
+(:mod:`geo.incidents.validate`), classified (:mod:`geo.incidents.classify`), packed for the
+page (:mod:`geo.incidents.rows` and the caller's ``fill_template``) and written: the map
+first, then the exports (:mod:`geo.incidents.export`). Rows with errors are left off the map
+and written with their problems to ``rejected.csv``; with ``strict`` any error stops the
+build and nothing is written. The bytes read once serve the map, the exports and the
+digest the outputs are recorded under, so a build describes one state of the store.
 
-- the page without incident data, keyed by the static inputs (gazetteer, road, posts,
-  boundaries), the options and the code: rendered by the caller's ``render_template``;
-- the incident rows, reused record by record (:mod:`geo.incidents.incremental`);
-- a record of the data exports written, keyed by the static inputs and the store's bytes:
-  they are rewritten only when those change or a file on disk was altered since.
-
-The page is filled with the incident data and written first, so a rebuild after one added
-incident shows on the map before the exports (CSV, GeoJSON, GeoPackage) are rewritten.
-Folium stays out of ``geo``: the caller passes the two page functions.
+``OUT/.cache`` (:mod:`geo.cache`) keeps the page without incident data (keyed by the
+static inputs, the options and the code: rendering it is folium's work) and a record of
+the map and exports written for a store digest, so a build with nothing changed leaves
+them alone. Folium stays out of ``geo``: the caller passes the two page functions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
-from geo.export import corridor_layers, write_corridor_layers
-from geo.incidents.export import ExportWriter
-from geo.incidents.incremental import forget as forget_rows
-from geo.incidents.incremental import load_rows, remember_cached
-from geo.limits import MAX_STORE_BYTES, check_file_size
-from geo.project import load_static, static_files
+from geo.datasets import static_files
+from geo.incidents.store import read_store
 from geo.watch import stamp
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from geo.incidents.classify import Classification
+    from geo.incidents.columns import StoreColumns
     from geo.incidents.rows import IncidentRows
-    from geo.incidents.store import IncidentStore
+    from geo.incidents.validate import Checked
     from geo.progress import Progress
     from geo.project import StaticInputs
 
@@ -47,6 +47,8 @@ MAP_FILENAME = "idlib_map.html"
 #: The static inputs of the last build in this process, by the digest of their files: a
 #: --watch rebuild after an added incident need not load the gazetteer and corridor again.
 _STATIC: dict[str, StaticInputs] = {}
+#: The stages :func:`build` reports to its :class:`~geo.progress.Progress`.
+STAGES = 3
 
 
 class TemplateRenderer(Protocol):
@@ -57,13 +59,9 @@ class TemplateRenderer(Protocol):
         ...
 
 
-#: The stages :func:`build` reports to its :class:`~geo.progress.Progress`.
-STAGES = 3
-
-
 @dataclass(frozen=True, slots=True)
 class BuildSettings:
-    """Where a build reads and writes, and how the page links its scripts."""
+    """Where a build reads and writes, how the page links its scripts, how strict it is."""
 
     data_dir: Path
     out: Path
@@ -71,7 +69,9 @@ class BuildSettings:
     road: Path | None = None
     offline: bool = True
     exports: bool = True
-    #: Keep the rows and static inputs in memory even when nothing changed (``--watch``).
+    #: Any row with an error stops the build (by default such rows are left off the map).
+    strict: bool = False
+    #: Keep the static inputs in memory even when nothing changed (``--watch``).
     keep_warm: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
@@ -91,13 +91,14 @@ class BuildResult:
     map_path: Path
     map_bytes: int
     incidents: int
-    reused: int
-    parsed: int
     page_cached: bool
     exports_written: bool
     map_seconds: float
     total_seconds: float
     warnings: list[str] = field(default_factory=list)
+    #: Every error found, by file, line and column; those rows are not on the map.
+    problems: list[str] = field(default_factory=list)
+    rejected: int = 0
     static: StaticInputs | None = None
     written: list[Path] = field(default_factory=list)
     #: Nothing had changed: the map and exports on disk were left as they were.
@@ -107,28 +108,37 @@ class BuildResult:
 
     def line(self) -> str:
         """Return a one-line summary (what ``--watch`` prints per rebuild)."""
+        not_shown = (
+            f" ({self.rejected:,} rows not shown, see "
+            f"{self.map_path.with_name(REJECTED_FILENAME)})" if self.rejected else ""
+        )  # fmt: skip
         if self.unchanged:
             return (
-                f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents; "
-                f"nothing changed, map and exports left as they were "
+                f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents"
+                f"{not_shown}; nothing changed, map and exports left as they were "
                 f"({self.total_seconds:.2f} s)"
             )
-        work = f"{self.parsed:,} read, {self.reused:,} reused" if self.reused else "all read"
         exports = (
             "exports rewritten" if self.exports_written
             else "exports off" if not self.exports_enabled
             else "exports unchanged"
         )  # fmt: skip
         return (
-            f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents "
-            f"({work}); map in {self.map_seconds:.2f} s, {exports}, "
+            f"{self.map_path} ({self.map_bytes / 1e6:.1f} MB): {self.incidents:,} incidents"
+            f"{not_shown}; map in {self.map_seconds:.2f} s, {exports}, "
             f"{self.total_seconds:.2f} s in all"
         )
 
-    def report(self, *, max_warnings: int | None = 20) -> list[str]:
-        """Return the lines a build prints: the corridor when computed, files, warnings.
+    def quiet_line(self) -> str:
+        """Return what ``-q`` prints of a build that left rows off the map."""
+        rows = f"{self.rejected:,} row{'s' if self.rejected != 1 else ''}"
+        first = f"; first problem: {self.problems[0]}" if self.problems else ""
+        return f"{rows} not shown (see {self.map_path.with_name(REJECTED_FILENAME)}){first}"
 
-        Warnings past ``max_warnings`` are counted, not listed (None lists them all).
+    def report(self, *, max_warnings: int | None = 20) -> list[str]:
+        """Return the lines a build prints: the corridor when computed, files, problems.
+
+        Problems and warnings past ``max_warnings`` are counted, not listed (None: all).
         """
         lines = []
         if self.static is not None:
@@ -144,21 +154,22 @@ class BuildResult:
             ]
         if self.written:
             lines.append(f"Data: {', '.join(str(path) for path in self.written)}")
-        shown = self.warnings if max_warnings is None else self.warnings[:max_warnings]
-        lines += [f"warning: {warning}" for warning in shown]
-        if len(shown) < len(self.warnings):
-            lines.append(
-                f"… and {len(self.warnings) - len(shown):,} more warnings (-v lists them all)"
-            )
+        for kind, items in (("problem", self.problems), ("warning", self.warnings)):
+            shown = items if max_warnings is None else items[:max_warnings]
+            lines += [f"{kind}: {item}" for item in shown]
+            if len(shown) < len(items):
+                lines.append(f"… and {len(items) - len(shown):,} more {kind}s (-v lists them all)")
         lines.append(f"Built {self.line()}")
         lines.append(f"Open it in a browser: file://{self.map_path.resolve()}")
         return lines
 
 
+REJECTED_FILENAME = "rejected.csv"
+
+
 def forget() -> None:
-    """Drop what this process remembers between builds (static inputs, incident rows)."""
+    """Drop what this process remembers between builds (the static inputs)."""
     _STATIC.clear()
-    forget_rows()
 
 
 def build(
@@ -184,10 +195,10 @@ def build(
     Raises
     ------
     DataFileError
-        A data file or the store is invalid (nothing is written then).
+        A data file or the store cannot be read, or (``strict``) a row has an error:
+        nothing is written then.
     """
-    # A build allocates millions of small objects and frees few: the cyclic collector would
-    # walk them all again and again (a third of a cold build's time at 100,000 incidents).
+    # Few objects are freed during a build: the cyclic collector would only walk them.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -207,91 +218,111 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     cache = BuildCache(settings.out / CACHE_DIRNAME)
-    static_key = digest(
-        *(
-            f"{path.name}:{file_digest(path)}"
-            for path in static_files(data_dir=settings.data_dir, road_path=settings.road)
-        )
-    )
-    static = _StaticLoader(settings, static_key, progress)
-
-    check_file_size(settings.store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
-    store_digest = file_digest(settings.store)
-    exports_key = digest(static_key, store_digest)
-    exports_current = _exports_current(cache, exports_key, settings.out)
+    files = static_files(data_dir=settings.data_dir, road_path=settings.road)
+    static_key = digest(*(f"{path.name}:{file_digest(path)}" for path in files))
+    store = read_store(settings.store)
     page_key = digest(static_key, "offline" if settings.offline else "cdn")
+    # Strict or not, a store gives the same files (or, strict with errors, none).
+    map_key, exports_key = digest(page_key, store.digest), digest(static_key, store.digest)
     map_path = settings.out / MAP_FILENAME
-    map_key = digest(page_key, store_digest)
-    previous = _map_current(cache, map_key, map_path)
+    previous = _map_current(cache, map_key, settings.out)
+    exports_current = settings.exports and _exports_current(cache, exports_key, settings.out)
+    static = _StaticLoader(settings, static_key, progress)
     if previous is not None and (exports_current or not settings.exports):
-        if settings.keep_warm:  # --watch: have rows and inputs ready for the next change
+        if settings.keep_warm:  # --watch: have the inputs ready for the next change
             static()
-            remember_cached(settings.store, cache=cache, key=static_key)
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
-    writers: list[ExportWriter] = []
+    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when needed
 
-    def export_chunk(store: IncidentStore, classes: Classification) -> None:
-        # Called only when every record is read anyway: the exports are written from the
-        # same chunks instead of reading the store a second time.
-        if not writers:
-            writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
-        writers[0].add(store, classes)
+    columns = read_columns(store)
+    del store  # the columns hold the text now
+    checked, rows = _checked_rows(columns, static(), strict=settings.strict)
+    progress.step("rendering the page")
+    template, page_cached = _page_template(
+        cache, page_key, lambda: render_template(static(), offline=settings.offline)
+    )
+    html = fill_template(template, rows.rows)
+    from geo.incidents.export import write_rejected  # noqa: PLC0415
 
-    try:
-        loaded = load_rows(
-            settings.store, cache=cache, key=static_key, static=static,
-            on_chunk=export_chunk if settings.exports and not exports_current else None,
+    rejected = write_rejected(settings.out / REJECTED_FILENAME, columns.header,
+                              _rejected_rows(columns, checked))  # fmt: skip
+    atomic_write_text(map_path, html)
+    map_seconds = time.perf_counter() - started
+    record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
+    progress.step("writing data exports")
+    written: list[Path] = []
+    if settings.exports and not exports_current:
+        from geo.export import write_corridor_layers  # noqa: PLC0415
+        from geo.incidents.export import write_exports  # noqa: PLC0415
+
+        written = write_corridor_layers(static(), settings.out) + write_exports(
+            settings.out, rows.table, rows.parsed, rows.classes,
+            map_layers=_corridor_layers(static()),
         )  # fmt: skip
-        if loaded.split is not None and loaded.split.digest != store_digest:
-            # Saved since the digest above: file the outputs under what was actually read,
-            # and write the exports too (from the same bytes) if theirs no longer match.
-            map_key, exports_key = (
-                digest(page_key, loaded.split.digest),
-                digest(static_key, loaded.split.digest),
-            )
-            exports_current = exports_current and _exports_current(cache, exports_key, settings.out)
-        progress.step("rendering the page")
-        template, page_cached = _page_template(
-            cache, page_key, lambda: render_template(static(), offline=settings.offline)
-        )
-        html = fill_template(template, loaded.rows)
-        atomic_write_text(map_path, html)
-        map_seconds = time.perf_counter() - started
-        warnings = [warning.describe(settings.store) for warning in loaded.warnings]
-        record = _record_map(cache, map_key, map_path, html, len(loaded.rows), warnings)
-        if loaded.save is not None:
-            loaded.save()
-        progress.step("writing data exports")
-        written: list[Path] = []
-        if settings.exports and not exports_current:
-            if not loaded.streamed:  # rows came from the cache: parse the same bytes for them
-                load_rows(settings.store, cache=None, key=static_key, static=static,
-                          on_chunk=export_chunk, split=loaded.split)  # fmt: skip
-            if not writers:  # an empty store
-                writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
-            written = write_corridor_layers(static(), settings.out) + writers[0].finish()
-            _record_exports(cache, exports_key, settings.out, written)
-    finally:
-        for writer in writers:
-            writer.abort()
+        _record_exports(cache, exports_key, settings.out, written)
     progress.done()
     return BuildResult(
-        map_path=map_path,
-        map_bytes=record["bytes"],
-        incidents=len(loaded.rows),
-        reused=loaded.reused,
-        parsed=loaded.parsed,
-        page_cached=page_cached,
-        exports_written=bool(written),
-        map_seconds=map_seconds,
-        total_seconds=time.perf_counter() - started,
-        warnings=warnings,
-        static=static.loaded,
-        written=written,
+        map_path=map_path, map_bytes=record["bytes"], incidents=len(rows.rows),
+        page_cached=page_cached, exports_written=bool(written), map_seconds=map_seconds,
+        total_seconds=time.perf_counter() - started, warnings=record["warnings"],
+        problems=record["problems"], rejected=rejected, static=static.loaded, written=written,
         exports_enabled=settings.exports,
-    )
+    )  # fmt: skip
+
+
+@dataclass
+class _Mapped:
+    """The rows a build maps: their text, typed columns, classification and page rows."""
+
+    table: Any
+    parsed: Any
+    classes: Any
+    rows: IncidentRows
+
+
+def _checked_rows(
+    columns: StoreColumns, static: StaticInputs, *, strict: bool
+) -> tuple[Checked, _Mapped]:
+    """Check every row, then classify and pack the valid ones."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    from geo.incidents.classify import classify  # noqa: PLC0415
+    from geo.incidents.rows import incident_rows  # noqa: PLC0415
+    from geo.incidents.validate import check  # noqa: PLC0415
+
+    checked = check(columns, today=dt.datetime.now(tz=dt.UTC).date(), admin=static.admin,
+                    places=static.places_by_id, strict=strict)  # fmt: skip
+    table, parsed = columns.table, checked.parsed
+    if checked.bad.any():
+        table, parsed = table.filter(pa.array(~checked.bad)), parsed.take(~checked.bad)
+    classes = classify(parsed, index=static.corridor_index, places=static.places,
+                       admin=static.admin)  # fmt: skip
+    not_shown = int(checked.bad.sum()) + len(columns.bad_records)
+    rows = incident_rows(table, parsed, classes, not_shown=not_shown)
+    return checked, _Mapped(table, parsed, classes, rows)
+
+
+def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[int, str, list[str]]]:
+    """Yield (line, problems, values) of every row left off the map, in file order."""
+    problems: defaultdict[int, list[str]] = defaultdict(list)
+    for issue in checked.errors:
+        problems[issue.line].append(f"{issue.column}: {issue.message}" if issue.column
+                                    else issue.message)  # fmt: skip
+    bad_rows = [int(i) for i in checked.bad.nonzero()[0]]
+    values = columns.table.select(columns.header).take(bad_rows).to_pylist() if bad_rows else []
+    records = [(int(columns.lines[i]), list(v.values())) for i, v in zip(bad_rows, values,
+                                                                         strict=True)]  # fmt: skip
+    records += [(record.line, record.values) for record in columns.bad_records]
+    for line, cells in sorted(records, key=lambda record: record[0]):
+        yield line, "; ".join(problems[line]), cells
+
+
+def _corridor_layers(static: StaticInputs) -> dict[str, dict[str, Any]]:
+    from geo.export import corridor_layers  # noqa: PLC0415
+
+    return corridor_layers(static)
 
 
 class _StaticLoader:
@@ -305,6 +336,8 @@ class _StaticLoader:
         """Return the static inputs."""
         if self.loaded is None:
             self.progress.note("loading places, road, corridor")
+            from geo.project import load_static  # noqa: PLC0415 - shapely, pyproj, when needed
+
             remembered = _STATIC.get(self.key)  # same files, same content: same inputs
             self.loaded = remembered or load_static(
                 data_dir=self.settings.data_dir, road_path=self.settings.road
@@ -328,30 +361,39 @@ def _unchanged(map_path: Path, record: dict[str, Any], seconds: float) -> BuildR
     """Return the result of a build that found nothing to do."""
     return BuildResult(
         map_path=map_path, map_bytes=record["bytes"], incidents=record["incidents"],
-        reused=record["incidents"], parsed=0, page_cached=True, exports_written=False,
-        map_seconds=seconds, total_seconds=seconds, warnings=record["warnings"], unchanged=True,
+        page_cached=True, exports_written=False, map_seconds=seconds, total_seconds=seconds,
+        warnings=record["warnings"], problems=record["problems"], rejected=record["rejected"],
+        unchanged=True,
     )  # fmt: skip
 
 
 def _record_map(
-    cache: BuildCache, key: str, map_path: Path, html: str, incidents: int, warnings: list[str]
-) -> dict[str, Any]:
-    """Record the map just written, so an unchanged rebuild can leave it alone."""
-    record = {"stamp": list(stamp(map_path)), "incidents": incidents,
-              "bytes": len(html.encode("utf-8")), "warnings": warnings}  # fmt: skip
+    cache: BuildCache, key: str, out: Path, html: str, rows: IncidentRows, checked: Checked,
+    name: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Record the map just written (and rejected.csv), so an unchanged rebuild leaves them."""
+    record = {
+        "stamp": list(stamp(out / MAP_FILENAME)),
+        "rejected_stamp": list(stamp(out / REJECTED_FILENAME)),
+        "incidents": len(rows), "bytes": len(html.encode("utf-8")), "rejected": rows.not_shown,
+        "warnings": [warning.describe(name) for warning in checked.warnings],
+        "problems": [problem.describe(name) for problem in checked.errors],
+    }  # fmt: skip
     cache.write("map", json.dumps(record).encode("utf-8"), key=key)
     return record
 
 
-def _map_current(cache: BuildCache, key: str, map_path: Path) -> dict[str, Any] | None:
+def _map_current(cache: BuildCache, key: str, out: Path) -> dict[str, Any] | None:
     """Return the record of the map on disk if it was built for ``key`` and not touched."""
     payload = cache.read("map", key=key)
     if payload is None:
         return None
     try:
         record: dict[str, Any] = json.loads(payload)
-        current = record["stamp"] == list(stamp(map_path))
+        current = record["stamp"] == list(stamp(out / MAP_FILENAME)) and record[
+            "rejected_stamp"] == list(stamp(out / REJECTED_FILENAME))  # fmt: skip
         valid = isinstance(record["incidents"], int) and isinstance(record["warnings"], list)
+        valid = valid and isinstance(record["problems"], list)
     except (ValueError, KeyError, TypeError):
         return None
     return record if current and valid else None

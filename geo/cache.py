@@ -15,7 +15,7 @@ import json
 import logging
 from pathlib import Path
 
-from geo.atomic import atomic_write_bytes, atomic_write_parts
+from geo.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -127,41 +127,14 @@ class BuildCache:
             out.append((name, "ok" if isinstance(checked, bytes) else checked))
         return out
 
-    def digest_of(self, name: str, *, key: str) -> str | None:
-        """Return the recorded SHA-256 of entry ``name`` if written for ``key`` by this code.
-
-        Only the metadata is read: a caller holding the content it wrote under that digest
-        can use its own copy instead of reading the payload again.
-        """
-        try:
-            meta = json.loads(self._paths(name)[1].read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return None
-        if not isinstance(meta, dict) or meta.get("key") != key:
-            return None
-        if meta.get("format") != CACHE_FORMAT or meta.get("code") != code_version():
-            return None
-        sha = meta.get("sha256")
-        return sha if isinstance(sha, str) else None
-
-    def write(self, name: str, payload: bytes | list[bytes], *, key: str) -> str:
+    def write(self, name: str, payload: bytes, *, key: str) -> str:
         """Store ``payload`` as entry ``name`` for ``key`` (payload first, then metadata).
 
-        A list of parts is written one after the other, never joined in memory. Returns the
-        payload's SHA-256.
+        Returns the payload's SHA-256.
         """
-        parts = [payload] if isinstance(payload, bytes) else payload
-        hasher = hashlib.sha256()
-        for part in parts:
-            hasher.update(part)
         payload_path, meta_path = self._paths(name)
-        meta = {
-            "format": CACHE_FORMAT,
-            "code": code_version(),
-            "key": key,
-            "sha256": hasher.hexdigest(),
-            "bytes": sum(len(part) for part in parts),
-        }
-        atomic_write_parts(payload_path, parts)
+        meta = {"format": CACHE_FORMAT, "code": code_version(), "key": key,
+                "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload)}  # fmt: skip
+        atomic_write_bytes(payload_path, payload)
         atomic_write_bytes(meta_path, (json.dumps(meta, indent=1) + "\n").encode("utf-8"))
         return str(meta["sha256"])

@@ -16,3 +16,16 @@ PLACES_CSV = DATA_DIR / "places.csv"
 M4_WAYPOINTS_CSV = DATA_DIR / "m4_waypoints.csv"
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 ADMIN_DIR = DATA_DIR / "admin"
+
+
+def static_files(*, data_dir: Path = DATA_DIR, road_path: Path | None = None) -> list[Path]:
+    """Return every file the static inputs are loaded from (places, road, posts, boundaries)."""
+    road = [road_path] if road_path is not None else [data_dir / "m4_waypoints.csv"]
+    if road_path is not None and road_path.suffix.lower() == ".shp":
+        road += sorted(road_path.parent.glob(f"{road_path.stem}.*"))
+    return [
+        data_dir / "places.csv",
+        *road,
+        data_dir / "observation_posts.csv",
+        *sorted((data_dir / "admin").glob("*")),
+    ]

@@ -4,7 +4,7 @@
 what                   limit            why
 =====================  ===============  ===================================================
 incident store         1 GiB on disk    1,000,000 incidents take about 400 MB; a build of
-                       1,000,000 rows   them peaks at about 2.1 GB of memory
+                       1,000,000 rows   them peaks at about 2.5 GB of memory
 one field              100,000 chars    a long ACLED note is 2,000; more is a pasted file
 add --from, ACLED      256 MiB          a batch or an export of north-west Syria is a few MB
 report (ingest)        1,000,000 chars  see :mod:`geo.ingest.text`
@@ -82,17 +82,17 @@ def check_store_lines(path: Path) -> None:
         raise TooLargeError(msg)
 
 
-def check_store_rows(path: Path, rows: int) -> None:
+def check_store_rows(path: Path | str, rows: int) -> None:
     """Refuse a store of more than :data:`MAX_STORE_ROWS` incidents."""
     if rows > MAX_STORE_ROWS:
         msg = (
             f"{path}: {rows:,} incidents; a store may hold at most {MAX_STORE_ROWS:,} (a build "
-            "of that many needs about 2 GB of memory). Split it into several stores."
+            "of that many needs about 2.5 GB of memory). Split it into several stores."
         )
         raise TooLargeError(msg)
 
 
-def field_too_long(path: Path, line: int) -> DataFileError:
+def field_too_long(path: Path | str, line: int) -> DataFileError:
     """Return the error for a CSV field over :data:`MAX_FIELD_CHARS` on ``line``."""
     return TooLargeError(
         f"{path}, line {line}: a field is longer than {MAX_FIELD_CHARS:,} characters, the "

@@ -128,25 +128,10 @@ def check_ends_near_road(road: Road, ends: tuple[Place, Place]) -> None:
             raise GeometryError(msg)
 
 
-def static_files(
-    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
-) -> list[Path]:
-    """Return every file :func:`load_static` reads, for cache keys."""
-    road = [road_path] if road_path is not None else [data_dir / "m4_waypoints.csv"]
-    if road_path is not None and road_path.suffix.lower() == ".shp":
-        road += sorted(road_path.parent.glob(f"{road_path.stem}.*"))
-    return [
-        data_dir / "places.csv",
-        *road,
-        data_dir / "observation_posts.csv",
-        *sorted((data_dir / "admin").glob("*")),
-    ]
-
-
 def load_static(
     *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
 ) -> StaticInputs:
-    """Load and derive everything but the incidents from ``data_dir``.
+    """Load and derive everything but the incidents from ``data_dir`` (:func:`static_files`).
 
     Parameters
     ----------
@@ -194,5 +179,7 @@ def load_inputs(
         admin=static.admin,
         places=static.places_by_id,
     )
-    classes = classify(store, index=static.corridor_index, places=static.places, admin=static.admin)
+    classes = classify(
+        store.parsed, index=static.corridor_index, places=static.places, admin=static.admin
+    )
     return MapInputs(static=static, store=store, classification=classes)

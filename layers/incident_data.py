@@ -33,7 +33,10 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from geo.incidents.export import joined_bytes, json_strings
 from geo.incidents.rows import CERTAINTIES
 from layers import style
 from layers.packing import pack, script_json, unpack
@@ -76,7 +79,8 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
     ids = rows.text["event_id"]
     id_rank = np.zeros(len(strings), dtype=np.int64)
     used_ids = np.unique(ids)
-    id_rank[used_ids] = np.argsort(np.argsort(np.array([strings[c] for c in used_ids.tolist()])))
+    by_text = pc.array_sort_indices(strings.take(pa.array(used_ids))).to_numpy()
+    id_rank[used_ids[by_text]] = np.arange(len(used_ids))  # distinct texts: ranks by text
     order = np.lexsort((id_rank[ids], rows.day))
     families, id_family, id_number, loose = _id_columns(rows, order)
     texts = {name: rows.text[field][order] for name, field in TEXT_COLUMNS.items()}
@@ -118,7 +122,7 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "columns": {name: pack(values) for name, values in sorted(columns.items())},
         "stringsDeflated": deflate_strings(table),
         "idFamilies": families,
-        "subtitle": f"Incidents as of {newest} · {n:,} incidents" if n else "No incidents loaded",
+        "subtitle": _subtitle(newest, n, rows.not_shown),
         "types": [
             {"key": key, "label": label, "color": color, "acled": acled}
             for key, (label, color, acled) in style.SYMBOLS.items()
@@ -131,13 +135,28 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
     }
 
 
-def deflate_strings(strings: list[str]) -> str:
+def _subtitle(newest: str, n: int, not_shown: int) -> str:
+    """Return the title's second line: newest date, count, rows left off the map."""
+    text = f"Incidents as of {newest} · {n:,} incidents" if n else "No incidents loaded"
+    if not_shown:
+        text += f" · {not_shown:,} rows not shown (see rejected.csv)"
+    return text
+
+
+def deflate_strings(strings: list[str] | pa.Array) -> str:
     """Return the string table as base-64 raw DEFLATE of its JSON (``DecompressionStream``).
 
     Notes, sources and URLs are most of a large map's bytes; compressed they shrink three
-    to ten times, and the page unpacks them in a few milliseconds.
+    to ten times, and the page unpacks them in a few milliseconds. An Arrow array is
+    encoded on arrays, to the same JSON as a list of the same texts.
     """
-    raw = json.dumps(strings, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if isinstance(strings, list):
+        raw = json.dumps(strings, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    elif len(strings):
+        items = joined_bytes(pc.binary_join_element_wise(json_strings(strings), ",", ""))
+        raw = b"[" + items[:-1].tobytes() + b"]"
+    else:
+        raw = b"[]"
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     return base64.b64encode(packer.compress(raw) + packer.flush()).decode("ascii")
 
@@ -167,8 +186,8 @@ def incident_ids(html: str) -> list[str]:
 
 
 def _string_table(
-    strings: list[str], columns: list[NDArray[np.int32]]
-) -> tuple[NDArray[np.int64], list[str]]:
+    strings: pa.Array, columns: list[NDArray[np.int32]]
+) -> tuple[NDArray[np.int64], pa.Array]:
     """Re-code texts for the page: code 0 empty, then by frequency, ties by first use.
 
     Returns the new code of every old code and the page's string table (without "").
@@ -180,7 +199,7 @@ def _string_table(
     ranked = used[np.lexsort((first, -counts))]
     remap = np.zeros(len(strings), dtype=np.int64)
     remap[ranked] = np.arange(1, len(ranked) + 1)
-    return remap, [strings[code] for code in ranked.tolist()]
+    return remap, strings.take(pa.array(ranked))
 
 
 def _id_columns(
@@ -202,7 +221,7 @@ def _id_columns(
     family = np.zeros(len(order), dtype=np.int64)
     family[split] = family_of_unique[inverse.ravel()]
     families: list[list[Any]] = [["", 0]]
-    families += [[rows.strings[int(k) // 16], int(k) % 16] for k in unique[by_use]]
+    families += [[rows.strings[int(k) // 16].as_py(), int(k) % 16] for k in unique[by_use]]
     loose = np.where(split, 0, rows.text["event_id"][order]).astype(np.int32)
     return families, family, np.where(split, number, 0), loose
 
@@ -215,7 +234,11 @@ def _symbols(rows: IncidentRows) -> NDArray[np.int64]:
     unique, inverse = np.unique(pairs, return_inverse=True)
     codes = np.array(
         [
-            symbols.index(display_type(rows.strings[pair // width], rows.strings[pair % width]))
+            symbols.index(
+                display_type(
+                    rows.strings[pair // width].as_py(), rows.strings[pair % width].as_py()
+                )
+            )
             for pair in unique.tolist()
         ],
         dtype=np.int64,

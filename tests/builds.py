@@ -21,11 +21,13 @@ def build_as_cli(
     data_dir: Path = DATA_DIR,
     exports: bool = True,
     new_process: bool = False,
+    strict: bool = False,
 ) -> BuildResult:
     """Build as the CLI does; ``new_process`` forgets what earlier builds left in memory."""
     if new_process:
         forget()
-    settings = BuildSettings(data_dir=data_dir, out=out, store=store, exports=exports)
+    settings = BuildSettings(data_dir=data_dir, out=out, store=store, exports=exports,
+                             strict=strict)  # fmt: skip
     return build(
         settings,
         render_template=render_template,

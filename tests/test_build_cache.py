@@ -1,4 +1,8 @@
-"""Incremental builds: what the cache reuses, what it refuses to trust, and --watch."""
+"""Rebuilds: the cached page, a build with nothing to do, what the cache refuses, --watch.
+
+Tests of the record-level row cache (rows reused line by line, rows remembered between
+builds) went with that cache: a cold build of 100,000 rows no longer needs it.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,11 @@ from pathlib import Path
 import pytest
 
 import build_map
+import geo.build
 from geo.build import MAP_FILENAME, STAGES, BuildResult, BuildSettings, build, forget
 from geo.cache import CACHE_DIRNAME
 from geo.datasets import DATA_DIR
-from geo.incidents import IncidentValidationError, incremental
+from geo.incidents import IncidentValidationError
 from geo.progress import Progress
 from layers.compose import render_template
 from layers.incident_data import fill_template
@@ -44,75 +49,59 @@ def store(tmp_path: Path) -> Path:
 def test_unchanged_inputs_reuse_everything(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = run_build(store, out)
-    assert (first.parsed, first.reused, first.page_cached, first.exports_written) == (
-        16, 0, False, True,
-    )  # fmt: skip
+    assert (first.incidents, first.page_cached, first.exports_written) == (16, False, True)
     html = (out / MAP_FILENAME).read_bytes()
     again = run_build(store, out)
-    assert (again.parsed, again.reused, again.page_cached, again.exports_written) == (
-        0, 16, True, False,
-    )  # fmt: skip
+    assert (again.incidents, again.page_cached, again.exports_written) == (16, True, False)
     assert (out / MAP_FILENAME).read_bytes() == html
     assert again.unchanged
     # Touching the store without changing it rebuilds nothing either.
     os.utime(store, None)
     touched = run_build(store, out)
-    assert (touched.parsed, touched.exports_written, touched.unchanged) == (0, False, True)
-    # A map edited or deleted since is written again, from the cached rows and page.
+    assert (touched.exports_written, touched.unchanged) == (False, True)
+    # A map edited or deleted since is written again, from the cached page.
     (out / MAP_FILENAME).unlink()
     rewritten = run_build(store, out)
-    assert (rewritten.parsed, rewritten.reused, rewritten.unchanged) == (0, 16, False)
+    assert (rewritten.page_cached, rewritten.unchanged) == (True, False)
     assert (out / MAP_FILENAME).read_bytes() == html
 
 
-def test_adding_one_incident_reads_one_row_and_matches_a_full_build(
-    store: Path, tmp_path: Path
-) -> None:
+def test_adding_one_incident_matches_a_full_build(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_build(store, out)
     assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
     result = run_build(store, out)
-    assert (result.parsed, result.reused, result.page_cached) == (1, 16, True)
-    assert result.exports_written
+    assert (result.incidents, result.page_cached, result.exports_written) == (17, True, True)
     fresh = run_build(store, tmp_path / "fresh")
-    assert fresh.parsed == 17
+    assert not fresh.page_cached
     assert (out / MAP_FILENAME).read_bytes() == (tmp_path / "fresh" / MAP_FILENAME).read_bytes()
     for name in ("incidents_classified.csv", "summary.json", "layers/incidents.geojson"):
         assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
 
 
-def test_an_edited_row_is_read_again(store: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    run_build(store, out)
-    text = store.read_text(encoding="utf-8")
-    store.write_text(text.replace("Trinbeh", "Tronba", 1), encoding="utf-8")
-    result = run_build(store, out)
-    assert result.parsed == 1
-    assert result.reused == 15
-
-
-def test_a_new_row_reusing_a_cached_id_is_refused_with_its_line(
-    store: Path, tmp_path: Path
-) -> None:
+def test_a_row_reusing_an_id_is_left_off_with_its_line(store: Path, tmp_path: Path) -> None:
     run_build(store, tmp_path / "out")
     lines = store.read_text(encoding="utf-8").splitlines()
-    copy = lines[3].replace("Ariha", "Ariha town")  # same id, new text: not a cached record
+    copy = lines[3].replace("Ariha", "Ariha town")  # same id, new text
     store.write_text("\n".join([*lines, copy]) + "\n", encoding="utf-8")
+    result = run_build(store, tmp_path / "out")
+    assert (result.incidents, result.rejected) == (16, 1)
+    assert f"line {len(lines) + 1}" in result.problems[0]
+    assert "ids must be unique" in result.problems[0]
     with pytest.raises(IncidentValidationError) as caught:
-        run_build(store, tmp_path / "out")
+        build_as_cli(store, tmp_path / "strict", strict=True)
     assert f"line {len(lines) + 1}" in str(caught.value)
-    assert "ids must be unique" in str(caught.value)
+    assert not (tmp_path / "strict" / MAP_FILENAME).exists()
 
 
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
-        (lambda cache: (cache / "incident-rows.bin").write_bytes(b"garbage"), "corrupt"),
-        (lambda cache: _truncate(cache / "incident-rows.bin"), "corrupt"),
-        (lambda cache: _edit_meta(cache / "incident-rows.json", code="0" * 16), "another version"),
-        (lambda cache: _edit_meta(cache / "incident-rows.json", format=0), "another version"),
-        (lambda cache: (cache / "incident-rows.json").write_text("{", encoding="utf-8"), "corrupt"),
         (lambda cache: (cache / "page.bin").write_bytes(b"<html>old</html>"), "corrupt"),
+        (lambda cache: _truncate(cache / "page.bin"), "corrupt"),
+        (lambda cache: _edit_meta(cache / "page.json", code="0" * 16), "another version"),
+        (lambda cache: _edit_meta(cache / "page.json", format=0), "another version"),
+        (lambda cache: (cache / "page.json").write_text("{", encoding="utf-8"), "corrupt"),
     ],
 )
 def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(
@@ -128,15 +117,14 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(
     # A new incident makes the build use its caches (with nothing changed it does nothing).
     assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
     caplog.set_level("INFO")
-    result = run_build(store, out, new_process=True)
+    run_build(store, out, new_process=True)
     assert reason in caplog.text
-    assert result.parsed == 17 or not result.page_cached
     fresh = run_build(store, tmp_path / "fresh")
     assert (out / MAP_FILENAME).read_bytes() == (tmp_path / "fresh" / MAP_FILENAME).read_bytes()
     os.utime(store, None)
     healed = run_build(store, out)
     assert healed.unchanged
-    assert fresh.parsed == 17
+    assert fresh.incidents == 17
 
 
 def _truncate(path: Path) -> None:
@@ -159,7 +147,7 @@ def test_a_changed_data_file_renders_the_page_again(store: Path, tmp_path: Path)
     posts.write_text(posts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = run_build(store, out, data_dir=data_dir)
     assert not result.page_cached
-    assert result.parsed == 16  # rows depend on the static inputs too: read again
+    assert not result.unchanged
 
 
 def test_an_edited_export_is_rewritten(store: Path, tmp_path: Path) -> None:
@@ -193,7 +181,7 @@ def test_watch_rebuilds_once_per_change_with_one_line(store: Path, tmp_path: Pat
         second = process.stdout.readline()
         assert process.wait(timeout=60) == 0
     assert " rebuilt " in second
-    assert "17 incidents (1 read, 16 reused)" in second
+    assert "17 incidents; map in" in second
 
 
 def test_a_quiet_or_piped_build_prints_no_progress_bar(store: Path, tmp_path: Path) -> None:
@@ -213,24 +201,6 @@ def test_a_quiet_or_piped_build_prints_no_progress_bar(store: Path, tmp_path: Pa
     assert (quiet.stdout, quiet.stderr) == ("", "")
 
 
-def test_rows_remembered_in_memory_yield_to_a_cache_rewritten_elsewhere(
-    store: Path, tmp_path: Path
-) -> None:
-    """--watch keeps the last rows in memory; another process's build replaces them."""
-    out = tmp_path / "out"
-    run_build(store, out)
-    assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
-    other = subprocess.run(
-        [sys.executable, str(ROOT / "build_map.py"), "--incidents", str(store),
-         "--out", str(out), "-q"],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
-    )  # fmt: skip
-    assert other.returncode == 0, other.stderr
-    (out / MAP_FILENAME).unlink()
-    result = run_build(store, out)  # memory holds 16 rows; the cache on disk has 17
-    assert (result.parsed, result.reused) == (0, 17)
-
-
 def test_watch_warms_memory_even_when_nothing_changed(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_build(store, out)
@@ -239,7 +209,7 @@ def test_watch_warms_memory_even_when_nothing_changed(store: Path, tmp_path: Pat
     result = build(settings, render_template=render_template, fill_template=fill_template,
                    progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
     assert result.unchanged
-    assert incremental._LAST
+    assert geo.build._STATIC  # the static inputs are in memory for the next change
     assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
     after = run_build(store, out)
-    assert (after.parsed, after.reused) == (1, 16)
+    assert (after.incidents, after.page_cached) == (17, True)

@@ -29,11 +29,19 @@ def test_bad_incident_file_names_file_line_and_column(
     bad = first.replace("2020-02-27", "2020-02-30", 1)
     store = tmp_path / "incidents.csv"
     store.write_text(f"{header}\n{first}\n{bad}\n", encoding="utf-8")
-    status = build_map.main(["--incidents", str(store), "--out", str(tmp_path), "--quiet"])
-    assert status == 1
+    args = ["--incidents", str(store), "--out", str(tmp_path), "--quiet"]
+    assert build_map.main([*args, "--strict"]) == 1
     err = capsys.readouterr().err
     assert "incidents.csv, line 3, column 'event_date'" in err
     assert not (tmp_path / "idlib_map.html").exists()
+    # By default the valid row is mapped and the bad one listed, even with --quiet.
+    assert build_map.main(args) == 0
+    err = capsys.readouterr().err
+    assert "1 row not shown" in err
+    assert "incidents.csv, line 3, column 'event_date'" in err
+    assert (tmp_path / "idlib_map.html").is_file()
+    assert "line 3" not in (tmp_path / "rejected.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "rejected.csv").read_text(encoding="utf-8").splitlines()[1].startswith("3,")
 
 
 def test_cdn_option_keeps_links(tmp_path: Path) -> None:

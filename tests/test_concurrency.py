@@ -46,7 +46,7 @@ from geo.admin import AdminAreas
 from geo.build import MAP_FILENAME, BuildResult
 from geo.datasets import DATA_DIR
 from geo.incidents import load_store
-from geo.incidents.incremental import load_rows
+from geo.incidents.store import read_store
 from geo.incidents.table import IncidentTable, read_table
 from geo.places import load_places
 from layers.incident_data import incident_ids
@@ -131,12 +131,12 @@ builds = []
 while True:
     stopping = Path(plan["stop"]).exists()
     if len(builds) % 2:
-        forget()  # as a new process: rows and static inputs come from out/.cache
+        forget()  # as a new process: the static inputs are loaded again
     started = time.perf_counter()
     result = build(settings, render_template=render_template, fill_template=fill_template,
                    progress=Progress(stages=STAGES, enabled=False))
     builds.append({"unchanged": result.unchanged, "incidents": result.incidents,
-                   "parsed": result.parsed, "reused": result.reused,
+                   "rejected": result.rejected,
                    "seconds": time.perf_counter() - started, "final": stopping})
     if result.unchanged:
         time.sleep(0.02)  # nothing to do yet: let the adders run
@@ -400,7 +400,7 @@ def start_script(
 
 # --- a store that changes while a build reads it ------------------------------------------
 # The two tests below land a change of the store at a chosen moment of one build, through a
-# wrapper around geo.build's load_rows (what the build calls to read the store): the same
+# wrapper around geo.build's read_store (what the build calls to read the store): the same
 # interleavings the concurrent run above produces by chance.
 
 
@@ -417,8 +417,8 @@ def test_exports_hold_the_store_their_map_shows(
     A bug this test found, now fixed: with the rows cached, :func:`geo.build.build` read the
     store a second time for the exports, so the exports (CSV, GeoJSON, GeoPackage, summary) of
     one build could hold incidents its map did not (in the concurrent run above, from a tenth
-    to two thirds of the builds during the adds). The exports now parse the bytes the map's
-    rows were read from (``LoadedRows.split``).
+    to two thirds of the builds during the adds). A build now reads the store once
+    (:func:`geo.incidents.store.read_store`) for its map and its exports.
     """
     store, out = tmp_path / "incidents.csv", tmp_path / "out"
     store.write_bytes(BUNDLED_STORE.read_bytes())
@@ -426,14 +426,14 @@ def test_exports_hold_the_store_their_map_shows(
     add_incident(store, "2020-10-01", "first")  # the build below has work to do
     reads: list[Path] = []
 
-    def read_then_add(path: Path, **options: Any) -> Any:
-        rows = load_rows(path, **options)
+    def read_then_add(path: Path) -> Any:
+        rows = read_store(path)
         reads.append(path)
         if len(reads) == 1:  # another process adds an incident just after this read
             add_incident(store, "2020-10-02", "second")
         return rows
 
-    monkeypatch.setattr(geo.build, "load_rows", read_then_add)
+    monkeypatch.setattr(geo.build, "read_store", read_then_add)
     result = run_build(store, out)
     map_ids = map_incident_ids((out / MAP_FILENAME).read_text(encoding="utf-8"))
     assert result.incidents == len(map_ids) == 17  # the store as the build read it
@@ -450,7 +450,8 @@ def test_a_build_records_the_store_it_read(tmp_path: Path, monkeypatch: pytest.M
     of the exports) by the digest of the store taken when it starts, but read the store again
     afterwards. An edit saved in between was built into the map under the old digest; once the
     edit was undone, the next build found "nothing changed" and kept a map with an incident
-    that is not in the store. The record now uses the digest of the bytes the build read.
+    that is not in the store. The record now uses the digest of the bytes the build read
+    (taken with them, in :func:`geo.incidents.store.read_store`).
     """
     store, out = tmp_path / "incidents.csv", tmp_path / "out"
     store.write_bytes(BUNDLED_STORE.read_bytes())
@@ -461,11 +462,11 @@ def test_a_build_records_the_store_it_read(tmp_path: Path, monkeypatch: pytest.M
     store.write_bytes(original)
     (out / MAP_FILENAME).unlink()  # the build below has work to do
 
-    def edit_then_read(path: Path, **options: Any) -> Any:
-        store.write_bytes(edited)  # saved after the build hashed the store, before it read it
-        return load_rows(path, **options)
+    def edit_then_read(path: Path) -> Any:
+        store.write_bytes(edited)  # saved after the build started, before it read the store
+        return read_store(path)
 
-    monkeypatch.setattr(geo.build, "load_rows", edit_then_read)
+    monkeypatch.setattr(geo.build, "read_store", edit_then_read)
     run_build(store, out)
     monkeypatch.undo()
     store.write_bytes(original)  # the edit is undone

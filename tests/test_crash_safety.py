@@ -70,7 +70,7 @@ STATIC_LAYERS = (
 OUTPUTS = (MAP_FILENAME, *EXPORTS, *STATIC_LAYERS)
 #: A temporary file of geo.atomic or ExportWriter: hidden, named after its target.
 TEMP_FILE = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.(tmp|gpkg)(-journal|-wal|-shm)?$")
-CACHE_ENTRIES = {"page.bin", "map.json", "incident-rows.bin", "exports.json"}
+CACHE_ENTRIES = {"page.bin", "map.json", "exports.json"}
 NEW_ROW_TYPE = "Shelling/artillery/missile attack"
 ADMIN = AdminAreas.load(DATA_DIR / "admin")
 PLACES = {place.place_id: place for place in load_places(DATA_DIR / "places.csv")}
@@ -436,7 +436,6 @@ def test_sigkill_during_builds_leaves_old_or_new_files(tmp_path: Path) -> None:
         Trial("the page cache write", target="page.bin", cold=True),
         Trial("the map write", target=MAP_FILENAME),
         Trial("the map record", target="map.json"),
-        Trial("the rows cache write", target="incident-rows.bin"),
         Trial("the exports", target="summary.json"),
         Trial("the GeoPackage", target=GPKG),
         Trial("the exports record", target="exports.json"),

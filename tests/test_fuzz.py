@@ -31,8 +31,10 @@ from geo.gazetteer import load_gazetteer
 from geo.incidents import load_store
 from geo.incidents.add import NewIncident, add_rows, prepare_row
 from geo.incidents.classify import classify
-from geo.incidents.incremental import load_rows
+from geo.incidents.columns import read_columns
 from geo.incidents.schema import INCIDENT_COLUMNS
+from geo.incidents.store import read_store
+from geo.incidents.validate import check
 from geo.project import load_static
 
 if TYPE_CHECKING:
@@ -79,21 +81,33 @@ def _mutated_store(values: dict[tuple[int, str], str]) -> str:
 
 
 def _loads_or_names_where(path: Path) -> None:
-    """Load ``path`` as ``add`` does (whole table) and as a build does (chunked rows)."""
-    outcomes: list[int | None] = []
-    for load in (
-        lambda: len(load_store(path, today=TODAY, admin=ADMIN, places=PLACES).table),
-        lambda: len(load_rows(path, cache=None, key="k", static=lambda: STATIC,
-                              today=TODAY).rows),
-    ):  # fmt: skip
-        try:
-            outcomes.append(load())
-        except DataFileError as exc:
-            message = str(exc)
-            assert str(path) in message or "incidents" in message, message
-            assert POSITION.search(message), message
-            outcomes.append(None)
-    assert outcomes[0] == outcomes[1]  # both readers accept and refuse the same files
+    """Load ``path`` strictly (whole store) and as a build does (bad rows left out).
+
+    Both refuse the same files, name where; the build maps exactly the rows that the strict
+    reading accepts when it accepts them all, and names a line for every row it leaves out.
+    """
+    try:
+        strict: int | None = len(load_store(path, today=TODAY, admin=ADMIN, places=PLACES).table)
+    except DataFileError as exc:
+        message = str(exc)
+        assert str(path) in message or "incidents" in message, message
+        assert POSITION.search(message), message
+        strict = None
+    try:
+        columns = read_columns(read_store(path))
+        checked = check(columns, today=TODAY, admin=ADMIN, places=PLACES)
+    except DataFileError as exc:
+        assert str(path) in str(exc), exc
+        assert POSITION.search(str(exc)), exc
+        assert strict is None  # a file the build refuses, the strict reading refuses too
+        return
+    mapped = len(columns) - int(checked.bad.sum())
+    if strict is not None:
+        assert (mapped, checked.errors) == (strict, [])
+    else:
+        assert checked.errors, "the strict reading refused a file the build found no fault in"
+        for issue in checked.errors:
+            assert POSITION.search(issue.describe(path)), issue
 
 
 @FUZZ
@@ -251,7 +265,7 @@ def test_classification_of_any_valid_store(
     except DataFileError as exc:  # a point outside the admin areas is refused by name
         assert "outside north-west Syria" in str(exc)
         return
-    classes = classify(store, index=STATIC.corridor_index, places=STATIC.places, admin=ADMIN)
+    classes = classify(store.parsed, index=STATIC.corridor_index, places=STATIC.places, admin=ADMIN)
     columns = classes.columns()
     assert set(columns["corridor_side"]) <= {"north", "south", "road", "outside"}
     assert set(columns["in_corridor_certainty"]) <= {"certain", "possible", "outside"}

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.csvfile import read_rows
-from geo.filelock import locked
+from geo.incidents.issues import IncidentValidationError
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
-from geo.incidents.table import empty_table, read_table, write_table
-from geo.incidents.validate import IncidentValidationError, validate
+from geo.incidents.store import update_store
+from geo.incidents.table import empty_table, parse_table
+from geo.incidents.validate import validate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -134,9 +135,9 @@ def import_acled(
             if not is_inside:
                 report.skip("outside north-west Syria", c[0])
         candidates = _valid_only(kept, report, today=today or dt.datetime.now(tz=dt.UTC).date())
-    with locked(store):
-        table = read_table(store) if store.exists() else empty_table()
-        table.path = store
+
+    def change(text: str) -> str | None:
+        table = parse_table(text, store)
         position = {event_id: i for i, event_id in enumerate(table.data["event_id_cnty"])}
         for _, row, _, _ in candidates:
             index = position.get(row["event_id_cnty"])
@@ -152,8 +153,12 @@ def import_acled(
         validate(
             table, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
         )
-        if report.added or report.updated:
-            write_table(table, store)
+        if not (report.added or report.updated):
+            return None
+        table.sort()
+        return table.to_csv()
+
+    update_store(store, change, header=",".join(INCIDENT_COLUMNS) + "\n")
     return report
 
 

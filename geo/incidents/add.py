@@ -16,15 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from geo.atomic import atomic_write_text
 from geo.coords import LonLat
 from geo.csvfile import lf_line_breaks, read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
-from geo.filelock import locked
+from geo.incidents.issues import IncidentValidationError, Issue
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
-from geo.incidents.table import IncidentTable, empty_table, parse_table, write_table
-from geo.incidents.validate import IncidentValidationError, Issue, validate
-from geo.limits import MAX_STORE_BYTES, check_file_size, check_store_lines
+from geo.incidents.store import update_store
+from geo.incidents.table import IncidentTable, empty_table, parse_table
+from geo.incidents.validate import validate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -249,10 +248,9 @@ def add_rows(
     DuplicateIncidentError
         A new row looks like an existing event and ``force`` is False (nothing is written).
     """
-    with locked(store):
-        check_file_size(store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
-        check_store_lines(store)
-        text = _read_store_text(store) if store.exists() else _header_text()
+    added: list[str] = []
+
+    def change(text: str) -> str:
         table = parse_table(text, store, only=_ADD_COLUMNS)
         ids = table.data["event_id_cnty"]
         next_number = 1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
@@ -279,8 +277,11 @@ def add_rows(
             details = "; ".join(f"{origin} has the {message}" for origin, message in clashes)
             msg = f"nothing added: {details}. Add --force to add it anyway."
             raise DuplicateIncidentError(msg)
-        _write_with(store, text, table, new)
-    return list(new.data["event_id_cnty"])
+        added[:] = new.data["event_id_cnty"]
+        return _with_rows(store, text, table, new)
+
+    update_store(store, change, header=_header_text())
+    return added
 
 
 def _check_against_store(table: IncidentTable, new: IncidentTable, origins: dict[int, str]) -> None:
@@ -318,8 +319,8 @@ def _same_events(
     return clashes
 
 
-def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable) -> None:
-    """Write the store with the new rows in date order.
+def _with_rows(store: Path, text: str, table: IncidentTable, new: IncidentTable) -> str:
+    """Return the store's text with the new rows in date order.
 
     When the file is already in order with one row per line and every schema column, the
     new lines are spliced into the original text, leaving every other byte as it was;
@@ -341,8 +342,8 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
         table = parse_table(text, store)  # every column, to rewrite the whole file
         for i in range(len(new)):
             table.append(new.row(i), line=0)
-        write_table(table, store)
-        return
+        table.sort()
+        return table.to_csv()
     # Split at LF only: str.splitlines would also split at U+2028, \\v, \\f … inside fields.
     newline = "\r\n" if lines and lines[0].endswith("\r") else "\n"
     lines = [line + "\n" for line in lines]
@@ -362,16 +363,7 @@ def _write_with(store: Path, text: str, table: IncidentTable, new: IncidentTable
         pieces.extend(inserts[at])
         previous = at
     pieces.append("".join(lines[previous:]))
-    atomic_write_text(store, "".join(pieces))
-
-
-def _read_store_text(store: Path) -> str:
-    """Return the store's text with its line endings as they are (no newline translation)."""
-    try:
-        return store.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = f"{store}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
-        raise DataFileError(msg) from None
+    return "".join(pieces)
 
 
 def _header_text() -> str:

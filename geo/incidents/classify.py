@@ -17,7 +17,7 @@ For every incident:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,9 +28,9 @@ from geo.incidents.schema import CEASEFIRE_START, GEO_PRECISION_RADIUS_M, TIME_P
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from geo.admin import AdminAreas
+    from geo.admin import AdminArea, AdminAreas
     from geo.corridor_query import CorridorIndex
-    from geo.incidents.store import IncidentStore
+    from geo.incidents.validate import Parsed
     from geo.places import Place
 
 CLASS_COLUMNS = (
@@ -42,18 +42,48 @@ _FIRST_DAY_AFTER = np.datetime64(CEASEFIRE_START.date(), "D")
 
 @dataclass
 class Classification:
-    """Arrays aligned with the store's rows."""
+    """Arrays aligned with the store's rows; places and areas as indices into their lists."""
 
     corridor_side: NDArray[np.str_]
     in_corridor_certainty: NDArray[np.str_]
     dist_to_m4_km: NDArray[np.float64]
-    nearest_place: list[str]
-    nearest_place_id: list[str]
+    nearest_index: NDArray[np.int64]
     nearest_place_km: NDArray[np.float64]
-    admin1: list[str]
-    admin2: list[str]
-    admin3: list[str]
+    #: Index into ``areas`` of the sub-district each point is in, -1 outside them all.
+    area_index: NDArray[np.int64]
     phase: NDArray[np.str_]
+    places: list[Place] = field(repr=False)
+    areas: list[AdminArea] = field(repr=False)
+
+    @property
+    def nearest_place(self) -> list[str]:
+        """The nearest gazetteer place's English name, per row."""
+        return [self.places[i].name_en for i in self.nearest_index.tolist()]
+
+    @property
+    def nearest_place_id(self) -> list[str]:
+        """The nearest gazetteer place's id, per row."""
+        return [self.places[i].place_id for i in self.nearest_index.tolist()]
+
+    def admin(self, level: int) -> list[str]:
+        """Return the governorate (1), district (2) or sub-district (3) per row ("" outside)."""
+        names = [getattr(area, f"admin{level}") for area in self.areas] + [""]
+        return [names[i] for i in self.area_index.tolist()]
+
+    @property
+    def admin1(self) -> list[str]:
+        """Governorate per row."""
+        return self.admin(1)
+
+    @property
+    def admin2(self) -> list[str]:
+        """District per row."""
+        return self.admin(2)
+
+    @property
+    def admin3(self) -> list[str]:
+        """Sub-district per row."""
+        return self.admin(3)
 
     def columns(self) -> dict[str, list[str]]:
         """Return every classification as text columns, for CSV and GeoJSON output."""
@@ -77,8 +107,10 @@ def phase_of(date: NDArray[np.datetime64], time_precision: NDArray[np.int8]) -> 
     >>> phase_of(d, np.array([1, 1, 2], dtype=np.int8)).tolist()
     ['before', 'after', 'uncertain']
     """
-    slack = np.vectorize(TIME_PRECISION_DAYS.get, otypes=[np.int64])(time_precision)
-    slack_days = slack.astype("timedelta64[D]")
+    slack_of = np.zeros(max(TIME_PRECISION_DAYS) + 1, dtype=np.int64)
+    for code, days in TIME_PRECISION_DAYS.items():
+        slack_of[code] = days
+    slack_days = slack_of[time_precision].astype("timedelta64[D]")
     first, last = date - slack_days, date + slack_days
     return np.where(
         first >= _FIRST_DAY_AFTER, "after", np.where(last < _FIRST_DAY_AFTER, "before", "uncertain")
@@ -86,41 +118,43 @@ def phase_of(date: NDArray[np.datetime64], time_precision: NDArray[np.int8]) -> 
 
 
 def classify(
-    store: IncidentStore, *, index: CorridorIndex, places: list[Place], admin: AdminAreas
+    parsed: Parsed, *, index: CorridorIndex, places: list[Place], admin: AdminAreas
 ) -> Classification:
-    """Classify every incident of ``store`` (see the module docstring for each rule)."""
-    parsed = store.parsed
+    """Classify every incident of ``parsed`` (see the module docstring for each rule).
+
+    What depends on the position alone is computed once per distinct position: events
+    share village points (half of a typical store sits on one).
+    """
     lon, lat = parsed.lon, parsed.lat
-    side, dist_m = index.side_and_distance(lon, lat)
-    radius = (
-        np.vectorize(GEO_PRECISION_RADIUS_M.get, otypes=[np.float64])(parsed.geo_precision)
-        if len(lon)
-        else np.zeros(0)
-    )
-    certainty = index.certainty(lon, lat, radius)
-    nearest, nearest_km = _nearest_places(index, lon, lat, places)
-    area_index = admin.index_at(lon, lat)
-    areas = [admin.areas[i] if i >= 0 else None for i in area_index]
+    # One complex number per position: a 1-D unique (exact floats, no rounding).
+    unique, inverse = np.unique(lon + 1j * lat, return_inverse=True)
+    inverse = inverse.ravel()
+    ulon, ulat = unique.real.copy(), unique.imag.copy()
+    side, dist_m = index.side_and_distance(ulon, ulat)
+    radius_of = np.zeros(max(GEO_PRECISION_RADIUS_M) + 1)
+    for code, radius_m in GEO_PRECISION_RADIUS_M.items():
+        radius_of[code] = radius_m
+    certainty = index.certainty(lon, lat, radius_of[parsed.geo_precision])
+    nearest, nearest_km = _nearest_places(index, ulon, ulat, places)
     return Classification(
-        corridor_side=side,
+        corridor_side=side[inverse],
         in_corridor_certainty=certainty,
-        dist_to_m4_km=dist_m / 1000,
-        nearest_place=[p.name_en for p in nearest],
-        nearest_place_id=[p.place_id for p in nearest],
-        nearest_place_km=nearest_km,
-        admin1=[a.admin1 if a else "" for a in areas],
-        admin2=[a.admin2 if a else "" for a in areas],
-        admin3=[a.admin3 if a else "" for a in areas],
+        dist_to_m4_km=dist_m[inverse] / 1000,
+        nearest_index=nearest[inverse],
+        nearest_place_km=nearest_km[inverse],
+        area_index=admin.index_at(ulon, ulat)[inverse],
         phase=phase_of(parsed.date, parsed.time_precision),
+        places=places,
+        areas=admin.areas,
     )
 
 
 def _nearest_places(
     index: CorridorIndex, lon: NDArray[np.float64], lat: NDArray[np.float64], places: list[Place]
-) -> tuple[list[Place], NDArray[np.float64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Nearest place of each point, in the corridor's metric CRS (an STRtree query)."""
     if not len(lon):
-        return [], np.zeros(0)
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
     place_x, place_y = index.project(
         [p.position.lon for p in places], [p.position.lat for p in places]
     )
@@ -130,8 +164,7 @@ def _nearest_places(
         shapely.points(x, y), all_matches=False, return_distance=True
     )
     order = np.argsort(point_index)
-    chosen = place_index[order]
-    return [places[i] for i in chosen], dist_m[order] / 1000
+    return place_index[order].astype(np.int64), dist_m[order] / 1000
 
 
 def today_utc() -> dt.date:

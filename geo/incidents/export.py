@@ -1,44 +1,54 @@
-"""Write classified incidents: CSV (safe in spreadsheets), GeoJSON, GeoPackage and a summary.
+"""Write classified incidents: CSV (safe in spreadsheets), GeoJSON, GeoPackage, a summary.
 
-:class:`ExportWriter` writes them a chunk of the store at a time; every output appears
-atomically. CSV cells that a spreadsheet would run as a formula
-(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe;
-the store itself keeps the text as given.
+Everything is done on columns. The CSV goes through pyarrow's writer; the GeoJSON is
+assembled from per-column JSON fragments (each distinct text encoded once by :mod:`json`,
+then joined row-wise by pyarrow) with sorted keys, so the same store gives the same bytes;
+the GeoPackage is written by GDAL from the Arrow table (``pyogrio.write_arrow``). Every
+file is written to a temporary file beside its target, fsynced, and renamed into place
+only when all of them are complete.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) get a leading apostrophe; a CR inside a value is written
+as LF (the store itself keeps the text as given).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 
 from geo import geojson
-from geo.atomic import sync_folder
-from geo.csvfile import lf_line_breaks
-from geo.incidents.classify import CLASS_COLUMNS
+from geo.atomic import atomic_write_bytes, sync_folder
+from geo.incidents.rows import area_or_none, dictionary_of
 from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from numpy.typing import NDArray
 
     from geo.incidents.classify import Classification
-    from geo.incidents.store import IncidentStore
     from geo.incidents.validate import Parsed
 
-_INTEGER_PROPERTIES = frozenset(
-    {"fatalities", "injured", "geo_precision", "time_precision", "year"}
-)
-_FLOAT_PROPERTIES = frozenset({"dist_to_m4_km", "nearest_place_km"})
+EXPORTS = ("incidents_classified.csv", "layers/incidents.geojson", "idlib.gpkg", "summary.json")
+REJECTED = "rejected.csv"
+_INTEGER_PROPERTIES = ("fatalities", "injured", "geo_precision", "time_precision", "year")
+_FLOAT_PROPERTIES = ("dist_to_m4_km", "nearest_place_km")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START = re.compile(r"(?:^|\n)[=+\-@\t\r]")
+_FORMULA_START = r"^[=+\-@\t\r]"
+_GEOMETRY_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
+                   5: "MultiLineString", 6: "MultiPolygon"}  # fmt: skip
 
 
 def neutralise(value: str) -> str:
@@ -52,82 +62,284 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def classified_columns(store: IncidentStore, classes: Classification) -> dict[str, list[str]]:
-    """Return the store's columns with admin areas from the polygons and the classification."""
-    columns = {c: list(store.table.data[c]) for c in INCIDENT_COLUMNS}
-    for level, values in (
-        ("admin1", classes.admin1),
-        ("admin2", classes.admin2),
-        ("admin3", classes.admin3),
-    ):
-        columns[level] = [
-            own or derived for own, derived in zip(columns[level], values, strict=True)
-        ]
-    columns.update(classes.columns())
-    return columns
+def spreadsheet_safe(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Return a text column with line breaks as LF and formulas neutralised (on arrays)."""
+    if pc.any(pc.match_substring(column, "\r")).as_py():
+        column = pc.replace_substring(pc.replace_substring(column, "\r\n", "\n"), "\r", "\n")
+    formula = pc.match_substring_regex(column, _FORMULA_START)
+    if not pc.any(formula).as_py():
+        return column
+    return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def _neutralised(values: list[str]) -> list[str]:
-    """Return ``values`` with :func:`neutralise` applied, scanning the column once in C."""
-    if not _FORMULA_START.search("\n".join(values)):
-        return values
-    return [neutralise(value) for value in values]
+def _decimals(values: NDArray[np.float64]) -> pa.Array:
+    """Return non-negative numbers as text with three decimals (``1.500``), vectorised."""
+    milli = pc.cast(pa.array(np.round(values * 1000).astype(np.int64)), pa.string())
+    padded = pc.utf8_lpad(milli, 4, "0")
+    whole, part = pc.utf8_slice_codeunits(padded, 0, -3), pc.utf8_slice_codeunits(padded, -3)
+    return pc.binary_join_element_wise(whole, part, ".")
 
 
-@dataclass(frozen=True, slots=True)
-class PointTable:
-    """Points and their typed properties, in the store's order."""
+def classified(table: pa.Table, classes: Classification) -> pa.Table:
+    """Return the store's columns (admin areas from the polygons where empty) and the classes."""
+    columns = {name: table.column(name) for name in INCIDENT_COLUMNS}
+    for level in (1, 2, 3):
+        names = pa.array([getattr(a, f"admin{level}") for a in classes.areas] + [""], pa.string())
+        derived = names.take(pa.array(area_or_none(classes)))
+        own = columns[f"admin{level}"]
+        columns[f"admin{level}"] = pc.if_else(pc.equal(own, ""), derived, own)
+    place_names = pa.array([p.name_en for p in classes.places], pa.string())
+    place_ids = pa.array([p.place_id for p in classes.places], pa.string())
+    nearest = pa.array(classes.nearest_index)
+    columns.update(
+        corridor_side=pa.array(classes.corridor_side, pa.string()),
+        in_corridor_certainty=pa.array(classes.in_corridor_certainty, pa.string()),
+        dist_to_m4_km=_decimals(classes.dist_to_m4_km),
+        nearest_place=place_names.take(nearest),
+        nearest_place_id=place_ids.take(nearest),
+        nearest_place_km=_decimals(classes.nearest_place_km),
+        phase=pa.array(classes.phase, pa.string()),
+    )
+    return pa.table(columns)
 
-    lon: list[float]
-    lat: list[float]
-    fields: dict[str, list[Any]]
 
-    def geometries(self) -> NDArray[Any]:
-        """Return the points as shapely geometries."""
-        points: NDArray[Any] = shapely.points(np.asarray(self.lon), np.asarray(self.lat))
-        return points
+def write_exports(
+    out_dir: Path,
+    table: pa.Table,
+    parsed: Parsed,
+    classes: Classification,
+    *,
+    map_layers: dict[str, dict[str, Any]],
+) -> list[Path]:
+    """Write the four exports of the mapped rows atomically; return their paths.
 
-    def features(self) -> dict[str, Any]:
-        """Return a GeoJSON FeatureCollection."""
-        names = list(self.fields)
-        rows = zip(*self.fields.values(), strict=True)
-        return geojson.feature_collection([
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
-             "properties": dict(zip(names, row, strict=True))}
-            for x, y, row in zip(self.lon, self.lat, rows, strict=True)
-        ])  # fmt: skip
-
-
-def incident_table(store: IncidentStore, columns: dict[str, list[str]]) -> PointTable:
-    """Return the incidents with :func:`classified_columns` as typed properties.
-
-    Counts become integers (None when not reported), distances floats; positions are lon/lat
-    rounded to 6 decimals; rows keep the store's order (date, then id, as ``add`` keeps it).
+    ``incidents_classified.csv`` (formulas neutralised), ``layers/incidents.geojson``,
+    ``idlib.gpkg`` (the incidents and ``map_layers``) and ``summary.json``.
     """
-    fields: dict[str, list[Any]] = {}
-    for name, ordered in columns.items():
+    paths = [out_dir / name for name in EXPORTS]
+    temps = [_temporary(path) for path in paths]
+    try:
+        columns = classified(table, classes)
+        safe = pa.table([spreadsheet_safe(c) for c in columns.columns], names=columns.column_names)
+        pacsv.write_csv(safe, str(temps[0]),
+                        pacsv.WriteOptions(quoting_style="needed", eol="\n"))  # fmt: skip
+        _write_feature_collection(temps[1], columns, parsed)
+        _write_gpkg(temps[2], columns, parsed, map_layers)
+        text = json.dumps(summary(parsed, classes, table.column("sub_event_type")),
+                          ensure_ascii=False, sort_keys=True, indent=1)  # fmt: skip
+        temps[3].write_text(text + "\n", encoding="utf-8")
+        for temp in temps:  # on disk before any is renamed (a power cut keeps old or new)
+            with temp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+        for temp, path in zip(temps, paths, strict=True):
+            temp.chmod(0o644)
+            temp.replace(path)
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+    for folder in {path.parent for path in paths}:
+        sync_folder(folder)
+    return paths
+
+
+def _temporary(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # GDAL wants a GeoPackage to be named .gpkg, even while it is being written.
+    suffix = ".gpkg" if path.suffix == ".gpkg" else ".tmp"
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    if suffix == ".gpkg":
+        Path(name).unlink()  # GDAL creates the GeoPackage itself
+    return Path(name)
+
+
+def _json_values(column: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
+    """Return each row's value as JSON text: each distinct text encoded once."""
+    if name in _FLOAT_PROPERTIES:
+        return column  # already numbers with three decimals
+    codes, dictionary = dictionary_of(column)
+    if name in _INTEGER_PROPERTIES:
+        texts = dictionary.to_pylist()
+        fragments = pa.array([str(int(t)) if t.strip().isdigit() else "null" for t in texts],
+                             pa.string())  # fmt: skip
+    else:
+        fragments = json_strings(dictionary)
+    return fragments.take(pa.array(codes))
+
+
+#: Escapes JSON needs inside a string besides the rare control characters (json's own).
+_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
+                 ("\b", "\\b"), ("\f", "\\f"))  # fmt: skip
+_OTHER_CONTROL = "[\x00-\x07\x0b\x0e-\x1f]"
+
+
+def json_strings(values: pa.Array) -> pa.Array:
+    r"""Return each text as a JSON string literal, as ``json.dumps(ensure_ascii=False)`` does.
+
+    Examples
+    --------
+    >>> print(json_strings(pa.array(['say "hi"', "tab\there"]))[0])
+    "say \"hi\""
+    """
+    escaped = values
+    for char, escape in _JSON_ESCAPES:
+        escaped = pc.replace_substring(escaped, char, escape)
+    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    other = pc.match_substring_regex(values, _OTHER_CONTROL)
+    if pc.any(other).as_py():  # json.dumps for the few texts with other control characters
+        rows = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+        fixed = [json.dumps(values[int(i)].as_py(), ensure_ascii=False) for i in rows]
+        quoted = pc.replace_with_mask(quoted, other, pa.array(fixed, pa.string()))
+    return quoted
+
+
+def _coordinate(values: NDArray[np.float64]) -> pa.Array:
+    return pc.cast(pa.array(np.round(values, geojson.COORD_DECIMALS)), pa.string())
+
+
+#: Features encoded at a time: bounds the memory of the GeoJSON text of a large store.
+_FEATURES_AT_A_TIME = 100_000
+
+
+def _write_feature_collection(path: Path, columns: pa.Table, parsed: Parsed) -> None:
+    """Write the incidents as RFC 7946 GeoJSON: compact, keys sorted, in store order."""
+    names = sorted(n for n in columns.column_names if n not in {"latitude", "longitude"})
+    with path.open("wb") as handle:
+        handle.write(b'{"features":[')
+        for start in range(0, columns.num_rows, _FEATURES_AT_A_TIME):
+            stop = min(start + _FEATURES_AT_A_TIME, columns.num_rows)
+            part = columns.slice(start, stop - start)
+            pieces: list[Any] = [
+                '{"geometry":{"coordinates":[', _coordinate(parsed.lon[start:stop]), ",",
+                _coordinate(parsed.lat[start:stop]), '],"type":"Point"},"properties":{',
+            ]  # fmt: skip
+            for k, name in enumerate(names):
+                pieces += [("," if k else "") + json.dumps(name) + ":",
+                           _json_values(part[name], name)]  # fmt: skip
+            pieces.append('},"type":"Feature"},')
+            text = joined_bytes(pc.binary_join_element_wise(*pieces, ""))
+            handle.write(text[:-1] if stop == columns.num_rows else text)  # no comma after last
+        handle.write(b'],"type":"FeatureCollection"}\n')
+
+
+def joined_bytes(array: pa.Array) -> memoryview:
+    """Return the texts of a string array end to end (a view of its data buffer, no copy)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.type != pa.large_string() and array.nbytes > 2**31 - 1:
+        array = array.cast(pa.large_string())
+    width = np.int64 if array.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset :]
+    data = array.buffers()[2]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]) : int(offsets[len(array)])]
+
+
+def _point_wkb(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> pa.Array:
+    """Return little-endian WKB points (21 bytes each) as a binary array, vectorised."""
+    record = np.zeros(len(lon), dtype=[("order", "u1"), ("kind", "<u4"), ("x", "<f8"),
+                                       ("y", "<f8")])  # fmt: skip
+    record["order"], record["kind"], record["x"], record["y"] = 1, 1, lon, lat
+    offsets = (np.arange(len(lon) + 1, dtype=np.int32) * record.itemsize).tobytes()
+    return pa.Array.from_buffers(
+        pa.binary(), len(lon), [None, pa.py_buffer(offsets), pa.py_buffer(record.tobytes())]
+    )
+
+
+def _write_gpkg(
+    path: Path, columns: pa.Table, parsed: Parsed, map_layers: dict[str, dict[str, Any]]
+) -> None:
+    """Write the incidents (typed fields) and the map layers into a new GeoPackage."""
+    import pyogrio  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
+
+    fields: dict[str, Any] = {}
+    for name in columns.column_names:
         if name in {"latitude", "longitude"}:
             continue
         if name in _INTEGER_PROPERTIES:
-            fields[name] = [int(v) if v.strip().isdigit() else None for v in ordered]
+            values = _json_values(columns[name], name)
+            fields[name] = pc.cast(pc.if_else(pc.equal(values, "null"), None, values), pa.int64())
         elif name in _FLOAT_PROPERTIES:
-            fields[name] = [float(v) for v in ordered]
+            fields[name] = pc.cast(columns[name], pa.float64())
         else:
-            fields[name] = ordered
-    lon = np.round(store.parsed.lon, geojson.COORD_DECIMALS).tolist()
-    lat = np.round(store.parsed.lat, geojson.COORD_DECIMALS).tolist()
-    return PointTable(lon=lon, lat=lat, fields=fields)
+            fields[name] = columns[name]
+    fields["geom"] = _point_wkb(np.round(parsed.lon, geojson.COORD_DECIMALS),
+                                np.round(parsed.lat, geojson.COORD_DECIMALS))  # fmt: skip
+    pyogrio.write_arrow(pa.table(fields), path, layer="incidents", driver="GPKG",
+                        geometry_name="geom", geometry_type="Point", crs="EPSG:4326")  # fmt: skip
+    for name, collection in sorted(map_layers.items()):
+        _write_layer(path, name.removesuffix(".geojson"), collection)
 
 
-def summary(store: IncidentStore, classes: Classification) -> dict[str, Any]:
+def _write_layer(path: Path, name: str, collection: dict[str, Any]) -> None:
+    """Append one (small) FeatureCollection to the GeoPackage as a layer."""
+    import pyogrio.raw  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
+
+    features = collection["features"]
+    geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
+    names = list(dict.fromkeys(k for f in features for k in f["properties"]))
+    kinds = sorted(set(shapely.get_type_id(geometries).tolist()))
+    pyogrio.raw.write(
+        path,
+        geometry=shapely.to_wkb(geometries),
+        field_data=[_field([f["properties"].get(k) for f in features]) for k in names],
+        fields=names,
+        layer=name,
+        driver="GPKG",
+        geometry_type=_GEOMETRY_TYPES.get(kinds[0], "Unknown") if len(kinds) == 1 else "Unknown",
+        crs="EPSG:4326",
+        append=True,
+    )
+
+
+def _field(values: list[Any]) -> NDArray[Any]:
+    """Return a column for GDAL: int64, float64 (NaN for gaps) or text (None for gaps)."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return np.array(values, dtype=object)
+    if kinds <= {int}:
+        return np.array(values, dtype=np.int64)
+    if kinds <= {int, float, type(None)}:
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    return np.array([None if v is None else str(v) for v in values], dtype=object)
+
+
+def write_rejected(
+    path: Path, header: list[str], rows: Iterable[tuple[int, str, list[str]]]
+) -> int:
+    """Write the rows a build left off the map, with their line and problems; return how many.
+
+    Spreadsheet-safe like the CSV export. With no rows, an old file is removed instead, so
+    ``rejected.csv`` always describes the last build.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["line", "problems", *header])
+    count = 0
+    for line, problems, values in rows:
+        cells = [problems, *values]
+        cells = [neutralise(c.replace("\r\n", "\n").replace("\r", "\n")) for c in cells]
+        writer.writerow([str(line), *cells])
+        count += 1
+    if count:
+        atomic_write_bytes(path, out.getvalue().encode("utf-8"))
+    elif path.exists():
+        path.unlink()
+        sync_folder(path.parent)
+    return count
+
+
+def summary(
+    parsed: Parsed, classes: Classification, sub_event_type: pa.ChunkedArray
+) -> dict[str, Any]:
     """Return counts of incidents, killed and injured by side, type, month and phase."""
-    data, parsed = store.table.data, store.parsed
     month = parsed.date.astype("datetime64[M]").astype(str)
     side = np.asarray(classes.corridor_side, dtype=str)
     after = np.asarray(classes.phase) == "after"
     groups = {
         "by_side": (side, None),
-        "by_type": (np.asarray(data["sub_event_type"], dtype=str), None),
+        "by_type": (np.asarray(sub_event_type.to_pylist(), dtype=str), None),
         "by_month": (month, None),
         "by_phase": (np.asarray(classes.phase, dtype=str), None),
         "after_ceasefire_by_side_and_month": (np.char.add(np.char.add(side, " "), month), after),
@@ -157,173 +369,3 @@ def _buckets(
         columns[f"{name}_unknown"] = np.bincount(group, weights=~known, minlength=count)
     order = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
     return [{name: int(columns[name][k]) for name in order} for k in range(count)]
-
-
-def _table(collection: dict[str, Any]) -> tuple[NDArray[Any], dict[str, list[Any]]]:
-    """Geometries and property columns of a (small) FeatureCollection."""
-    features = collection["features"]
-    geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
-    names = list(dict.fromkeys(k for f in features for k in f["properties"]))
-    return geometries, {k: [f["properties"].get(k) for f in features] for k in names}
-
-
-_GEOMETRY_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
-                   5: "MultiLineString", 6: "MultiPolygon"}  # fmt: skip
-
-
-def _field(values: list[Any]) -> NDArray[Any]:
-    """Return a column for GDAL: int64, float64 (NaN for gaps) or text (None for gaps)."""
-    kinds = set(map(type, values))
-    if kinds <= {str}:
-        return np.array(values, dtype=object)
-    if kinds <= {int}:
-        return np.array(values, dtype=np.int64)
-    if kinds <= {int, float, type(None)}:
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    return np.array([None if v is None else str(v) for v in values], dtype=object)
-
-
-class ExportWriter:
-    """Write the incident exports a chunk of the store at a time, so memory stays bounded.
-
-    Each output goes to a temporary file beside its target; :meth:`finish` renames them all
-    into place, :meth:`abort` (or an exception inside ``with``) deletes them, so readers see
-    the previous complete files or the new ones. Chunks must come in store order.
-
-    Outputs: ``incidents_classified.csv`` (formulas neutralised), ``layers/incidents.geojson``,
-    ``idlib.gpkg`` (the incidents and ``map_layers``) and ``summary.json``.
-    """
-
-    def __init__(self, out_dir: Path, *, map_layers: dict[str, dict[str, Any]]) -> None:
-        self.paths = [
-            out_dir / "incidents_classified.csv",
-            out_dir / "layers" / "incidents.geojson",
-            out_dir / "idlib.gpkg",
-            out_dir / "summary.json",
-        ]
-        self.map_layers = map_layers
-        self._temps: list[Path] = []
-        for path in self.paths:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # GDAL wants a GeoPackage to be named .gpkg, even while it is being written.
-            suffix = ".gpkg" if path.suffix == ".gpkg" else ".tmp"
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-            os.close(fd)
-            self._temps.append(Path(name))
-        self._temps[2].unlink()  # GDAL creates the GeoPackage itself
-        self._csv = self._temps[0].open("w", encoding="utf-8", newline="")
-        self._geojson = self._temps[1].open("w", encoding="utf-8", newline="")
-        csv.writer(self._csv, lineterminator="\n").writerow(
-            list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
-        )
-        self._geojson.write('{"features":[')
-        self._first_feature = True
-        self._summary: dict[str, Any] | None = None
-
-    def __enter__(self) -> Self:
-        """Return the writer."""
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        """Delete the temporary files if the block failed or did not finish."""
-        if self._temps:
-            self.abort()
-
-    def add(self, store: IncidentStore, classes: Classification) -> None:
-        """Write the rows of one chunk (a validated, classified part of the store)."""
-        columns = classified_columns(store, classes)
-        header = list(INCIDENT_COLUMNS) + list(CLASS_COLUMNS)
-        csv.writer(self._csv, lineterminator="\n").writerows(
-            zip(*(_neutralised(lf_line_breaks(columns[c])) for c in header), strict=True)
-        )
-        table = incident_table(store, columns)
-        features = table.features()["features"]
-        if features:
-            # One encoder call for the chunk; the list's brackets come off.
-            text = json.dumps(features, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            text = text[1:-1]
-            self._geojson.write(text if self._first_feature else "," + text)
-            self._first_feature = False
-        _write_layer(self._temps[2], "incidents", table.geometries(), table.fields)
-        self._summary = _merge_summaries(self._summary, summary(store, classes))
-
-    def finish(self) -> list[Path]:
-        """Complete every file and move it into place; return the paths written."""
-        self._csv.close()
-        self._geojson.write('],"type":"FeatureCollection"}\n')
-        self._geojson.close()
-        gpkg = self._temps[2]
-        if not gpkg.exists():  # an empty store: the layer still exists, with no rows
-            _write_layer(gpkg, "incidents", np.array([], dtype=object), {})
-        for name, collection in sorted(self.map_layers.items()):
-            geometries, fields = _table(collection)
-            _write_layer(gpkg, name.removesuffix(".geojson"), geometries, fields)
-        result = self._summary or _merge_summaries(None, None)
-        self._temps[3].write_text(
-            json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-            encoding="utf-8",
-        )
-        for temp in self._temps:  # on disk before any is renamed (a power cut keeps old or new)
-            with temp.open("rb+") as handle:
-                os.fsync(handle.fileno())
-        for temp, path in zip(self._temps, self.paths, strict=True):
-            temp.chmod(0o644)
-            temp.replace(path)
-        for folder in {path.parent for path in self.paths}:
-            sync_folder(folder)
-        self._temps = []
-        return list(self.paths)
-
-    def abort(self) -> None:
-        """Close and delete the temporary files; the previous outputs stay as they were."""
-        for handle in (self._csv, self._geojson):
-            handle.close()
-        for temp in self._temps:
-            temp.unlink(missing_ok=True)
-        self._temps = []
-
-
-def _write_layer(
-    path: Path, name: str, geometries: NDArray[Any], fields: dict[str, list[Any]]
-) -> None:
-    """Append a layer's rows to the GeoPackage at ``path`` (creating file and layer)."""
-    import pyogrio.raw  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
-
-    kinds = sorted(set(shapely.get_type_id(geometries).tolist())) if len(geometries) else [0]
-    layer_exists = path.exists() and name in {row[0] for row in pyogrio.list_layers(path)}
-    pyogrio.raw.write(
-        path,
-        geometry=shapely.to_wkb(geometries) if len(geometries) else np.array([], dtype=object),
-        field_data=[_field(values) for values in fields.values()],
-        fields=list(fields),
-        layer=name,
-        driver="GPKG",
-        geometry_type=_GEOMETRY_TYPES.get(kinds[0], "Unknown") if len(kinds) == 1 else "Unknown",
-        crs="EPSG:4326",
-        append=layer_exists or path.exists(),
-    )
-
-
-def _merge_summaries(total: dict[str, Any] | None, part: dict[str, Any] | None) -> dict[str, Any]:
-    """Add the counts of two :func:`summary` results (None is an empty store)."""
-    empty: dict[str, Any] = {"as_of": None, "total": dict.fromkeys(_BUCKET_KEYS, 0),
-                             **{name: {} for name in _GROUPS}}  # fmt: skip
-    total, part = total or empty, part or empty
-    dates = [d for d in (total["as_of"], part["as_of"]) if d]
-    merged: dict[str, Any] = {"as_of": max(dates) if dates else None}
-    merged["total"] = {k: total["total"][k] + part["total"][k] for k in _BUCKET_KEYS}
-    for name in _GROUPS:
-        keys = sorted(set(total[name]) | set(part[name]))
-        zero = dict.fromkeys(_BUCKET_KEYS, 0)
-        merged[name] = {
-            key: {
-                k: total[name].get(key, zero)[k] + part[name].get(key, zero)[k]
-                for k in _BUCKET_KEYS
-            }
-            for key in keys
-        }
-    return merged
-
-
-_BUCKET_KEYS = ("incidents", "killed", "injured", "killed_unknown", "injured_unknown")
-_GROUPS = ("by_side", "by_type", "by_month", "by_phase", "after_ceasefire_by_side_and_month")

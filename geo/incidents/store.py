@@ -1,21 +1,88 @@
-"""Load the incident store (read, validate) and turn it into what the map and analyses use."""
+"""The store seam: the incident store read as CSV bytes, and changed under a lock.
+
+Everything that reads the store goes through :func:`read_store`, which returns the CSV as
+bytes with a display name and their SHA-256 (:class:`StoreText`); everything that changes it
+goes through :func:`update_store`, a read-modify-write of the CSV text under an exclusive
+lock, written atomically. Today the store is a file. A database store (issue 17) supplies
+the same CSV text (``COPY … TO STDOUT``) to the same reader, so a map built from a database
+is byte for byte the map built from the equivalent file, and implements the same update.
+
+:func:`load_store` is the strict, whole-store reading that tools and analyses use (the
+build itself reads through :mod:`geo.incidents.columns` and :mod:`geo.incidents.validate`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.atomic import atomic_write_text
 from geo.coords import LonLat
-from geo.incidents.table import IncidentTable, read_table
-from geo.incidents.validate import Issue, Parsed, validate
+from geo.errors import DataFileError
+from geo.filelock import locked
+from geo.limits import MAX_STORE_BYTES, check_file_size, check_store_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from geo.admin import AdminAreas
+    from geo.incidents.issues import Issue
+    from geo.incidents.table import IncidentTable
+    from geo.incidents.validate import Parsed
     from geo.places import Place
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreText:
+    """The store as read once: its CSV bytes (no BOM), a name for messages, their SHA-256."""
+
+    data: bytes
+    name: str
+    digest: str
+
+
+def read_store(path: Path) -> StoreText:
+    """Return the CSV bytes of the store at ``path``, refused unread when over the limits.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, over :data:`~geo.limits.MAX_STORE_BYTES` or has too many lines.
+    """
+    check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
+    check_store_lines(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    return StoreText(data.removeprefix(_BOM), str(path), hashlib.sha256(data).hexdigest())
+
+
+def update_store(path: Path, change: Callable[[str], str | None], *, header: str) -> None:
+    """Apply ``change`` to the store's CSV text under the store's lock; write what it returns.
+
+    ``change`` receives the text as it is (``header`` when there is no store yet) and
+    returns the new text, or None to leave the store as it is. Writers queue on the lock,
+    so each sees the previous one's rows; the new text replaces the file atomically, so a
+    failure or a kill leaves the store byte for byte as it was.
+    """
+    with locked(path):
+        check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
+        check_store_lines(path)
+        try:
+            text = path.read_bytes().decode("utf-8-sig") if path.exists() else header
+        except UnicodeDecodeError as exc:
+            msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+            raise DataFileError(msg) from None
+        new = change(text)
+        if new is not None and new != text:
+            atomic_write_text(path, new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +156,7 @@ def load_store(
     admin: AdminAreas | None = None,
     places: dict[str, Place] | None = None,
 ) -> IncidentStore:
-    """Read and validate the store at ``path``.
+    """Read and validate the whole store at ``path``, strictly (any error raises).
 
     Raises
     ------
@@ -98,11 +165,14 @@ def load_store(
     IncidentValidationError
         Every row-level error, each with its line and column.
     """
-    table = read_table(path)
-    parsed = validate(
-        table, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
-    )
-    return IncidentStore(path=path, table=table, parsed=parsed)
+    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
+    from geo.incidents.table import table_from_columns  # noqa: PLC0415
+    from geo.incidents.validate import check  # noqa: PLC0415
+
+    columns = read_columns(read_store(path))
+    checked = check(columns, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin,
+                    places=places, strict=True)  # fmt: skip
+    return IncidentStore(path=path, table=table_from_columns(columns), parsed=checked.parsed)
 
 
 def load_incidents(path: Path, *, today: dt.date | None = None) -> list[Incident]:

@@ -1,9 +1,8 @@
-"""The incident store as columns of text, read from and written to CSV without loss.
+"""The incident store as Python lists of text, for ``add`` and ``import-acled`` to change.
 
-Every value stays the text the analyst wrote (free text is never altered; escaping happens
-at render time). The file is UTF-8 (a BOM is accepted), blank lines are skipped, Windows
-line endings are accepted, and columns the schema does not know are kept, after the known
-ones, so nothing a user added is dropped on rewrite.
+Read with the build's reader (:mod:`geo.incidents.columns`), so both see the same rows at
+the same lines; written back without loss. Every value stays the text the analyst wrote,
+and columns the schema does not know are kept, after the known ones.
 """
 
 from __future__ import annotations
@@ -16,22 +15,14 @@ from typing import TYPE_CHECKING
 from geo.atomic import atomic_write_text
 from geo.csvfile import lf_line_breaks
 from geo.errors import DataFileError
-from geo.incidents.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
-from geo.limits import (
-    MAX_FIELD_CHARS,
-    MAX_STORE_BYTES,
-    check_file_size,
-    check_store_lines,
-    check_store_rows,
-    field_too_long,
-    looks_like_utf16,
-)
+from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-#: Fields longer than this are refused: no report sentence needs it, and it bounds memory.
+    from geo.incidents.columns import StoreColumns
+    from geo.incidents.store import StoreText
 
 
 @dataclass
@@ -107,19 +98,9 @@ def read_table(path: Path) -> IncidentTable:
         On a missing file, non-UTF-8 bytes, malformed CSV, missing required columns, a row
         with the wrong number of fields or an over-long field, naming the file and line.
     """
-    check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
-    check_store_lines(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
-        raise DataFileError(msg) from None
-    if looks_like_utf16(text):
-        msg = f"{path}, line 1: not UTF-8 text (NUL bytes: UTF-16?); save it as UTF-8"
-        raise DataFileError(msg)
-    return parse_table(text, path)
+    from geo.incidents.store import read_store  # noqa: PLC0415 - store imports this module
+
+    return table_from_columns(_read(read_store(path)))
 
 
 def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> IncidentTable:
@@ -127,73 +108,33 @@ def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> 
 
     With ``only``, just those columns are kept (and the table must not be written back).
     """
-    # The csv module refuses longer fields itself ("field larger than field limit").
-    csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in next(reader, [])]
-        missing = [name for name in REQUIRED_COLUMNS if name not in header]
-        if missing:
-            raise DataFileError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
-        if len(set(header)) != len(header):
-            raise DataFileError(f"{path}, line 1: a column name appears twice")
-        body_start = reader.line_num
-        records = list(reader)
-    except csv.Error as exc:
-        if "field limit" in str(exc):
-            raise field_too_long(path, reader.line_num) from None
-        raise DataFileError(f"{path}, line {reader.line_num}: malformed CSV ({exc})") from None
-    check_store_rows(path, len(records))
-    width = len(header)
-    if reader.line_num - body_start == len(records) and all(len(r) == width for r in records):
-        # One record per line and no blank line: line numbers follow from positions.
-        lines = list(range(body_start + 1, body_start + 1 + len(records)))
-    else:
-        records, lines = _records_with_lines(text, path, width)
-    if only is not None:
-        data = {
-            name: [record[header.index(name)] for record in records]
-            if name in header
-            else [""] * len(records)
-            for name in only
-        }
-        return IncidentTable(columns=header, data=data, lines=lines, path=path)
-    columns = (
-        [list(values) for values in zip(*records, strict=True)] if records else [[] for _ in header]
-    )
-    table = IncidentTable(
-        columns=header, data=dict(zip(header, columns, strict=True)), lines=lines, path=path
-    )
-    for name in INCIDENT_COLUMNS:
-        if name not in table.data:
-            table.columns.append(name)
-            table.data[name] = [""] * len(lines)
-    return table
+    from geo.incidents.store import StoreText  # noqa: PLC0415
+
+    return table_from_columns(_read(StoreText(text.encode("utf-8"), str(path), "")), only=only)
 
 
-#: What a blank record may hold (the build's line splitter skips the same lines).
-_BLANK = " \t\r\n"
+def _read(store: StoreText) -> StoreColumns:
+    """Read with the build's reader; a record of the wrong width is an error here."""
+    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
+
+    columns = read_columns(store)
+    if columns.bad_records:
+        first = columns.bad_records[0]
+        raise DataFileError(f"{store.name}, line {first.line}: {first.message}")
+    return columns
 
 
-def _records_with_lines(text: str, path: Path, width: int) -> tuple[list[list[str]], list[int]]:
-    """Slow path: track each record's first line (quoted newlines, blank lines, bad rows)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader)
-    previous_end = reader.line_num
-    records, lines = [], []
-    for record in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if not any(value.strip(_BLANK) for value in record):  # as the build's reader
-            continue
-        if len(record) != width:
-            msg = (
-                f"{path}, line {start}: {len(record)} fields, the header has {width} "
-                "(a missing or extra comma, or an unclosed quote?)"
-            )
-            raise DataFileError(msg)
-        records.append(record)
-        lines.append(start)
-    return records, lines
+def table_from_columns(
+    columns: StoreColumns, *, only: Iterable[str] | None = None
+) -> IncidentTable:
+    """Return the columns as an :class:`IncidentTable` (``only``: just those columns)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    names = columns.table.column_names
+    chosen = names if only is None else [name for name in only if name in names]
+    data = {name: columns.table.column(name).to_pylist() for name in chosen}
+    return IncidentTable(columns=list(names), data=data, lines=columns.lines.tolist(),
+                         path=Path(columns.name))  # fmt: skip
 
 
 def write_table(table: IncidentTable, path: Path) -> None:
