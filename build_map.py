@@ -38,7 +38,7 @@ from geo.progress import Progress
 from geo.terminal import protect_streams
 from geo.watch import watch
 from layers.compose import render_template
-from layers.incident_data import fill_template
+from layers.page import fill_page
 from layers.offline import OfflineAssetError, check_assets
 
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
@@ -163,7 +163,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
     result = build(_parse_settings(args), render_template=render_template,
-                   fill_template=fill_template, progress=progress)  # fmt: skip
+                   fill_template=fill_page, progress=progress)  # fmt: skip
     if args.quiet:
         return 0
     print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
@@ -176,7 +176,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
         try:
-            result = build(settings, render_template=render_template, fill_template=fill_template,
+            result = build(settings, render_template=render_template, fill_template=fill_page,
                            progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
         except _ERRORS as exc:
             print(f"{stamp} not rebuilt: {exc}", flush=True)

@@ -69,7 +69,7 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     if isinstance(root, Figure):
         root.title = MAP_TITLE
     fmap.add_child(VendorAssets())
-    fmap.add_child(ClientAssets())
+    fmap.add_child(ClientAssets(extra_css=incidents.symbol_css()))
 
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=18).add_to(fmap)
     folium.TileLayer(

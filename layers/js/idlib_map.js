@@ -106,8 +106,14 @@
         var row = el("div", "idlib-legend-row");
         if (entry.layer) { row.dataset.layer = entry.layer; }
         var shape = entry.shape || "box", swatch;
+        if (shape === "note") {
+          row.className += " idlib-legend-note-row";
+          row.appendChild(el("span", null, entry.label));
+          box.appendChild(row);
+          return;
+        }
         if (shape.indexOf("inc-") === 0) {
-          swatch = el("span", "idlib-inc idlib-" + shape + " idlib-swatch-inline");
+          swatch = el("span", "idlib-inc idlib-" + shape + " idlib-swatch-inline" + (entry.hollow ? " idlib-inc-hollow" : ""));
           var dot = el("span"); dot.style.background = entry.color; swatch.appendChild(dot);
         } else {
           swatch = el("span", "idlib-swatch idlib-swatch-" + shape);
