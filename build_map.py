@@ -36,6 +36,7 @@ from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
 from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
 from geo.terminal import protect_streams
+from geo.user_layers import UserLayerSpec, check_spec
 from geo.watch import watch
 from layers.compose import render_template
 from layers.page import fill_page
@@ -63,8 +64,12 @@ def _parser() -> argparse.ArgumentParser:
                             help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line")
         target.add_argument("--config", type=Path,
                             help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
+        target.add_argument("--layer", type=Path, action="append", default=[], metavar="FILE",
+                            help="an analyst layer (GeoJSON, KML/KMZ, GPKG, SHP); repeatable")
         target.add_argument("--no-exports", action="store_true",
                             help="write only the map, not the data exports")
+        target.add_argument("--kml", action="store_true",
+                            help="also write OUT/idlib.kml for Google Earth")
     for target in (parser, build):
         target.add_argument("--watch", action="store_true",
                             help="rebuild whenever the store or a data file changes (Ctrl-C stops)")
@@ -151,10 +156,14 @@ def _parse_date(text: str) -> dt.date:
 def _parse_settings(args: argparse.Namespace) -> BuildSettings:
     config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
+    layers = config.layers + tuple(UserLayerSpec(path=path) for path in args.layer)
+    for spec in layers:
+        check_spec(spec, where="--layer" if spec.path in args.layer else str(config_path))
     return BuildSettings(
         data_dir=args.data_dir, out=args.out, road=args.road or config.road,
         store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
         offline=not args.cdn, exports=not getattr(args, "no_exports", False),
+        layers=layers, kml=args.kml,
     )  # fmt: skip
 
 

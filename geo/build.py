@@ -28,6 +28,7 @@ from geo.export import corridor_layers, write_corridor_layers
 from geo.incidents.export import ExportWriter
 from geo.incidents.incremental import forget as forget_rows
 from geo.incidents.incremental import load_rows, remember_cached
+from geo.kml import write_kml
 from geo.limits import MAX_STORE_BYTES, check_file_size
 from geo.project import load_static, static_files
 from geo.watch import stamp
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from geo.incidents.store import IncidentStore
     from geo.progress import Progress
     from geo.project import StaticInputs
+    from geo.user_layers import UserLayerSpec
 
 log = logging.getLogger(__name__)
 MAP_FILENAME = "idlib_map.html"
@@ -73,13 +75,17 @@ class BuildSettings:
     exports: bool = True
     #: Keep the rows and static inputs in memory even when nothing changed (``--watch``).
     keep_warm: bool = False
+    #: Analyst layers drawn on the map (``--layer`` / ``[[layers]]``).
+    layers: tuple[UserLayerSpec, ...] = ()
+    #: Write ``idlib.kml`` with the exports (``--kml``).
+    kml: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
         """Return the files whose change calls for a rebuild."""
         return [
             self.store,
             self.data_dir / "places_extra.csv",
-            *static_files(data_dir=self.data_dir, road_path=self.road),
+            *static_files(data_dir=self.data_dir, road_path=self.road, layers=self.layers),
             *extra,
         ]
 
@@ -210,14 +216,17 @@ def _build(
     static_key = digest(
         *(
             f"{path.name}:{file_digest(path)}"
-            for path in static_files(data_dir=settings.data_dir, road_path=settings.road)
-        )
+            for path in static_files(
+                data_dir=settings.data_dir, road_path=settings.road, layers=settings.layers
+            )
+        ),
+        *(spec.key() for spec in settings.layers),
     )
     static = _StaticLoader(settings, static_key, progress)
 
     check_file_size(settings.store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
     store_digest = file_digest(settings.store)
-    exports_key = digest(static_key, store_digest)
+    exports_key = digest(static_key, store_digest, "kml" if settings.kml else "")
     exports_current = _exports_current(cache, exports_key, settings.out)
     page_key = digest(static_key, "offline" if settings.offline else "cdn")
     map_path = settings.out / MAP_FILENAME
@@ -249,7 +258,7 @@ def _build(
             # and write the exports too (from the same bytes) if theirs no longer match.
             map_key, exports_key = (
                 digest(page_key, loaded.split.digest),
-                digest(static_key, loaded.split.digest),
+                digest(static_key, loaded.split.digest, "kml" if settings.kml else ""),
             )
             exports_current = exports_current and _exports_current(cache, exports_key, settings.out)
         progress.step("rendering the page")
@@ -272,6 +281,8 @@ def _build(
             if not writers:  # an empty store
                 writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
             written = write_corridor_layers(static(), settings.out) + writers[0].finish()
+            if settings.kml:
+                written.append(write_kml(settings.out, corridor_layers(static()), loaded.rows))
             _record_exports(cache, exports_key, settings.out, written)
     finally:
         for writer in writers:
@@ -307,8 +318,9 @@ class _StaticLoader:
             self.progress.note("loading places, road, corridor")
             remembered = _STATIC.get(self.key)  # same files, same content: same inputs
             self.loaded = remembered or load_static(
-                data_dir=self.settings.data_dir, road_path=self.settings.road
-            )
+                data_dir=self.settings.data_dir, road_path=self.settings.road,
+                layers=self.settings.layers,
+            )  # fmt: skip
             _STATIC.clear()
             _STATIC[self.key] = self.loaded
         return self.loaded

@@ -19,6 +19,7 @@ from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
 from geo.posts import Post, load_posts
 from geo.road_file import load_road_file
+from geo.user_layers import UserLayer, UserLayerSpec, load_user_layers
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,6 +46,8 @@ class StaticInputs:
     admin_dir: Path
     admin: AdminAreas
     corridor_index: CorridorIndex
+    #: The analysts' own layers (``--layer`` / ``[[layers]]``), checked, in WGS84.
+    user_layers: tuple[UserLayer, ...] = ()
 
     @property
     def places_by_id(self) -> dict[str, Place]:
@@ -129,7 +132,10 @@ def check_ends_near_road(road: Road, ends: tuple[Place, Place]) -> None:
 
 
 def static_files(
-    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
+    *,
+    data_dir: Path = datasets.DATA_DIR,
+    road_path: Path | None = None,
+    layers: tuple[UserLayerSpec, ...] = (),
 ) -> list[Path]:
     """Return every file :func:`load_static` reads, for cache keys."""
     road = [road_path] if road_path is not None else [data_dir / "m4_waypoints.csv"]
@@ -140,11 +146,15 @@ def static_files(
         *road,
         data_dir / "observation_posts.csv",
         *sorted((data_dir / "admin").glob("*")),
+        *(path for spec in layers for path in spec.files()),
     ]
 
 
 def load_static(
-    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
+    *,
+    data_dir: Path = datasets.DATA_DIR,
+    road_path: Path | None = None,
+    layers: tuple[UserLayerSpec, ...] = (),
 ) -> StaticInputs:
     """Load and derive everything but the incidents from ``data_dir``.
 
@@ -155,6 +165,8 @@ def load_static(
         ``admin/``.
     road_path
         A road geometry file replacing the bundled M4 waypoint line.
+    layers
+        Analyst layers to read and check (:mod:`geo.user_layers`).
     """
     places = load_places(data_dir / "places.csv")
     road = load_road(data_dir=data_dir, road_path=road_path)
@@ -174,6 +186,7 @@ def load_static(
         admin_dir=data_dir / "admin",
         admin=AdminAreas.load(data_dir / "admin"),
         corridor_index=CorridorIndex(corridor, road.line_lonlat),
+        user_layers=tuple(load_user_layers(layers)),
     )
 
 

@@ -16,7 +16,7 @@ from jinja2 import Template
 from layers.packing import script_json
 
 #: The page's layer builders (functions of ``IdlibMap`` in js/).
-BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat"})
+BUILDERS = frozenset({"points", "shapes", "userLayer", "incidents", "incidentHeat"})
 #: The project's own scripts and styles, inlined in this order.
 OWN_SCRIPTS = ("idlib_map.js", "incidents.js", "controls.js")
 

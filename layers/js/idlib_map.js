@@ -96,6 +96,34 @@
     }));
   }
 
+  /* An analyst's layer (layers/user_layers.py): points as circles, lines, polygons. A
+   * feature with validFrom/validTo (ISO days) is shown only while the incident filter's end
+   * date lies between them, both days included; an empty date leaves that end open. */
+  function userLayer(data, options) {
+    options = options || {};
+    var group = L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+      style: function (feature) { return feature.properties.style; },
+      onEachFeature: function (feature, layer) { bindText(layer, feature.properties, options); }
+    });
+    var members = group.getLayers();
+    function update(state) {
+      var api = api_.incidentData, end = api && api.set.n ? api.isoDay(state.to) : null;
+      members.forEach(function (layer) {
+        var p = layer.feature.properties;
+        var valid = end === null || ((!p.validFrom || p.validFrom <= end) && (!p.validTo || end <= p.validTo));
+        if (valid && !group.hasLayer(layer)) { group.addLayer(layer); }
+        if (!valid && group.hasLayer(layer)) { group.removeLayer(layer); }
+      });
+      group.shownOn = end;
+    }
+    if (options.dated && api_.incidentData) {
+      api_.incidentData.onChange(update);
+      update(api_.incidentData.state);
+    }
+    return register(options, group);
+  }
+
   /* A legend control from [{label, color, fill, shape, layer}] entries and notes. */
   function legend(map, title, entries, notes) {
     var control = L.control({ position: "bottomright" });
@@ -138,8 +166,10 @@
   }
 
   /* The page's map and its data layers by name, for scripts and tests. */
-  var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
-              popupContent: popupContent, layers: registry, map: null, el: el };
+  var api = { points: points, shapes: shapes, userLayer: userLayer, legend: legend,
+              attribution: attribution, popupContent: popupContent, layers: registry, map: null,
+              el: el };
+  var api_ = api;
   /* The given [[south, west], [north, east]] extended to every incident. */
   api.viewBounds = function (bounds) {
     var out = L.latLngBounds(bounds), incidents = api.incidentData;

@@ -1,0 +1,248 @@
+"""The map as KML for Google Earth: corridor halves, M4, patrol segment and the incidents.
+
+Each incident is a placemark styled like the web map (one colour per type, from
+:mod:`geo.symbology`), dated with a ``TimeStamp`` (or a ``TimeSpan`` for a week or month
+date) so Google Earth's time slider works, and described by its popup as an HTML table.
+
+Escaping happens twice, on purpose: Google Earth renders a description as HTML, so every
+value is HTML-escaped into the table first, and the table is then XML-escaped as the text of
+``<description>`` (by ElementTree). A note holding ``<script>`` shows as text in both the
+XML reader and the HTML view. Characters XML 1.0 cannot carry (NUL, other C0 controls, lone
+surrogates) are dropped. Only ``http(s)`` sources become links. The output is deterministic:
+the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from geo.atomic import atomic_write_text
+from geo.incidents.rows import CERTAINTIES, PHASES, SIDES
+from geo.incidents.schema import TIME_PRECISION_DAYS
+from geo.symbology import CORRIDOR_NORTH, CORRIDOR_SOUTH, M4_LINE, PATROL_SEGMENT, SYMBOLS
+from geo.symbology import symbol_key as symbol_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from geo.incidents.rows import IncidentRows
+
+KML_FILENAME = "idlib.kml"
+_NS = "http://www.opengis.net/kml/2.2"
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+#: Google Earth's own icon for a coloured dot (shipped with the program).
+_DOT_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+_PRECISION = {2: "date known to the week", 3: "date known to the month"}
+_PLACE_PRECISION = {1: "at the named place", 2: "near the named place", 3: "in the wider region"}
+
+
+@dataclass(frozen=True, slots=True)
+class KmlIncident:
+    """One incident as a placemark: position, type, dates and popup rows."""
+
+    lon: float
+    lat: float
+    title: str
+    symbol: str
+    day: dt.date
+    slack_days: int
+    rows: list[tuple[str, str]]
+    source: str
+    url: str
+
+
+def _clean(text: str) -> str:
+    """Drop what XML 1.0 cannot hold."""
+    return _INVALID_XML.sub("", text)
+
+
+def _kml_colour(hex_colour: str, *, opacity: float = 1.0) -> str:
+    """``#rrggbb`` as KML's ``aabbggrr``.
+
+    Examples
+    --------
+    >>> _kml_colour("#d7191c", opacity=0.5)
+    '7f1c19d7'
+    """
+    red, green, blue = hex_colour[1:3], hex_colour[3:5], hex_colour[5:7]
+    return f"{int(opacity * 255):02x}{blue}{green}{red}".lower()
+
+
+def description(rows: list[tuple[str, str]], *, note: str = "", source: str = "",
+                url: str = "") -> str:  # fmt: skip
+    """Return the HTML of a popup: every value HTML-escaped, a link only for http(s).
+
+    Examples
+    --------
+    >>> description([("Place", "<b>Ariha</b>")], url="javascript:alert(1)", source="x")
+    '<table><tr><th>Place</th><td>&lt;b&gt;Ariha&lt;/b&gt;</td></tr></table><p>Source: x</p>'
+    """
+    cells = "".join(
+        f"<tr><th>{html.escape(_clean(name))}</th><td>{html.escape(_clean(value))}</td></tr>"
+        for name, value in rows
+        if value
+    )
+    parts = [f"<table>{cells}</table>"]
+    if note:
+        parts.append(f"<p>{html.escape(_clean(note))}</p>")
+    label = html.escape(_clean(source or url))
+    if url and _SAFE_URL.match(url):
+        parts.append(f'<p>Source: <a href="{html.escape(url, quote=True)}">{label}</a></p>')
+    elif label:
+        parts.append(f"<p>Source: {label}</p>")
+    return "".join(parts)
+
+
+def incidents_from_rows(rows: IncidentRows) -> Iterator[KmlIncident]:
+    """Return the incidents of ``rows`` (in store order) as placemark data."""
+    text = {name: rows.values(name) for name in rows.text}
+    epoch = dt.date(1970, 1, 1)
+    for i in range(len(rows)):
+        killed, injured = float(rows.fatalities[i]), float(rows.injured[i])
+        tp, gp = int(rows.time_precision[i]), int(rows.geo_precision[i])
+        day = epoch + dt.timedelta(days=int(rows.day[i]))
+        actors = " vs ".join(a for a in (text["actor1"][i], text["actor2"][i]) if a)
+        when = day.isoformat() + (f" ({_PRECISION[tp]})" if tp in _PRECISION else "")
+        yield KmlIncident(
+            lon=float(rows.lon[i]), lat=float(rows.lat[i]),
+            title=f"{text['sub_event_type'][i]} – {text['location'][i]}",
+            symbol=symbol_of(text["sub_event_type"][i], text["tags"][i]),
+            day=day, slack_days=TIME_PRECISION_DAYS.get(tp, 0),
+            rows=[
+                ("Date", when), ("Type", text["sub_event_type"][i]),
+                ("Place", f"{text['location'][i]} ({_PLACE_PRECISION.get(gp, '')})"),
+                ("Admin area", text["admin"][i]),
+                ("Killed", "not reported" if killed != killed else f"{killed:.0f}"),  # NaN
+                ("Injured", "not reported" if injured != injured else f"{injured:.0f}"),
+                ("Actors", actors),
+                ("Corridor", f"{SIDES[rows.side[i]]}; inside: {CERTAINTIES[rows.certainty[i]]}"),
+                ("Distance to M4", f"{rows.dist_km[i]:.1f} km"),
+                ("6 Mar 2020 ceasefire", PHASES[rows.phase[i]]),
+                ("Tags", text["tags"][i]), ("ID", text["event_id"][i]),
+                ("Notes", text["notes"][i]),
+            ],
+            source=text["source"][i], url=text["source_url"][i],
+        )  # fmt: skip
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    node = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        node.text = _clean(text)
+    return node
+
+
+def _styles(document: ET.Element) -> None:
+    for key, (label, colour, _) in SYMBOLS.items():
+        style = _sub(document, "Style", id=f"incident-{key}")
+        icon_style = _sub(style, "IconStyle")
+        _sub(icon_style, "color", _kml_colour(colour))
+        _sub(icon_style, "scale", "0.9")
+        _sub(_sub(icon_style, "Icon"), "href", _DOT_ICON)
+        _sub(_sub(style, "BalloonStyle"), "text", f"<b>$[name]</b><br/>{label}<br/>$[description]")
+    shapes = {
+        "corridor-north": (CORRIDOR_NORTH, True), "corridor-south": (CORRIDOR_SOUTH, True),
+        "m4": (M4_LINE, False), "patrol": (PATROL_SEGMENT, False),
+    }  # fmt: skip
+    for name, (symbol, filled) in shapes.items():
+        style = _sub(document, "Style", id=name)
+        line = _sub(style, "LineStyle")
+        _sub(line, "color", _kml_colour(str(symbol["color"])))
+        _sub(line, "width", str(symbol["weight"]))
+        if filled:
+            poly = _sub(style, "PolyStyle")
+            fill = str(symbol.get("fillColor", symbol["color"]))
+            _sub(poly, "color", _kml_colour(fill, opacity=float(symbol.get("fillOpacity", 0.2))))
+
+
+def _coordinates(ring: list[list[float]]) -> str:
+    return " ".join(f"{lon:.6f},{lat:.6f}" for lon, lat, *_ in ring)
+
+
+def _geometry(parent: ET.Element, geometry: dict[str, Any]) -> None:
+    kind, coords = geometry["type"], geometry["coordinates"]
+    if kind.startswith("Multi"):
+        multi = _sub(parent, "MultiGeometry")
+        for part in coords:
+            _geometry(multi, {"type": kind.removeprefix("Multi"), "coordinates": part})
+    elif kind == "Point":
+        _sub(_sub(parent, "Point"), "coordinates", _coordinates([coords]))
+    elif kind == "LineString":
+        line = _sub(parent, "LineString")
+        _sub(line, "tessellate", "1")
+        _sub(line, "coordinates", _coordinates(coords))
+    elif kind == "Polygon":
+        polygon = _sub(parent, "Polygon")
+        for index, ring in enumerate(coords):
+            boundary = _sub(polygon, "outerBoundaryIs" if index == 0 else "innerBoundaryIs")
+            _sub(_sub(boundary, "LinearRing"), "coordinates", _coordinates(ring))
+
+
+def _map_folder(document: ET.Element, layers: dict[str, dict[str, Any]]) -> None:
+    folder = _sub(document, "Folder")
+    _sub(folder, "name", "Corridor and M4 (5 March 2020 protocol)")
+    chosen = [
+        ("corridor.geojson", lambda p: f"corridor-{p['side']}", lambda p: f"Corridor {p['side']} "
+         f"half: {p['supervision']} supervision"),
+        ("m4.geojson", lambda _: "m4", lambda p: p["name"]),
+        ("patrol_segment.geojson", lambda _: "patrol", lambda p: p["name"]),
+    ]  # fmt: skip
+    for file_name, style_of, name_of in chosen:
+        for feature in layers[file_name]["features"]:
+            props = feature["properties"]
+            if feature["geometry"]["type"] == "Point":
+                continue  # the patrol ends are named in the segment's description
+            placemark = _sub(folder, "Placemark")
+            _sub(placemark, "name", name_of(props))
+            rows = [(key, str(value)) for key, value in sorted(props.items())]
+            _sub(placemark, "description", description(rows))
+            _sub(placemark, "styleUrl", f"#{style_of(props)}")
+            _geometry(placemark, feature["geometry"])
+
+
+def kml_document(layers: dict[str, dict[str, Any]], incidents: list[KmlIncident]) -> str:
+    """Return the KML text of the corridor ``layers`` (:func:`geo.export.corridor_layers`)
+    and ``incidents``, one folder of placemarks per incident type."""
+    root = ET.Element("kml", {"xmlns": _NS})
+    document = _sub(root, "Document")
+    _sub(document, "name", "Idlib de-escalation zone: M4 security corridor and incidents")
+    _sub(document, "description", "Exported by idlib-map. Incident positions are village "
+         "points; the M4 line is approximate unless a road file was given.")  # fmt: skip
+    _styles(document)
+    _map_folder(document, layers)
+    for key, (label, _, _) in SYMBOLS.items():
+        chosen = [incident for incident in incidents if incident.symbol == key]
+        if not chosen:
+            continue
+        folder = _sub(document, "Folder")
+        _sub(folder, "name", f"Incidents: {label} ({len(chosen):,})")
+        for incident in chosen:
+            placemark = _sub(folder, "Placemark")
+            _sub(placemark, "name", incident.title)
+            if incident.slack_days:
+                span = _sub(placemark, "TimeSpan")
+                slack = dt.timedelta(days=incident.slack_days)
+                _sub(span, "begin", (incident.day - slack).isoformat())
+                _sub(span, "end", (incident.day + slack).isoformat())
+            else:
+                _sub(_sub(placemark, "TimeStamp"), "when", incident.day.isoformat())
+            _sub(placemark, "styleUrl", f"#incident-{key}")
+            _sub(placemark, "description", description(incident.rows, source=incident.source,
+                                                       url=incident.url))  # fmt: skip
+            _sub(_sub(placemark, "Point"), "coordinates", f"{incident.lon:.6f},{incident.lat:.6f}")
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_kml(out_dir: Path, layers: dict[str, dict[str, Any]], rows: IncidentRows) -> Path:
+    """Write ``out_dir / idlib.kml`` atomically; return its path."""
+    path = out_dir / KML_FILENAME
+    atomic_write_text(path, kml_document(layers, list(incidents_from_rows(rows))))
+    return path
