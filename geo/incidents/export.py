@@ -23,6 +23,7 @@ import shapely
 from geo import geojson
 from geo.atomic import sync_folder
 from geo.csvfile import lf_line_breaks
+from geo.gpkg_styles import add_layer_styles
 from geo.incidents.classify import CLASS_COLUMNS
 from geo.incidents.schema import INCIDENT_COLUMNS
 
@@ -258,6 +259,7 @@ class ExportWriter:
         for name, collection in sorted(self.map_layers.items()):
             geometries, fields = _table(collection)
             _write_layer(gpkg, name.removesuffix(".geojson"), geometries, fields)
+        add_layer_styles(gpkg)  # QGIS opens the layers coloured like the web map
         result = self._summary or _merge_summaries(None, None)
         self._temps[3].write_text(
             json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
