@@ -1,7 +1,8 @@
 """Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
 Commands: ``build`` (default), ``add``, ``import-acled``, ``ingest`` (a report's text into
-candidates), ``geocode``, ``places``, ``doctor``. This file parses, calls geo and layers, prints.
+candidates), ``geocode``, ``places``, ``figure`` and ``chart`` (images for reports), ``doctor``.
+This file parses, calls geo and layers, prints.
 """
 
 from __future__ import annotations
@@ -35,12 +36,18 @@ from geo.incidents.acled import import_acled
 from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file
 from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
+from geo.project import load_inputs
+from geo.selection import parse_bbox, parse_types, select
+from geo.symbology import SYMBOLS
 from geo.terminal import protect_streams
 from geo.user_layers import UserLayerSpec, check_spec
 from geo.watch import watch
+from layers.chart import CHART_FORMATS, draw_chart
 from layers.compose import render_template
-from layers.page import fill_page
+from layers.figure import draw_figure
 from layers.offline import OfflineAssetError, check_assets
+from layers.page import fill_page
+from layers.plotting import FORMATS, check_format
 
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
 
@@ -131,6 +138,16 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
     places.add_argument("--limit", type=int, default=20)
     places.add_argument("--json", action="store_true", help="print JSON")
+    figure = commands.add_parser("figure", help="draw a map for a report (PNG, SVG or PDF)")
+    chart = commands.add_parser("chart", help="chart incidents and casualties per month by side")
+    for target in (figure, chart):
+        target.add_argument("--out", type=Path, required=True, help="FILE.png, .svg (or .pdf)")
+        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        target.add_argument("--from", dest="start", type=_parse_date, help="first day YYYY-MM-DD")
+        target.add_argument("--to", dest="end", type=_parse_date, help="last day YYYY-MM-DD")
+        target.add_argument("--types", help="e.g. shelling,air (keys: " + ", ".join(SYMBOLS) + ")")
+    figure.add_argument("--bbox", type=parse_bbox, help="WEST,SOUTH,EAST,NORTH in degrees")
+    figure.add_argument("--road", type=Path, help="road file replacing the bundled M4 line")
     # fmt: on
 
 
@@ -269,6 +286,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_figure(args: argparse.Namespace) -> int:
+    check_format(args.out, formats=FORMATS if args.command == "figure" else CHART_FORMATS)
+    inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents,
+                         road_path=getattr(args, "road", None))  # fmt: skip
+    bbox = getattr(args, "bbox", None)
+    chosen = select(
+        inputs, start=args.start, end=args.end, types=parse_types(args.types), bbox=bbox
+    )
+    out = (draw_figure(inputs, chosen, out=args.out, bbox=bbox) if args.command == "figure"
+           else draw_chart(chosen, out=args.out))  # fmt: skip
+    print(f"wrote {out}: {len(chosen):,} of {chosen.total:,} incidents")
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     store = args.incidents or args.data_dir / "incidents.csv"
     findings = [*doctor.check_python(), *doctor.check_data(args.data_dir, store), *check_assets(),
@@ -295,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
     commands = {"geocode": _cmd_geocode, "places": _cmd_places, "add": _cmd_add,
                 "import-acled": _cmd_import_acled, "ingest": _cmd_ingest,
-                "doctor": _cmd_doctor}  # fmt: skip
+                "doctor": _cmd_doctor, "figure": _cmd_figure, "chart": _cmd_figure}  # fmt: skip
     command = commands.get(args.command, _cmd_build)
     try:
         return command(args)

@@ -280,9 +280,10 @@ def _build(
                           on_chunk=export_chunk, split=loaded.split)  # fmt: skip
             if not writers:  # an empty store
                 writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))
-            written = write_corridor_layers(static(), settings.out) + writers[0].finish()
-            if settings.kml:
-                written.append(write_kml(settings.out, corridor_layers(static()), loaded.rows))
+            written = (
+                write_corridor_layers(static(), settings.out) + writers[0].finish()
+                + _kml_export(settings, static(), loaded.rows)
+            )  # fmt: skip
             _record_exports(cache, exports_key, settings.out, written)
     finally:
         for writer in writers:
@@ -324,6 +325,13 @@ class _StaticLoader:
             _STATIC.clear()
             _STATIC[self.key] = self.loaded
         return self.loaded
+
+
+def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
+    """Write ``idlib.kml`` when the settings ask for it (``--kml``); return what was written."""
+    if not settings.kml:
+        return []
+    return [write_kml(settings.out, corridor_layers(static), rows)]
 
 
 def _page_template(cache: BuildCache, key: str, render: Callable[[], str]) -> tuple[str, bool]:

@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 UPDATE_TIME = "2020-03-05T00:00:00Z"
 STYLE_NAME = "idlib-map"
 #: QGIS simple-marker shapes nearest to the web map's symbols (see layers/js/idlib_map.css).
-MARKER_SHAPES = {"shelling": ("circle", 0), "missile": ("arrow", 180), "air": ("triangle", 180),
-                 "ied": ("diamond", 0), "clash": ("cross_fill", 45), "other": ("square", 0)}  # fmt: skip
+MARKER_SHAPES = {
+    "shelling": ("circle", 0), "missile": ("arrow", 180), "air": ("triangle", 180),
+    "ied": ("diamond", 0), "clash": ("cross_fill", 45), "other": ("square", 0),
+}  # fmt: skip
 _CREATE = """
 CREATE TABLE IF NOT EXISTS layer_styles (
     id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
@@ -106,7 +108,7 @@ def _qml(renderer: ET.Element) -> str:
 
 
 def _categorized(attr: str, categories: list[tuple[str, str, ET.Element]]) -> ET.Element:
-    """A categorised renderer: (value, label, symbols-holder) per category."""
+    """Return a categorised renderer: (value, label, symbols-holder) per category."""
     renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": attr,
                                           "symbollevels": "0", "enableorderby": "0",
                                           "forceraster": "0"})  # fmt: skip
@@ -139,7 +141,8 @@ def _holder() -> ET.Element:
 INCIDENT_EXPRESSION = (
     "CASE WHEN concat(';', lower(\"tags\"), ';') LIKE '%;missile;%' THEN 'missile' "
     + " ".join(
-        f"WHEN \"sub_event_type\" = '{sub}' THEN '{key}'" for sub, key in SYMBOL_OF_SUB_EVENT.items()
+        f"WHEN \"sub_event_type\" = '{sub}' THEN '{key}'"
+        for sub, key in SYMBOL_OF_SUB_EVENT.items()
     )
     + " ELSE 'other' END"
 )
@@ -170,7 +173,7 @@ def corridor_style() -> str:
 
 
 def _patrol_style() -> str:
-    """The patrol segment layer holds the line and its two end points: one rule each."""
+    """Return the patrol layer's style: a rule for its line and one for its two end points."""
     renderer = ET.Element("renderer-v2", {"type": "RuleRenderer", "symbollevels": "0",
                                           "enableorderby": "0", "forceraster": "0"})  # fmt: skip
     rules = ET.SubElement(renderer, "rules", {"key": "root"})
@@ -180,8 +183,10 @@ def _patrol_style() -> str:
     _marker(holder, "1", str(PATROL_END["fillColor"]), "circle", 0, size_mm=3.5)
     for index, (label, kind) in enumerate((("Joint patrol segment", "Line"),
                                            ("Patrol end", "Point"))):  # fmt: skip
-        ET.SubElement(rules, "rule", {"key": f"rule{index}", "label": label, "symbol": str(index),
-                                      "filter": f"geometry_type($geometry) = '{kind}'"})  # fmt: skip
+        ET.SubElement(rules, "rule", {
+            "key": f"rule{index}", "label": label, "symbol": str(index),
+            "filter": f"geometry_type($geometry) = '{kind}'",
+        })  # fmt: skip
     for index, symbol in enumerate(holder):
         symbol.set("name", str(index))
         symbols.append(symbol)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ def incidents_from_rows(rows: IncidentRows) -> Iterator[KmlIncident]:
     text = {name: rows.values(name) for name in rows.text}
     epoch = dt.date(1970, 1, 1)
     for i in range(len(rows)):
-        killed, injured = float(rows.fatalities[i]), float(rows.injured[i])
+        killed, injured = (float(v) for v in (rows.fatalities[i], rows.injured[i]))
         tp, gp = int(rows.time_precision[i]), int(rows.geo_precision[i])
         day = epoch + dt.timedelta(days=int(rows.day[i]))
         actors = " vs ".join(a for a in (text["actor1"][i], text["actor2"][i]) if a)
@@ -119,8 +120,8 @@ def incidents_from_rows(rows: IncidentRows) -> Iterator[KmlIncident]:
                 ("Date", when), ("Type", text["sub_event_type"][i]),
                 ("Place", f"{text['location'][i]} ({_PLACE_PRECISION.get(gp, '')})"),
                 ("Admin area", text["admin"][i]),
-                ("Killed", "not reported" if killed != killed else f"{killed:.0f}"),  # NaN
-                ("Injured", "not reported" if injured != injured else f"{injured:.0f}"),
+                ("Killed", "not reported" if math.isnan(killed) else f"{killed:.0f}"),
+                ("Injured", "not reported" if math.isnan(injured) else f"{injured:.0f}"),
                 ("Actors", actors),
                 ("Corridor", f"{SIDES[rows.side[i]]}; inside: {CERTAINTIES[rows.certainty[i]]}"),
                 ("Distance to M4", f"{rows.dist_km[i]:.1f} km"),
@@ -159,7 +160,8 @@ def _styles(document: ET.Element) -> None:
         if filled:
             poly = _sub(style, "PolyStyle")
             fill = str(symbol.get("fillColor", symbol["color"]))
-            _sub(poly, "color", _kml_colour(fill, opacity=float(symbol.get("fillOpacity", 0.2))))
+            opacity = float(str(symbol.get("fillOpacity", 0.2)))
+            _sub(poly, "color", _kml_colour(fill, opacity=opacity))
 
 
 def _coordinates(ring: list[list[float]]) -> str:
@@ -188,28 +190,29 @@ def _geometry(parent: ET.Element, geometry: dict[str, Any]) -> None:
 def _map_folder(document: ET.Element, layers: dict[str, dict[str, Any]]) -> None:
     folder = _sub(document, "Folder")
     _sub(folder, "name", "Corridor and M4 (5 March 2020 protocol)")
-    chosen = [
-        ("corridor.geojson", lambda p: f"corridor-{p['side']}", lambda p: f"Corridor {p['side']} "
-         f"half: {p['supervision']} supervision"),
-        ("m4.geojson", lambda _: "m4", lambda p: p["name"]),
-        ("patrol_segment.geojson", lambda _: "patrol", lambda p: p["name"]),
-    ]  # fmt: skip
-    for file_name, style_of, name_of in chosen:
+    for file_name in ("corridor.geojson", "m4.geojson", "patrol_segment.geojson"):
         for feature in layers[file_name]["features"]:
             props = feature["properties"]
             if feature["geometry"]["type"] == "Point":
                 continue  # the patrol ends are named in the segment's description
+            if file_name == "corridor.geojson":
+                name = f"Corridor {props['side']} half: {props['supervision']} supervision"
+                style = f"corridor-{props['side']}"
+            else:
+                name, style = str(props["name"]), file_name.split("_")[0].removesuffix(".geojson")
             placemark = _sub(folder, "Placemark")
-            _sub(placemark, "name", name_of(props))
+            _sub(placemark, "name", name)
             rows = [(key, str(value)) for key, value in sorted(props.items())]
             _sub(placemark, "description", description(rows))
-            _sub(placemark, "styleUrl", f"#{style_of(props)}")
+            _sub(placemark, "styleUrl", f"#{style}")
             _geometry(placemark, feature["geometry"])
 
 
 def kml_document(layers: dict[str, dict[str, Any]], incidents: list[KmlIncident]) -> str:
-    """Return the KML text of the corridor ``layers`` (:func:`geo.export.corridor_layers`)
-    and ``incidents``, one folder of placemarks per incident type."""
+    """Return the KML of the corridor ``layers`` and ``incidents`` (a folder per type).
+
+    ``layers`` are :func:`geo.export.corridor_layers`' FeatureCollections.
+    """
     root = ET.Element("kml", {"xmlns": _NS})
     document = _sub(root, "Document")
     _sub(document, "name", "Idlib de-escalation zone: M4 security corridor and incidents")

@@ -15,10 +15,8 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import shapely
 from pyproj import CRS
 
@@ -29,7 +27,10 @@ from geo.errors import CRSError, DataFileError, GeometryError
 from geo.limits import check_file_size
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import geopandas as gpd
+    import numpy as np
 
 SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".gpkg", ".shp")
 #: A layer file larger than this is refused unread (a front-line file is a few MB at most).
@@ -206,7 +207,7 @@ def _read_frame(path: Path) -> gpd.GeoDataFrame:
     frames = [frame for frame in frames if len(frame)]
     if not frames:
         raise DataFileError(f"{path}: the file has no features")
-    crs = {None if frame.crs is None else CRS.from_user_input(frame.crs).to_wkt() for frame in frames}
+    crs = {None if f.crs is None else CRS.from_user_input(f.crs).to_wkt() for f in frames}
     if len(crs) > 1:
         raise CRSError(f"{path}: its layers are in different CRSs; save them in one")
     joined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -285,7 +286,7 @@ def _features(path: Path, frame: gpd.GeoDataFrame, spec: UserLayerSpec) -> list[
 
 
 def _date_columns(columns: list[str], spec: UserLayerSpec) -> dict[str, str]:
-    """The columns holding the first and last valid day (KML TimeSpan gives begin/end)."""
+    """Return the columns of the first and last valid day (KML TimeSpan: begin/end)."""
     found = {}
     for key, name, kml in (("from", spec.valid_from, "begin"), ("to", spec.valid_to, "end")):
         if name in columns:
@@ -309,11 +310,12 @@ def _date(value: object, *, where: str, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise DataFileError(f"{where}, field {name!r}: {text[:40]!r} is not a date YYYY-MM-DD") from None
+        msg = f"{where}, field {name!r}: {text[:40]!r} is not a date YYYY-MM-DD"
+        raise DataFileError(msg) from None
 
 
 def _text(value: object) -> str:
-    """A property as the popup shows it ('' for empty, NaN or NaT)."""
+    """Return a property as the popup shows it ('' for empty, NaN or NaT)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).strip()

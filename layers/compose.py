@@ -96,7 +96,7 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
         layer.add_to(fmap)
     admin.admin_layer(inputs.admin_dir).add_to(fmap)
     # After the incidents: a dated layer follows their filter.
-    taken = {name for name in _layer_names(fmap)}
+    taken = set(_layer_names(fmap))
     for layer in user_layers.user_layers(inputs.user_layers, taken=taken):
         layer.add_to(fmap)
 
@@ -115,14 +115,13 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     groups = dict(LAYER_GROUPS)
     if inputs.user_layers:
         groups[inputs.user_layers[0].spec.name] = user_layers.GROUP_HEADING
-    fmap.add_child(
-        MapControls(layer_control=layer_control, options=_control_options(offline_base.data, groups))
-    )
+    options = _control_options(offline_base.data, groups)
+    fmap.add_child(MapControls(layer_control=layer_control, options=options))
     return fmap
 
 
 def _layer_names(fmap: folium.Map) -> list[str]:
-    """The names of the overlays and base maps added to ``fmap`` so far."""
+    """Return the names of the overlays and base maps added to ``fmap`` so far."""
     return [
         child.layer_name
         for child in fmap._children.values()  # noqa: SLF001 - branca keeps children private

@@ -72,7 +72,7 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def policy_for(html: str) -> str:
-    """Return the policy that lets exactly ``html``'s own scripts, styles and tiles load.
+    r"""Return the policy that lets exactly ``html``'s own scripts, styles and tiles load.
 
     Examples
     --------

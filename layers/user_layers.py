@@ -1,5 +1,7 @@
-"""Analysts' own layers (:mod:`geo.user_layers`) on the map: one overlay each, in the layer
-control under its own heading, with a legend row and a line in the attribution.
+"""Analysts' own layers (:mod:`geo.user_layers`) on the map, one overlay each.
+
+Each sits in the layer control under its own heading, with a legend row and a line in the
+attribution.
 
 A dated layer follows the incident filter in the page (``IdlibMap.userLayer`` in
 ``js/idlib_map.js``): only the features valid on the filter's end date are drawn.

@@ -44,4 +44,5 @@ def test_build_map_only_wires() -> None:
         name in {"main", "_parser"} or name.startswith(("_cmd_", "_parse_")) for name in functions
     )
     assert not [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
-    assert len(source.splitlines()) < 300
+    # 300 until the report commands (figure, chart) and the layer and KML options came.
+    assert len(source.splitlines()) < 360

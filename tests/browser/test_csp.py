@@ -66,9 +66,7 @@ def test_the_page_runs_completely_under_its_policy(
     assert log.unexpected_console_errors() == []
 
 
-def test_injected_script_and_handler_are_blocked(
-    built_map: Path, page_and_log: PageAndLog
-) -> None:
+def test_injected_script_and_handler_are_blocked(built_map: Path, page_and_log: PageAndLog) -> None:
     page, log = page_and_log
     open_watched(page, built_map)
     # What an escaping bug would let through: markup from the data inserted as HTML.
