@@ -146,7 +146,7 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
         target.add_argument("--from", dest="start", type=_parse_date, help="first day YYYY-MM-DD")
         target.add_argument("--to", dest="end", type=_parse_date, help="last day YYYY-MM-DD")
         target.add_argument("--types", help="e.g. shelling,air (keys: " + ", ".join(SYMBOLS) + ")")
-    figure.add_argument("--bbox", type=parse_bbox, help="WEST,SOUTH,EAST,NORTH in degrees")
+    figure.add_argument("--bbox", help="WEST,SOUTH,EAST,NORTH in degrees")
     figure.add_argument("--road", type=Path, help="road file replacing the bundled M4 line")
     # fmt: on
 
@@ -290,7 +290,7 @@ def _cmd_figure(args: argparse.Namespace) -> int:
     check_format(args.out, formats=FORMATS if args.command == "figure" else CHART_FORMATS)
     inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents,
                          road_path=getattr(args, "road", None))  # fmt: skip
-    bbox = getattr(args, "bbox", None)
+    bbox = parse_bbox(args.bbox) if getattr(args, "bbox", None) else None
     chosen = select(
         inputs, start=args.start, end=args.end, types=parse_types(args.types), bbox=bbox
     )

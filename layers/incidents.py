@@ -20,10 +20,11 @@ HEAT_LAYER_NAME = "Incident density (heat map)"
 #: What ``js/incidents.js`` needs to show uncertainty: the radius (m) a position is known
 #: within and the days a date may be off, by precision code 1-3 (the classification's own
 #: values), and the popup's words for a week or month date.
+TIME_LABELS = ("", "date known to the week", "date known to the month")
 UNCERTAINTY_OPTIONS = {
     "radiusM": [GEO_PRECISION_RADIUS_M[code] for code in (1, 2, 3)],
     "slackDays": [TIME_PRECISION_DAYS[code] for code in (1, 2, 3)],
-    "timeLabels": ["", "date known to the week", "date known to the month"],
+    "timeLabels": list(TIME_LABELS),
 }
 
 

@@ -329,10 +329,14 @@
         if (self._disc && self._disc.incidentIndex === i) { return; }
         hide(true);
         var type = set.data.types[set.col.type[i]];
-        self._disc = L.polygon(groundCircle(set.lat[i], set.lon[i], set.radiusM[geoCode(set, i)]), {
-          color: type.color, weight: 1.5, dashArray: "4 3", fillColor: type.color, fillOpacity: 0.08,
+        var map = self._map || IdlibMap.map, ring = groundCircle(set.lat[i], set.lon[i], set.radiusM[geoCode(set, i)]);
+        // Zoomed in past the circle, the whole view lies inside it: a tint would say nothing.
+        var covers = L.latLngBounds(ring).pad(-0.15).contains(map.getBounds());
+        self._disc = L.polygon(ring, {
+          color: type.color, weight: 1.5, dashArray: "4 3", fillColor: type.color,
+          fillOpacity: covers ? 0 : 0.08, opacity: covers ? 0 : 1,
           interactive: false, className: "idlib-uncertainty"
-        }).addTo(self._map || IdlibMap.map);
+        }).addTo(map);
         self._disc.incidentIndex = i;
       }
       function hide(force) {

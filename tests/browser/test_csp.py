@@ -46,7 +46,7 @@ def test_the_page_runs_completely_under_its_policy(
     open_watched(page, built_map)
     # Tiles were requested (the harness then aborted them): the policy let them through.
     assert {urlsplit(url).hostname for url in log.blocked} & TILE_HOSTS
-    page.wait_for_function("document.querySelector('.idlib-notice')")  # offline fallback ran
+    page.wait_for_function("() => document.querySelector('.idlib-notice')")  # offline fallback ran
     # Texts unpacked with DecompressionStream from a blob stream; markers drawn from them.
     assert page.evaluate("IdlibMap.incidentData.set.strings.length") > 0
     assert page.locator(".idlib-inc").count() > 0
@@ -80,23 +80,9 @@ def test_injected_script_and_handler_are_blocked(built_map: Path, page_and_log: 
             document.body.appendChild(script);
         }"""
     )
-    page.wait_for_function("window.__violations.length >= 2")
+    page.wait_for_function("() => window.__violations.length >= 2")
     page.wait_for_timeout(200)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     directives = {v["directive"] for v in violations(page)}
     assert directives == {"script-src-elem", "script-src-attr"}
     assert log.dialogs == []
-
-
-def test_cdn_page_lists_its_cdn(tmp_path: Path) -> None:
-    import build_map  # noqa: PLC0415 - the CLI, as a user runs it
-
-    assert build_map.main(["--out", str(tmp_path), "--cdn", "--no-exports", "--quiet"]) == 0
-    html = (tmp_path / "idlib_map.html").read_text(encoding="utf-8")
-    head = html[: html.index("</head>")]
-    policy = head.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
-    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    assert "https://cdn.jsdelivr.net" in directives["script-src"].split()
-    assert "https://cdn.jsdelivr.net" in directives["style-src"].split()
-    assert "unsafe" not in policy
-    assert directives["default-src"] == "'none'"
