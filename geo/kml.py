@@ -38,8 +38,6 @@ KML_FILENAME = "idlib.kml"
 _NS = "http://www.opengis.net/kml/2.2"
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
-#: Google Earth's own icon for a coloured dot (shipped with the program).
-_DOT_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 _PRECISION = {2: "date known to the week", 3: "date known to the month"}
 _PLACE_PRECISION = {1: "at the named place", 2: "near the named place", 3: "in the wider region"}
 
@@ -146,7 +144,7 @@ def _styles(document: ET.Element) -> None:
         icon_style = _sub(style, "IconStyle")
         _sub(icon_style, "color", _kml_colour(colour))
         _sub(icon_style, "scale", "0.9")
-        _sub(_sub(icon_style, "Icon"), "href", _DOT_ICON)
+        # No <Icon href>: the viewer's own pin, tinted, needs nothing from the network.
         _sub(_sub(style, "BalloonStyle"), "text", f"<b>$[name]</b><br/>{label}<br/>$[description]")
     shapes = {
         "corridor-north": (CORRIDOR_NORTH, True), "corridor-south": (CORRIDOR_SOUTH, True),

@@ -77,7 +77,7 @@ def policy_for(html: str) -> str:
     Examples
     --------
     >>> page = '<head></head><script>go()</script><style>p{}</style>'
-    >>> print(policy_for(page).replace("; ", ";\\n"))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(policy_for(page).replace("; ", ";\n"))  # doctest: +NORMALIZE_WHITESPACE
     default-src 'none';
     script-src 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw=';
     style-src 'sha256-gG2yISYereRMiG2lMXrbiUgi0Ubw9p7QCeWcroOvy9Y=';

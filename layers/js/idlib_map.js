@@ -118,6 +118,14 @@
       group.shownOn = end;
     }
     if (options.dated && api_.incidentData) {
+      var days = [];
+      members.forEach(function (layer) {
+        var p = layer.feature.properties;
+        [p.validFrom, p.validTo].forEach(function (iso) { if (iso) { days.push(api_.incidentData.dayOf(iso)); } });
+      });
+      if (days.length && api_.incidentData.set.n) {
+        api_.incidentData.extendRange(Math.min.apply(null, days), Math.max.apply(null, days));
+      }
       api_.incidentData.onChange(update);
       update(api_.incidentData.state);
     }

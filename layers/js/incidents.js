@@ -478,6 +478,11 @@
         apply();
       },
       onChange: function (fn) { listeners.push(fn); },
+      /* Let the filter reach these days too (an analyst layer dated outside the incidents). */
+      extendRange: function (fromDay, toDay) {
+        if (isFinite(fromDay)) { state.min = Math.min(state.min, fromDay); }
+        if (isFinite(toDay)) { state.max = Math.max(state.max, toDay); }
+      },
       inView: function (bounds) {
         var inside = 0, south = bounds.getSouth(), north = bounds.getNorth(), west = bounds.getWest(), east = bounds.getEast();
         var visible = state.visible;

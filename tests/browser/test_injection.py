@@ -459,8 +459,11 @@ def popup_problems(record: dict[str, Any], row: dict[str, str]) -> list[str]:
             and link["rel"] == "noopener noreferrer" and link["target"] == "_blank"
             for link in record["links"]
         ),
-        "elements": set(record["tags"]) <= {"DIV", "TABLE", "TR", "TH", "TD", "A"},
-        "attributes": set(record["attributes"]) <= {"class", "href", "target", "rel"},
+        # BUTTON and INPUT are the fixed "copy link" line; no data reaches their markup.
+        "elements": set(record["tags"]) <= {"DIV", "TABLE", "TR", "TH", "TD", "A", "BUTTON",
+                                            "INPUT"},
+        "attributes": set(record["attributes"]) <= {"class", "href", "target", "rel", "type",
+                                                    "readonly", "hidden", "aria-label"},
         "tooltip": record["tooltip"].endswith(" · " + location)
         and record["tooltipTags"] == ["SPAN"],
     }  # fmt: skip
