@@ -25,12 +25,12 @@ from geo.coords import AREA_OF_INTEREST
 from geo.crs import WGS84
 from geo.errors import CRSError, DataFileError, GeometryError
 from geo.limits import check_file_size
+from geo.road_file import check_degrees
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import geopandas as gpd
-    import numpy as np
 
 SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".gpkg", ".shp")
 #: A layer file larger than this is refused unread (a front-line file is a few MB at most).
@@ -181,7 +181,7 @@ def load_user_layer(spec: UserLayerSpec) -> UserLayer:
                 "lines or polygons"
             )
     if crs.is_geographic:
-        _check_degrees(path, frame.total_bounds)
+        check_degrees(path, frame.total_bounds)
     frame = frame.to_crs(WGS84) if not crs.equals(WGS84) else frame
     _check_location(path, tuple(float(v) for v in frame.total_bounds))
     vertices = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
@@ -222,15 +222,6 @@ def _named(frame: gpd.GeoDataFrame, number: int) -> str:
             if value:
                 return f" ({value!r})"
     return ""
-
-
-def _check_degrees(path: Path, bounds: np.ndarray) -> None:
-    west, south, east, north = (float(v) for v in bounds)
-    if max(abs(west), abs(east)) > 180 or max(abs(south), abs(north)) > 90:  # noqa: PLR2004
-        raise CRSError(
-            f"{path}: coordinates such as ({west:,.0f}, {south:,.0f}) are not degrees although "
-            "the file says its CRS is geographic: they look like metres (UTM?); set the right CRS"
-        )
 
 
 def _check_location(path: Path, bounds: tuple[float, ...]) -> None:
