@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--no-exports", action="store_true",
                             help="write only the map, not the data exports")
         target.add_argument("--kml", action="store_true",
-                            help="also write OUT/idlib.kml for Google Earth")
+                            help="also write OUT/idlib.kml for Google Earth (with the exports)")
     for target in (parser, build):
         target.add_argument("--watch", action="store_true",
                             help="rebuild whenever the store or a data file changes (Ctrl-C stops)")
