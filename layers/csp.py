@@ -21,11 +21,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-#: Elements whose content is executed: a ``<script>`` without ``type`` or with a JS type.
-_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.DOTALL)
-_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.DOTALL)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 _SRC = re.compile(r"""\ssrc\s*=\s*["'](?P<url>[^"']+)["']""")
 _TYPE = re.compile(r"""\stype\s*=\s*["'](?P<type>[^"']*)["']""")
 _STYLESHEET = re.compile(r"""<link\b[^>]*\brel=["']stylesheet["'][^>]*>""")
@@ -41,9 +42,35 @@ class PolicyError(ValueError):
     """The page cannot carry a policy (no ``<head>``, or it carries one already)."""
 
 
+def _elements(html: str, tag: str) -> Iterator[tuple[str, str]]:
+    """Yield the attribute text and content of every ``<tag …>…</tag>`` of ``html``.
+
+    Found with ``str.find`` (a lazy regular expression takes a third of a second on a
+    5 MB page). The content ends at the first ``</tag>``, as the HTML parser ends a script
+    or style: the page's scripts escape every ``</`` inside them.
+
+    Examples
+    --------
+    >>> list(_elements('<script>a()</script><scripts><script src="x.js"></script>', "script"))
+    [('', 'a()'), (' src="x.js"', '')]
+    """
+    opening, closing, pos = f"<{tag}", f"</{tag}>", 0
+    while (start := html.find(opening, pos)) >= 0:
+        after = start + len(opening)
+        if html[after : after + 1] not in {" ", "\t", "\n", "\r", "\f", ">", "/"}:
+            pos = after  # another element, e.g. <scripts>
+            continue
+        end_of_tag = html.find(">", after)
+        end = html.find(closing, end_of_tag + 1) if end_of_tag >= 0 else -1
+        if end < 0:
+            return
+        yield html[after:end_of_tag], html[end_of_tag + 1 : end]
+        pos = end + len(closing)
+
+
 def _digest(text: str) -> str:
     # The HTML parser turns CR LF and lone CR into LF before a script sees its text.
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     hashed = hashlib.sha256(normalised.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(hashed).decode('ascii')}'"
 
@@ -86,8 +113,7 @@ def policy_for(html: str) -> str:
     form-action 'none'
     """
     scripts, script_origins = [], []
-    for match in _SCRIPT.finditer(html):
-        attrs = match["attrs"]
+    for attrs, body in _elements(html, "script"):
         src = _SRC.search(attrs)
         if src is not None:
             origin = _origin(src["url"])
@@ -96,8 +122,8 @@ def policy_for(html: str) -> str:
             continue
         kind = _TYPE.search(attrs)
         if kind is None or kind["type"].strip().lower() in _JS_TYPES:
-            scripts.append(_digest(match["body"]))
-    styles = [_digest(match["body"]) for match in _STYLE.finditer(html)]
+            scripts.append(_digest(body))
+    styles = [_digest(body) for _, body in _elements(html, "style")]
     style_origins = []
     for link in _STYLESHEET.finditer(html):
         href = _HREF.search(link.group(0))
