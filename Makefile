@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-ingest bench-scale bench-million screenshot data clean
+.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-ingest bench-publish bench-scale bench-million screenshot docs-figures data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -42,7 +42,7 @@ browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
 
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
-bench: bench-geocode bench-corridor bench-incidents bench-ingest bench-scale
+bench: bench-geocode bench-corridor bench-incidents bench-ingest bench-publish bench-scale
 
 bench-geocode: $(TEST)
 	$(PY) bench/geocode.py
@@ -56,6 +56,10 @@ bench-incidents: $(TEST)
 bench-ingest: $(TEST)
 	$(PY) bench/ingest.py
 
+# Page policy (CSP), KML, QGIS styles, figure and chart at 100,000 incidents.
+bench-publish: $(TEST) assets
+	$(PY) bench/publish.py
+
 # The map at 1,000 / 10,000 / 100,000 incidents against stock folium, in the browser too,
 # and 1,000,000 (project only): issue 16's target table (several minutes).
 bench-scale: $(TEST) assets browser
@@ -67,6 +71,11 @@ bench-million: $(TEST) assets browser
 # Refresh docs/screenshot.png from the browser test's artefact.
 screenshot: $(TEST) assets browser
 	IDLIB_UPDATE_DOCS_SCREENSHOT=1 $(PY) -m pytest tests/browser -q
+
+# Refresh the figure and chart the README shows (made by the commands, from the bundled data).
+docs-figures: $(BASE)
+	$(PY) build_map.py figure --out docs/figure.png
+	$(PY) build_map.py chart --out docs/chart.png
 
 # Re-derive data/ from ../shared/data (maintainers only; the outputs are committed).
 data: $(BASE)

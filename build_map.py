@@ -1,7 +1,8 @@
 """Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
 Commands: ``build`` (default), ``add``, ``import-acled``, ``ingest`` (a report's text into
-candidates), ``geocode``, ``places``, ``doctor``. This file parses, calls geo and layers, prints.
+candidates), ``geocode``, ``places``, ``figure`` and ``chart`` (images for reports), ``doctor``.
+This file parses, calls geo and layers, prints.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from geo.progress import Progress
 from geo.terminal import protect_streams
 from geo.watch import watch
 from layers.offline import OfflineAssetError
-from layers.page import fill_template, render_template
+from layers.page import fill_page, render_template
 
 # Commands import their heavy modules when they run: `--help` and unchanged builds start fast.
 _ERRORS = (DataFileError, CRSError, GeometryError, GeocodeInputError, OfflineAssetError, ValueError)
@@ -58,8 +59,12 @@ def _parser() -> argparse.ArgumentParser:
                             help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line")
         target.add_argument("--config", type=Path,
                             help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
+        target.add_argument("--layer", type=Path, action="append", default=[], metavar="FILE",
+                            help="an analyst layer (GeoJSON, KML/KMZ, GPKG, SHP); repeatable")
         target.add_argument("--no-exports", action="store_true",
                             help="write only the map, not the data exports")
+        target.add_argument("--kml", action="store_true",
+                            help="also write OUT/idlib.kml for Google Earth (with the exports)")
         target.add_argument("--strict", action="store_true",
                             help="stop at any bad row instead of mapping the others")
     for target in (parser, build):
@@ -119,10 +124,28 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     for target in (ingest, doctor):
         target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
+    _parse_image_commands(commands)
     places = commands.add_parser("places", help="browse the gazetteer")
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
     places.add_argument("--limit", type=int, default=20)
     places.add_argument("--json", action="store_true", help="print JSON")
+    # fmt: on
+
+
+def _parse_image_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from geo.symbology import SYMBOLS  # noqa: PLC0415
+
+    # fmt: off
+    figure = commands.add_parser("figure", help="draw a map for a report (PNG, SVG or PDF)")
+    chart = commands.add_parser("chart", help="chart incidents and casualties per month by side")
+    for target in (figure, chart):
+        target.add_argument("--out", type=Path, required=True, help="FILE.png, .svg (or .pdf)")
+        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        target.add_argument("--from", dest="start", type=_parse_date, help="first day YYYY-MM-DD")
+        target.add_argument("--to", dest="end", type=_parse_date, help="last day YYYY-MM-DD")
+        target.add_argument("--types", help="e.g. shelling,air (keys: " + ", ".join(SYMBOLS) + ")")
+    figure.add_argument("--bbox", help="WEST,SOUTH,EAST,NORTH in degrees")
+    figure.add_argument("--road", type=Path, help="road file replacing the bundled M4 line")
     # fmt: on
 
 
@@ -148,11 +171,18 @@ def _parse_date(text: str) -> dt.date:
 def _parse_settings(args: argparse.Namespace) -> BuildSettings:
     config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
     config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
+    layers = config.layers
+    if args.layer:
+        from geo.user_layers import UserLayerSpec, check_spec  # noqa: PLC0415
+
+        layers += tuple(UserLayerSpec(path=path) for path in args.layer)
+        for spec in layers:
+            check_spec(spec, where="--layer" if spec.path in args.layer else str(config_path))
     return BuildSettings(
         data_dir=args.data_dir, out=args.out, road=args.road or config.road,
         store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
         offline=not args.cdn, exports=not getattr(args, "no_exports", False),
-        strict=getattr(args, "strict", False),
+        strict=getattr(args, "strict", False), layers=layers, kml=args.kml,
     )  # fmt: skip
 
 
@@ -161,7 +191,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
     result = build(_parse_settings(args), render_template=render_template,
-                   fill_template=fill_template, progress=progress)  # fmt: skip
+                   fill_template=fill_page, progress=progress)  # fmt: skip
     if not args.quiet:
         print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
     elif result.problems:  # rows left off the map are errors, said even when quiet
@@ -175,7 +205,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
         try:
-            result = build(settings, render_template=render_template, fill_template=fill_template,
+            result = build(settings, render_template=render_template, fill_template=fill_page,
                            progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
         except _ERRORS as exc:
             print(f"{stamp} not rebuilt: {exc}", flush=True)
@@ -272,6 +302,26 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_figure(args: argparse.Namespace) -> int:
+    from geo.project import load_inputs  # noqa: PLC0415
+    from geo.selection import parse_bbox, parse_types, select  # noqa: PLC0415
+    from layers.chart import CHART_FORMATS, draw_chart  # noqa: PLC0415
+    from layers.figure import draw_figure  # noqa: PLC0415
+    from layers.plotting import FORMATS, check_format  # noqa: PLC0415
+
+    check_format(args.out, formats=FORMATS if args.command == "figure" else CHART_FORMATS)
+    inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents,
+                         road_path=getattr(args, "road", None))  # fmt: skip
+    bbox = parse_bbox(args.bbox) if getattr(args, "bbox", None) else None
+    chosen = select(
+        inputs, start=args.start, end=args.end, types=parse_types(args.types), bbox=bbox
+    )
+    out = (draw_figure(inputs, chosen, out=args.out, bbox=bbox) if args.command == "figure"
+           else draw_chart(chosen, out=args.out))  # fmt: skip
+    print(f"wrote {out}: {len(chosen):,} of {chosen.total:,} incidents")
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from geo import doctor  # noqa: PLC0415
     from layers.offline import check_assets  # noqa: PLC0415
@@ -303,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
     commands = {"geocode": _cmd_geocode, "places": _cmd_places, "add": _cmd_add,
                 "import-acled": _cmd_import_acled, "ingest": _cmd_ingest,
-                "doctor": _cmd_doctor}  # fmt: skip
+                "doctor": _cmd_doctor, "figure": _cmd_figure, "chart": _cmd_figure}  # fmt: skip
     command = commands.get(args.command, _cmd_build)
     try:
         return command(args)

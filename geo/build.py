@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from geo.incidents.validate import Checked
     from geo.progress import Progress
     from geo.project import StaticInputs
+    from geo.user_layers import UserLayerSpec
 
 log = logging.getLogger(__name__)
 MAP_FILENAME = "idlib_map.html"
@@ -73,13 +74,17 @@ class BuildSettings:
     strict: bool = False
     #: Keep the static inputs in memory even when nothing changed (``--watch``).
     keep_warm: bool = False
+    #: Analyst layers drawn on the map (``--layer`` / ``[[layers]]``).
+    layers: tuple[UserLayerSpec, ...] = ()
+    #: Write ``idlib.kml`` with the exports (``--kml``).
+    kml: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
         """Return the files whose change calls for a rebuild."""
         return [
             self.store,
             self.data_dir / "places_extra.csv",
-            *static_files(data_dir=self.data_dir, road_path=self.road),
+            *static_files(data_dir=self.data_dir, road_path=self.road, layers=self.layers),
             *extra,
         ]
 
@@ -218,12 +223,15 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     cache = BuildCache(settings.out / CACHE_DIRNAME)
-    files = static_files(data_dir=settings.data_dir, road_path=settings.road)
-    static_key = digest(*(f"{path.name}:{file_digest(path)}" for path in files))
+    files = static_files(data_dir=settings.data_dir, road_path=settings.road,
+                         layers=settings.layers)  # fmt: skip
+    static_key = digest(*(f"{path.name}:{file_digest(path)}" for path in files),
+                        *(spec.key() for spec in settings.layers))  # fmt: skip
     store = read_store(settings.store)
     page_key = digest(static_key, "offline" if settings.offline else "cdn")
     # Strict or not, a store gives the same files (or, strict with errors, none).
-    map_key, exports_key = digest(page_key, store.digest), digest(static_key, store.digest)
+    map_key = digest(page_key, store.digest)
+    exports_key = digest(static_key, store.digest, "kml" if settings.kml else "")
     map_path = settings.out / MAP_FILENAME
     previous = _map_current(cache, map_key, settings.out)
     exports_current = settings.exports and _exports_current(cache, exports_key, settings.out)
@@ -261,6 +269,7 @@ def _build(
             settings.out, rows.table, rows.parsed, rows.classes,
             map_layers=_corridor_layers(static()),
         )  # fmt: skip
+        written += _kml_export(settings, static(), rows.rows)
         _record_exports(cache, exports_key, settings.out, written)
     progress.done()
     return BuildResult(
@@ -319,6 +328,15 @@ def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[in
         yield line, "; ".join(problems[line]), cells
 
 
+def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
+    """Write ``idlib.kml`` when the settings ask for it (``--kml``); return what was written."""
+    if not settings.kml:
+        return []
+    from geo.kml import write_kml  # noqa: PLC0415
+
+    return [write_kml(settings.out, _corridor_layers(static), rows)]
+
+
 def _corridor_layers(static: StaticInputs) -> dict[str, dict[str, Any]]:
     from geo.export import corridor_layers  # noqa: PLC0415
 
@@ -340,8 +358,9 @@ class _StaticLoader:
 
             remembered = _STATIC.get(self.key)  # same files, same content: same inputs
             self.loaded = remembered or load_static(
-                data_dir=self.settings.data_dir, road_path=self.settings.road
-            )
+                data_dir=self.settings.data_dir, road_path=self.settings.road,
+                layers=self.settings.layers,
+            )  # fmt: skip
             _STATIC.clear()
             _STATIC[self.key] = self.loaded
         return self.loaded

@@ -19,6 +19,7 @@ from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
 from geo.posts import Post, load_posts
 from geo.road_file import load_road_file
+from geo.user_layers import UserLayer, UserLayerSpec, load_user_layers
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,6 +46,8 @@ class StaticInputs:
     admin_dir: Path
     admin: AdminAreas
     corridor_index: CorridorIndex
+    #: The analysts' own layers (``--layer`` / ``[[layers]]``), checked, in WGS84.
+    user_layers: tuple[UserLayer, ...] = ()
 
     @property
     def places_by_id(self) -> dict[str, Place]:
@@ -129,7 +132,10 @@ def check_ends_near_road(road: Road, ends: tuple[Place, Place]) -> None:
 
 
 def load_static(
-    *, data_dir: Path = datasets.DATA_DIR, road_path: Path | None = None
+    *,
+    data_dir: Path = datasets.DATA_DIR,
+    road_path: Path | None = None,
+    layers: tuple[UserLayerSpec, ...] = (),
 ) -> StaticInputs:
     """Load and derive everything but the incidents from ``data_dir`` (:func:`static_files`).
 
@@ -140,6 +146,8 @@ def load_static(
         ``admin/``.
     road_path
         A road geometry file replacing the bundled M4 waypoint line.
+    layers
+        Analyst layers to read and check (:mod:`geo.user_layers`).
     """
     places = load_places(data_dir / "places.csv")
     road = load_road(data_dir=data_dir, road_path=road_path)
@@ -159,6 +167,7 @@ def load_static(
         admin_dir=data_dir / "admin",
         admin=AdminAreas.load(data_dir / "admin"),
         corridor_index=CorridorIndex(corridor, road.line_lonlat),
+        user_layers=tuple(load_user_layers(layers)),
     )
 
 

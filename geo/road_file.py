@@ -59,7 +59,7 @@ def load_road_file(path: Path) -> Road:
         )
     crs = CRS.from_user_input(frame.crs)
     if crs.is_geographic:
-        _check_degrees(path, frame.total_bounds)
+        check_degrees(path, frame.total_bounds)
     frame = frame.to_crs(WGS84) if not crs.equals(WGS84) else frame
     line = _single_line(path, shapely.union_all(frame.geometry.to_numpy()))
     coords = np.asarray(line.coords)[:, :2]
@@ -79,7 +79,8 @@ def load_road_file(path: Path) -> Road:
     return Road(line_lonlat=line, waypoints=(), provenance=provenance)
 
 
-def _check_degrees(path: Path, bounds: np.ndarray) -> None:
+def check_degrees(path: Path, bounds: np.ndarray) -> None:
+    """Raise :class:`CRSError` if a geographic file's ``bounds`` cannot be degrees."""
     west, south, east, north = (float(v) for v in bounds)
     if max(abs(west), abs(east)) > 180 or max(abs(south), abs(north)) > 90:  # noqa: PLR2004
         raise CRSError(

@@ -16,7 +16,7 @@ from jinja2 import Template
 from layers.packing import script_json
 
 #: The page's layer builders (functions of ``IdlibMap`` in js/).
-BUILDERS = frozenset({"points", "shapes", "incidents", "incidentHeat", "places"})
+BUILDERS = frozenset({"points", "shapes", "userLayer", "incidents", "incidentHeat", "places"})
 #: The project's own scripts and styles, inlined in this order.
 OWN_SCRIPTS = ("idlib_map.js", "incidents.js", "controls.js", "places.js")
 
@@ -26,7 +26,10 @@ def _asset_text(name: str) -> str:
 
 
 class ClientAssets(MacroElement):
-    """Inline the project's own JS and CSS into the page header and register the map."""
+    """Inline the project's own JS and CSS into the page header and register the map.
+
+    ``extra_css`` is added after the project's stylesheet (e.g. the incident symbol colours).
+    """
 
     _template = Template(
         """
@@ -36,9 +39,10 @@ class ClientAssets(MacroElement):
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, extra_css: str = "") -> None:
         super().__init__()
         self._name = "ClientAssets"
+        self.extra_css = extra_css.replace("</", "<\\/")
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401
         """Add the script and style elements to the figure header."""
@@ -46,9 +50,8 @@ class ClientAssets(MacroElement):
         if not isinstance(figure, Figure):
             msg = "ClientAssets must be added to a map inside a Figure"
             raise TypeError(msg)
-        figure.header.add_child(
-            Element(f"<style>{_asset_text('idlib_map.css')}</style>"), name="idlib_css"
-        )
+        css = _asset_text("idlib_map.css") + self.extra_css
+        figure.header.add_child(Element(f"<style>{css}</style>"), name="idlib_css")
         for name in OWN_SCRIPTS:
             script = _asset_text(name).replace("</", "<\\/")
             figure.header.add_child(Element(f"<script>{script}</script>"), name=f"idlib_{name}")

@@ -11,7 +11,7 @@ from branca.element import Element, Figure
 from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
 from geo.corridor import geodesic_area_km2
-from layers import admin, corridor, incidents, m4, places, posts, style
+from layers import admin, corridor, incidents, m4, places, posts, style, user_layers
 from layers.clientside import Attribution, ClientAssets, FitView, Legend, Title
 from layers.controls import MapControls
 from layers.incident_data import DATA_PLACEHOLDER, TemplateError
@@ -69,7 +69,7 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     if isinstance(root, Figure):
         root.title = MAP_TITLE
     fmap.add_child(VendorAssets())
-    fmap.add_child(ClientAssets())
+    fmap.add_child(ClientAssets(extra_css=incidents.symbol_css()))
 
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=18).add_to(fmap)
     folium.TileLayer(
@@ -95,31 +95,47 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     for layer in incidents.incidents_layers(rows):
         layer.add_to(fmap)
     admin.admin_layer(inputs.admin_dir).add_to(fmap)
+    # After the incidents: a dated layer follows their filter.
+    taken = set(_layer_names(fmap))
+    for layer in user_layers.user_layers(inputs.user_layers, taken=taken):
+        layer.add_to(fmap)
 
     fmap.add_child(Title(MAP_TITLE, ""))  # the subtitle comes with the incident data
     notes = [
         "Positions are village points; the M4 is a line through waypoints, not road geometry.",
         f"Posts not located in the sources: {', '.join(posts.unlocated(inputs.posts))}.",
     ]
-    fmap.add_child(Legend("Legend", _legend_entries(), notes))
-    fmap.add_child(Attribution(DATA_ATTRIBUTION))
+    legend = _legend_entries() + user_layers.legend_entries(inputs.user_layers)
+    fmap.add_child(Legend("Legend", legend, notes))
+    fmap.add_child(Attribution(DATA_ATTRIBUTION + user_layers.attributions(inputs.user_layers)))
     # Fit first: a shared link's view (read by MapControls from the URL) must win over it.
     fmap.add_child(FitView(bounds))
     layer_control = folium.LayerControl(collapsed=True)
     layer_control.add_to(fmap)
-    fmap.add_child(
-        MapControls(layer_control=layer_control, options=_control_options(offline_base.data))
-    )
+    groups = dict(LAYER_GROUPS)
+    if inputs.user_layers:
+        groups[inputs.user_layers[0].spec.name] = user_layers.GROUP_HEADING
+    options = _control_options(offline_base.data, groups)
+    fmap.add_child(MapControls(layer_control=layer_control, options=options))
     return fmap
 
 
-def _control_options(districts: dict[str, Any]) -> dict[str, Any]:
+def _layer_names(fmap: folium.Map) -> list[str]:
+    """Return the names of the overlays and base maps added to ``fmap`` so far."""
+    return [
+        child.layer_name
+        for child in fmap._children.values()  # noqa: SLF001 - branca keeps children private
+        if isinstance(child, folium.map.Layer)
+    ]
+
+
+def _control_options(districts: dict[str, Any], groups: dict[str, str]) -> dict[str, Any]:
     """Options of MapControls: the controls find their layers by name."""
     return {
         "incidents": incidents.LAYER_NAME,
         "places": places.LAYER_NAME,
         "offlineBase": admin.OFFLINE_BASE_NAME,
-        "groups": LAYER_GROUPS,
+        "groups": groups,
         "miniMap": {"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": f["geometry"], "properties": {}}
             for f in districts["features"]

@@ -1,7 +1,10 @@
 """The two page functions a build is given, each importing its layers only when called.
 
 Rendering the page template takes folium (about half a second to import); a build whose
-template is cached never imports it, and ``--help`` imports neither.
+template is cached never imports it, and ``--help`` imports neither. :func:`fill_page` is the
+``fill_template`` a build runs (:func:`geo.build.build`): it fills in the incident data and
+then computes the page's security policy on the exact text the browser will read (see
+:mod:`layers.csp`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ def render_template(inputs: StaticInputs, *, offline: bool) -> str:
     return render(inputs, offline=offline)
 
 
-def fill_template(template: str, rows: IncidentRows) -> str:
-    """Return the page with the incident data in place (:mod:`layers.incident_data`)."""
-    from layers.incident_data import fill_template as fill  # noqa: PLC0415
+def fill_page(template: str, rows: IncidentRows) -> str:
+    """Return the page of ``template`` with the data of ``rows`` and its CSP in place."""
+    from layers.csp import with_policy  # noqa: PLC0415
+    from layers.incident_data import fill_template  # noqa: PLC0415
 
-    return fill(template, rows)
+    return with_policy(fill_template(template, rows))

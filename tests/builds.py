@@ -8,7 +8,7 @@ from geo.build import STAGES, BuildResult, BuildSettings, build, forget
 from geo.datasets import DATA_DIR
 from geo.progress import Progress
 from layers.compose import render_template
-from layers.incident_data import fill_template
+from layers.page import fill_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +31,6 @@ def build_as_cli(
     return build(
         settings,
         render_template=render_template,
-        fill_template=fill_template,
+        fill_template=fill_page,
         progress=Progress(stages=STAGES, enabled=False),
     )

@@ -24,7 +24,7 @@ from geo.datasets import DATA_DIR
 from geo.incidents import IncidentValidationError
 from geo.progress import Progress
 from layers.compose import render_template
-from layers.incident_data import fill_template
+from layers.page import fill_page
 from tests.builds import build_as_cli
 
 ROOT = Path(build_map.__file__).parent
@@ -206,7 +206,7 @@ def test_watch_warms_memory_even_when_nothing_changed(store: Path, tmp_path: Pat
     run_build(store, out)
     forget()  # a new process: --watch started on a map already built
     settings = BuildSettings(data_dir=DATA_DIR, out=out, store=store, keep_warm=True)
-    result = build(settings, render_template=render_template, fill_template=fill_template,
+    result = build(settings, render_template=render_template, fill_template=fill_page,
                    progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
     assert result.unchanged
     assert geo.build._STATIC  # the static inputs are in memory for the next change

@@ -120,7 +120,7 @@ from geo.build import STAGES, BuildSettings, build, forget
 from geo.datasets import DATA_DIR
 from geo.progress import Progress
 from layers.compose import render_template
-from layers.incident_data import fill_template
+from layers.page import fill_page
 
 out, snapshots = Path(plan["out"]), Path(plan["snapshots"])
 settings = BuildSettings(data_dir=DATA_DIR, out=out, store=Path(plan["store"]))
@@ -133,7 +133,7 @@ while True:
     if len(builds) % 2:
         forget()  # as a new process: the static inputs are loaded again
     started = time.perf_counter()
-    result = build(settings, render_template=render_template, fill_template=fill_template,
+    result = build(settings, render_template=render_template, fill_template=fill_page,
                    progress=Progress(stages=STAGES, enabled=False))
     builds.append({"unchanged": result.unchanged, "incidents": result.incidents,
                    "rejected": result.rejected,

@@ -97,7 +97,8 @@ def gpkg_content(path: Path) -> list[Any]:
             [None if isinstance(v, float) and math.isnan(v) else v for v in column.tolist()]
             for column in columns
         ]
-        layers.append((name, kind, meta["fields"].tolist(), geometry.tolist(), values))
+        shapes = [] if geometry is None else geometry.tolist()  # layer_styles has none
+        layers.append((name, kind, meta["fields"].tolist(), shapes, values))
     return layers
 
 

@@ -448,7 +448,14 @@ def test_classification_of_the_seed_incidents(tmp_path: Path) -> None:
 def test_geopackage_has_every_layer(tmp_path: Path) -> None:
     assert build_map.main(["--out", str(tmp_path), "--quiet"]) == 0
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "idlib.gpkg")}
-    assert layers == {"incidents", "corridor", "corridor_north_south_band", "m4", "patrol_segment"}
+    assert layers == {
+        "incidents",
+        "corridor",
+        "corridor_north_south_band",
+        "m4",
+        "patrol_segment",
+        "layer_styles",
+    }  # the QGIS styles (geo/gpkg_styles.py)
 
 
 def test_refusals_name_the_column_and_skips_name_their_lines(tmp_path: Path) -> None:

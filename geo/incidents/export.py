@@ -30,6 +30,7 @@ import shapely
 
 from geo import geojson
 from geo.atomic import atomic_write_bytes, sync_folder
+from geo.gpkg_styles import add_layer_styles
 from geo.incidents.rows import area_or_none, dictionary_of
 from geo.incidents.schema import INCIDENT_COLUMNS
 
@@ -270,6 +271,7 @@ def _write_gpkg(
                         geometry_name="geom", geometry_type="Point", crs="EPSG:4326")  # fmt: skip
     for name, collection in sorted(map_layers.items()):
         _write_layer(path, name.removesuffix(".geojson"), collection)
+    add_layer_styles(path)  # QGIS opens the layers coloured like the web map
 
 
 def _write_layer(path: Path, name: str, collection: dict[str, Any]) -> None:

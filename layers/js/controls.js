@@ -135,7 +135,34 @@
     update();
   }
 
-  /* The URL hash keeps centre, zoom, visible overlays and the time/type filter. */
+  /* A line at the bottom left saying what the page changed for the reader (replaced each time). */
+  var noticeBox = null;
+  function notice(map, message) {
+    if (!noticeBox) {
+      control(map, "bottomleft", function () { noticeBox = el("div", "idlib-notice idlib-link-notice leaflet-bar"); return noticeBox; });
+    }
+    noticeBox.textContent = message;
+  }
+
+  /* #incident=ID: centre on that incident with its popup open, widening the filter if it
+   * hides the incident (and saying so). */
+  function openLinkedIncident(map, id) {
+    var api = IdlibMap.incidentData;
+    if (!api) { return; }
+    api.ready.then(function () {
+      var shown = api.show(id);
+      if (!shown) { notice(map, "Incident " + id + " is not in this map."); return; }
+      var said = { dates: "the dates", types: "its type", layer: "the incident layer" }, changed = [];
+      shown.changes.forEach(function (c) { if (changed.indexOf(said[c]) < 0) { changed.push(said[c]); } });
+      if (changed.length) {
+        notice(map, "Filter widened to show incident " + id + " (" + api.isoDay(api.set.day[shown.index]) +
+          "): " + changed.join(" and ") + " changed.");
+      }
+    }, function () { /* texts unavailable: the notice of incidents.js says so */ });
+  }
+
+  /* The URL hash keeps centre, zoom, visible overlays and the time/type filter, and the
+   * incident whose popup is open (#incident=ID). */
   function shareableView(map) {
     var names = Object.keys(IdlibMap.layers);
     function write() {
@@ -146,6 +173,7 @@
         parts.push("from=" + api.isoDay(api.state.from), "to=" + api.isoDay(api.state.to));
         parts.push("types=" + api.state.types.map(function (t) { return t ? "1" : "0"; }).join(""));
       }
+      if (IdlibMap.openIncident) { parts.push("incident=" + encodeURIComponent(IdlibMap.openIncident)); }
       history.replaceState(null, "", "#" + parts.join("&"));
     }
     function read() {
@@ -178,10 +206,17 @@
       }
       var lat = Number(params.lat), lon = Number(params.lon), z = Number(params.z);
       if (isFinite(lat) && isFinite(lon) && isFinite(z) && params.z) { map.setView([lat, lon], z); }
+      if (params.incident) { openLinkedIncident(map, params.incident.slice(0, 200)); }
     }
     if (location.hash.length > 1) { read(); }
     map.on("moveend overlayadd overlayremove", write);
+    // The map hears of a popup before its marker does (which sets IdlibMap.openIncident).
+    map.on("popupopen popupclose", function () { setTimeout(write, 0); });
     if (IdlibMap.incidentData) { IdlibMap.incidentData.onChange(write); }
+    // A link pasted into the address bar of an open map changes only the hash.
+    window.addEventListener("hashchange", function () {
+      if (location.hash.indexOf("incident=") >= 0) { read(); }
+    });
   }
 
   function mousePosition(map) {
@@ -289,4 +324,5 @@
   IdlibMap.fullScreen = fullScreen;
   IdlibMap.offlineFallback = offlineFallback;
   IdlibMap.groupHeadings = groupHeadings;
+  IdlibMap.notice = notice;
 })(window.IdlibMap);

@@ -96,6 +96,42 @@
     }));
   }
 
+  /* An analyst's layer (layers/user_layers.py): points as circles, lines, polygons. A
+   * feature with validFrom/validTo (ISO days) is shown only while the incident filter's end
+   * date lies between them, both days included; an empty date leaves that end open. */
+  function userLayer(data, options) {
+    options = options || {};
+    var group = L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+      style: function (feature) { return feature.properties.style; },
+      onEachFeature: function (feature, layer) { bindText(layer, feature.properties, options); }
+    });
+    var members = group.getLayers();
+    function update(state) {
+      var api = api_.incidentData, end = api && api.set.n ? api.isoDay(state.to) : null;
+      members.forEach(function (layer) {
+        var p = layer.feature.properties;
+        var valid = end === null || ((!p.validFrom || p.validFrom <= end) && (!p.validTo || end <= p.validTo));
+        if (valid && !group.hasLayer(layer)) { group.addLayer(layer); }
+        if (!valid && group.hasLayer(layer)) { group.removeLayer(layer); }
+      });
+      group.shownOn = end;
+    }
+    if (options.dated && api_.incidentData) {
+      var days = [];
+      members.forEach(function (layer) {
+        var p = layer.feature.properties;
+        [p.validFrom, p.validTo].forEach(function (iso) { if (iso) { days.push(api_.incidentData.dayOf(iso)); } });
+      });
+      if (days.length && api_.incidentData.set.n) {
+        api_.incidentData.extendRange(Math.min.apply(null, days), Math.max.apply(null, days));
+      }
+      api_.incidentData.onChange(update);
+      update(api_.incidentData.state);
+    }
+    return register(options, group);
+  }
+
   /* A legend control from [{label, color, fill, shape, layer}] entries and notes. */
   function legend(map, title, entries, notes) {
     var control = L.control({ position: "bottomright" });
@@ -106,8 +142,14 @@
         var row = el("div", "idlib-legend-row");
         if (entry.layer) { row.dataset.layer = entry.layer; }
         var shape = entry.shape || "box", swatch;
+        if (shape === "note") {
+          row.className += " idlib-legend-note-row";
+          row.appendChild(el("span", null, entry.label));
+          box.appendChild(row);
+          return;
+        }
         if (shape.indexOf("inc-") === 0) {
-          swatch = el("span", "idlib-inc idlib-" + shape + " idlib-swatch-inline");
+          swatch = el("span", "idlib-inc idlib-" + shape + " idlib-swatch-inline" + (entry.hollow ? " idlib-inc-hollow" : ""));
           var dot = el("span"); dot.style.background = entry.color; swatch.appendChild(dot);
         } else {
           swatch = el("span", "idlib-swatch idlib-swatch-" + shape);
@@ -132,9 +174,10 @@
   }
 
   /* The page's map and its data layers by name, for scripts and tests. */
-  var api = { points: points, shapes: shapes, legend: legend, attribution: attribution,
-              popupContent: popupContent, layers: registry, map: null, el: el,
-              registerLayer: register };
+  var api = { points: points, shapes: shapes, userLayer: userLayer, legend: legend,
+              attribution: attribution, popupContent: popupContent, layers: registry, map: null,
+              el: el, registerLayer: register };
+  var api_ = api;
   /* The given [[south, west], [north, east]] extended to every incident. */
   api.viewBounds = function (bounds) {
     var out = L.latLngBounds(bounds), incidents = api.incidentData;

@@ -17,6 +17,10 @@
   var LIST_MAX = 50;         // incidents listed in a stack's popup
   // Long notes scroll inside; the map pans so the popup clears the title box (top left).
   var POPUP_OPTIONS = { maxWidth: 360, maxHeight: 360, autoPanPaddingTopLeft: [10, 150] };
+  // Defaults of the options layers/incidents.py sends (geo.incidents.schema holds the values).
+  var RADIUS_M = [1000, 5000, 25000];     // position known to ± this, by geo_precision 1-3
+  var SLACK_DAYS = [0, 3, 15];            // date known to ± this, by time_precision 1-3
+  var EARTH_RADIUS_M = 6371008.8;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = new Int8Array(128).fill(-1);
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET.charCodeAt(a)] = a; }
@@ -105,18 +109,49 @@
 
   function count(value) { return value === 0 ? "not reported" : String(value - 1); }
 
+  /* Precision codes of incident i (0-based: 0 day/at the place, 1 week/near, 2 month/region). */
+  function timeCode(set, i) { return set.col.flags[i] % 3; }
+  function geoCode(set, i) { return Math.floor(set.col.flags[i] / 3) % 3; }
+
+  /* "2020-09-07", or for a week/month date the span it stands for. */
+  function dateText(set, i) {
+    var tp = timeCode(set, i), day = set.day[i], epoch = set.data.epoch, slack = set.slackDays[tp];
+    if (!tp) { return isoDay(day, epoch); }
+    return isoDay(day, epoch) + " (" + set.timeLabels[tp] + ": " + isoDay(day - slack, epoch) + " to " +
+      isoDay(day + slack, epoch) + ")";
+  }
+
+  function placeText(set, i) {
+    var gp = geoCode(set, i), radius = set.radiusM[gp] / 1000;
+    return text(set, "location", i) + " (" + set.data.geoPrecision[gp] + ", ± " + radius + " km)";
+  }
+
+  /* A circle of radius_m metres on the sphere around [lat, lon], as a polygon: Leaflet
+   * draws in Web Mercator, so the ring is computed on the ground, not as a screen radius. */
+  function groundCircle(lat, lon, radiusM) {
+    var ring = [], d = radiusM / EARTH_RADIUS_M, phi = lat * Math.PI / 180, lambda = lon * Math.PI / 180;
+    for (var k = 0; k < 96; k++) {
+      var theta = 2 * Math.PI * k / 96;
+      var phi2 = Math.asin(Math.sin(phi) * Math.cos(d) + Math.cos(phi) * Math.sin(d) * Math.cos(theta));
+      var lambda2 = lambda + Math.atan2(Math.sin(theta) * Math.sin(d) * Math.cos(phi),
+                                        Math.cos(d) - Math.sin(phi) * Math.sin(phi2));
+      ring.push([phi2 * 180 / Math.PI, lambda2 * 180 / Math.PI]);
+    }
+    return ring;
+  }
+
   /* The popup of incident i as the plain data IdlibMap.popupContent expects. */
   function popupData(set, i) {
     var d = set.data, c = set.col, type = d.types[c.type[i]];
-    var flags = c.flags[i], tp = flags % 3, gp = Math.floor(flags / 3) % 3;
+    var flags = c.flags[i];
     var side = Math.floor(flags / 9) % 4, certainty = Math.floor(flags / 36) % 3, phase = Math.floor(flags / 108);
     var actors = [text(set, "actor1", i), text(set, "actor2", i)].filter(Boolean).join(" vs ");
     return {
       title: type.label + " – " + text(set, "location", i),
       rows: [
-        ["Date", isoDay(set.day[i], d.epoch) + d.timePrecision[tp]],
+        ["Date", dateText(set, i)],
         ["Type", text(set, "subtype", i)],
-        ["Place", text(set, "location", i) + " (" + d.geoPrecision[gp] + ")"],
+        ["Place", placeText(set, i)],
         ["Admin area", text(set, "admin", i)],
         ["Killed", count(c.killed[i])],
         ["Injured", count(c.injured[i])],
@@ -137,14 +172,44 @@
       text(set, "location", i);
   }
 
+  /* The popup of incident i: its rows, and a "copy link" line that opens it elsewhere. */
+  function incidentPopup(set, i) {
+    var el = IdlibMap.el, root = IdlibMap.popupContent(popupData(set, i)), id = eventId(set, i);
+    var line = el("div", "idlib-popup-link"), button = el("button", "idlib-copy-link", "copy link");
+    var field = el("input", "idlib-link-field");
+    button.type = "button";
+    field.type = "text"; field.readOnly = true; field.hidden = true;
+    field.setAttribute("aria-label", "link to this incident");
+    button.addEventListener("click", function (event) {
+      L.DomEvent.stop(event);
+      var url = IdlibMap.incidentLink(id);
+      field.value = url; field.hidden = false; field.select();
+      var done = function () { button.textContent = "link copied"; };
+      var manual = function () { button.textContent = "copy the link below (Ctrl+C)"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(done, manual);
+      } else { manual(); }
+    });
+    line.appendChild(button); line.appendChild(field);
+    root.insertBefore(line, root.firstChild.nextSibling);  // under the title: long popups scroll
+    return root;
+  }
+
+  /* The page's address with #incident=ID: opens the map on that incident, popup open. */
+  IdlibMap.incidentLink = function (id) {
+    return location.href.split("#")[0] + "#incident=" + encodeURIComponent(id);
+  };
+
   var iconCache = {};
-  function iconFor(type, size) {
-    var key = type.key + size;
+  /* Colours come from the page's stylesheet (one rule per type): no inline style, which
+   * the page's Content-Security-Policy would refuse. Hollow: the position is approximate. */
+  function iconFor(type, size, hollow) {
+    var key = type.key + size + (hollow ? "h" : "");
     if (!iconCache[key]) {
       iconCache[key] = L.divIcon({
-        className: "idlib-inc idlib-inc-" + type.key,
+        className: "idlib-inc idlib-inc-" + type.key + (hollow ? " idlib-inc-hollow" : ""),
         iconSize: [size, size],
-        html: "<span style=\"background:" + type.color + "\"></span>"  // fixed markup, no data
+        html: "<span></span>"  // fixed markup, no data
       });
     }
     return iconCache[key];
@@ -243,16 +308,50 @@
     markerFor: function (i) {
       var set = this._set, type = set.data.types[set.col.type[i]];
       var marker = L.marker([set.lat[i], set.lon[i]], {
-        icon: iconFor(type, markerSize(set.col.killed[i], set.col.injured[i]))
+        icon: iconFor(type, markerSize(set.col.killed[i], set.col.injured[i]), geoCode(set, i) > 0)
       });
       marker.incidentIndex = i;
-      marker.bindPopup(function () { return IdlibMap.popupContent(popupData(set, i)); }, POPUP_OPTIONS);
+      marker.bindPopup(function () { return incidentPopup(set, i); }, POPUP_OPTIONS);
+      this._uncertainty(marker, i);
       marker.bindTooltip(function () {
         var node = document.createElement("span");
         node.textContent = summaryText(set, i);
         return node;
       }, { direction: "top" });
       return marker;
+    },
+
+    /* While incident i is hovered or its popup is open, draw the disc its position is
+     * known within (the radius the classification allows for its geo_precision). */
+    _uncertainty: function (marker, i) {
+      var set = this._set, self = this, open = false;
+      function show() {
+        if (self._disc && self._disc.incidentIndex === i) { return; }
+        hide(true);
+        var type = set.data.types[set.col.type[i]];
+        var map = self._map || IdlibMap.map, ring = groundCircle(set.lat[i], set.lon[i], set.radiusM[geoCode(set, i)]);
+        // Zoomed in past the circle, the whole view lies inside it: a tint would say nothing.
+        var covers = L.latLngBounds(ring).pad(-0.15).contains(map.getBounds());
+        self._disc = L.polygon(ring, {
+          color: type.color, weight: 1.5, dashArray: "4 3", fillColor: type.color,
+          fillOpacity: covers ? 0 : 0.08, opacity: covers ? 0 : 1,
+          interactive: false, className: "idlib-uncertainty"
+        }).addTo(map);
+        self._disc.incidentIndex = i;
+      }
+      function hide(force) {
+        if (!self._disc || (!force && open && self._disc.incidentIndex === i)) { return; }
+        self._disc.remove();
+        self._disc = null;
+      }
+      marker.on("mouseover", show);
+      marker.on("mouseout", function () { hide(false); });
+      marker.on("popupopen", function () { open = true; IdlibMap.openIncident = eventId(set, i); show(); });
+      marker.on("popupclose", function () {
+        open = false;
+        if (IdlibMap.openIncident === eventId(set, i)) { IdlibMap.openIncident = null; }
+        if (self._disc && self._disc.incidentIndex === i) { hide(true); }
+      });
     },
 
     /* The selected incidents in cell c at zoom z, in date order. */
@@ -306,7 +405,7 @@
         var line = el("button", "idlib-stack-item", summaryText(set, i));
         line.type = "button";
         line.addEventListener("click", function () {
-          L.popup(POPUP_OPTIONS).setLatLng(center).setContent(IdlibMap.popupContent(popupData(set, i))).openOn(map);
+          L.popup(POPUP_OPTIONS).setLatLng(center).setContent(incidentPopup(set, i)).openOn(map);
         });
         box.appendChild(line);
       });
@@ -319,8 +418,12 @@
   });
 
   function incidents(data, options) {
+    options = options || {};
     var set = decode(data);
     set.strings = null;
+    set.radiusM = options.radiusM || RADIUS_M;
+    set.slackDays = options.slackDays || SLACK_DAYS;
+    set.timeLabels = options.timeLabels || ["", "date known to the week", "date known to the month"];
     var ready = inflateStrings(data.stringsDeflated).then(function (strings) {
       set.strings = strings;
       return api;
@@ -345,12 +448,19 @@
     state.min = state.from; state.max = state.to;
     var listeners = [];
 
+    /* Whether incident i passes the filter: its type is on and its date range (a week or a
+     * month for an imprecise date) overlaps the selected days. */
+    function selects(i) {
+      var slack = set.slackDays[timeCode(set, i)];
+      return set.day[i] - slack <= state.to && set.day[i] + slack >= state.from && state.types[set.col.type[i]];
+    }
+
     function apply() {
-      // Rows are in date order: the selected days are one contiguous run of rows.
       var visible = new Int32Array(set.n), count = 0, types = state.types, type = set.col.type;
+      var flags = set.col.flags, slack = set.slackDays, from = state.from, to = state.to;
       for (var i = 0; i < set.n; i++) {
-        var d = set.day[i];
-        if (d >= state.from && d <= state.to && types[type[i]]) { visible[count++] = i; }
+        var d = set.day[i], s = slack[flags[i] % 3];
+        if (d - s <= to && d + s >= from && types[type[i]]) { visible[count++] = i; }
       }
       state.visible = visible.subarray(0, count);
       layer.visible = state.visible;
@@ -368,6 +478,11 @@
         apply();
       },
       onChange: function (fn) { listeners.push(fn); },
+      /* Let the filter reach these days too (an analyst layer dated outside the incidents). */
+      extendRange: function (fromDay, toDay) {
+        if (isFinite(fromDay)) { state.min = Math.min(state.min, fromDay); }
+        if (isFinite(toDay)) { state.max = Math.max(state.max, toDay); }
+      },
       inView: function (bounds) {
         var inside = 0, south = bounds.getSouth(), north = bounds.getNorth(), west = bounds.getWest(), east = bounds.getEast();
         var visible = state.visible;
@@ -378,6 +493,27 @@
         return inside;
       },
       popupData: function (i) { return popupData(set, i); },
+      selects: selects,
+      /* Open incident `id` whatever the filter: widen the dates or turn its type on if they
+       * hide it, and return what was changed (null when the id is unknown). */
+      show: function (id) {
+        var i = api.indexOf(id);
+        if (i < 0) { return null; }
+        var changes = [];
+        if (!selects(i)) {
+          var filter = {}, slack = set.slackDays[timeCode(set, i)];
+          if (set.day[i] + slack < state.from) { filter.from = set.day[i]; changes.push("dates"); }
+          if (set.day[i] - slack > state.to) { filter.to = set.day[i]; changes.push("dates"); }
+          if (!state.types[set.col.type[i]]) {
+            filter.types = state.types.slice(); filter.types[set.col.type[i]] = true; changes.push("types");
+          }
+          api.setFilter(filter);
+        }
+        var map = IdlibMap.map;
+        if (map && !map.hasLayer(layer)) { map.addLayer(layer); changes.push("layer"); }
+        api.open(i);
+        return { index: i, changes: changes };
+      },
       eventId: function (i) { return eventId(set, i); },
       indexOf: function (id) {
         for (var i = 0; i < set.n; i++) { if (eventId(set, i) === id) { return i; } }

@@ -114,9 +114,13 @@ def page_and_log(browser: Browser) -> Iterator[PageAndLog]:
 
 
 def open_map(page: Page, path: Path) -> None:
-    """Open a built map from file:// and wait until its layers exist."""
+    """Open a built map from file:// and wait until its layers exist.
+
+    Predicates are functions, not expressions: Playwright evaluates an expression with
+    ``eval`` on every poll, which the page's Content-Security-Policy refuses.
+    """
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.IdlibMap && IdlibMap.map && IdlibMap.filter")
+    page.wait_for_function("() => window.IdlibMap && IdlibMap.map && IdlibMap.filter")
     page.evaluate("IdlibMap.incidentData.ready.then(() => true)")  # texts unpacked
     page.wait_for_timeout(300)  # let tiles fail and markers draw before looking
 

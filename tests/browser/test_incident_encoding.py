@@ -8,13 +8,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 
 import build_map
 from geo.build import MAP_FILENAME
 from geo.incidents.rows import CERTAINTIES, PHASES, SIDES
+from geo.incidents.schema import GEO_PRECISION_RADIUS_M, TIME_PRECISION_DAYS
 from geo.project import load_inputs
 from layers import incident_data, style
+from layers.incidents import TIME_LABELS
 from tests.browser.conftest import open_map
 
 if TYPE_CHECKING:
@@ -35,6 +38,15 @@ TEXTS = [
 ]  # fmt: skip
 
 
+def date_text(day: Any, tp: int) -> str:
+    """The popup's date: the day, and for a week or month date the span it stands for."""
+    if tp == 1:
+        return str(day)
+    slack = np.timedelta64(TIME_PRECISION_DAYS[tp], "D")
+    words = TIME_LABELS[tp - 1]
+    return f"{day} ({words}: {day - slack} to {day + slack})"
+
+
 def expected_popup(inputs: Any, i: int) -> dict[str, Any]:
     """What the popup of store row i must show, built from the store and classification."""
     data, parsed, classes = inputs.store.table.data, inputs.store.parsed, inputs.classification
@@ -52,9 +64,10 @@ def expected_popup(inputs: Any, i: int) -> dict[str, Any]:
     return {
         "title": f"{label} – {data['location'][i]}",
         "rows": [
-            ["Date", str(parsed.date[i]) + incident_data.TIME_PRECISION_LABELS[tp - 1]],
+            ["Date", date_text(parsed.date[i], tp)],
             ["Type", data["sub_event_type"][i]],
-            ["Place", f"{data['location'][i]} ({incident_data.GEO_PRECISION_LABELS[gp - 1]})"],
+            ["Place", (f"{data['location'][i]} ({incident_data.GEO_PRECISION_LABELS[gp - 1]}, "
+                       f"± {GEO_PRECISION_RADIUS_M[gp] / 1000:g} km)")],
             ["Admin area", admin],
             ["Killed", count(parsed.fatalities)],
             ["Injured", count(parsed.injured)],

@@ -175,7 +175,7 @@ def test_shared_link_reproduces_the_view(built_map: Path, page_and_log: PageAndL
     page.goto(
         built_map.resolve().as_uri() + "#z=12&lat=35.81&lon=36.61&from=2020-08-01&to=2020-08-31"
     )
-    page.wait_for_function("window.IdlibMap && IdlibMap.filter")
+    page.wait_for_function("() => window.IdlibMap && IdlibMap.filter")
     assert selected(page) == 2
     assert page.evaluate("IdlibMap.map.getZoom()") == 12
 
