@@ -20,6 +20,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.atomic import atomic_write_text
@@ -27,9 +28,9 @@ from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.export import corridor_layers, write_corridor_layers
 from geo.incidents.export import ExportWriter
 from geo.incidents.incremental import forget as forget_rows
-from geo.incidents.incremental import load_rows, remember_cached
-from geo.limits import MAX_STORE_BYTES, check_file_size
+from geo.incidents.incremental import load_rows, remember_cached, split_text
 from geo.project import load_static, static_files
+from geo.store.open import open_store
 from geo.watch import stamp
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from geo.incidents.store import IncidentStore
     from geo.progress import Progress
     from geo.project import StaticInputs
+    from geo.store.location import DatabaseLocation
 
 log = logging.getLogger(__name__)
 MAP_FILENAME = "idlib_map.html"
@@ -67,7 +69,8 @@ class BuildSettings:
 
     data_dir: Path
     out: Path
-    store: Path
+    #: The incident store: a CSV file, or a database (read in one COPY).
+    store: Path | DatabaseLocation
     road: Path | None = None
     offline: bool = True
     exports: bool = True
@@ -75,9 +78,9 @@ class BuildSettings:
     keep_warm: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
-        """Return the files whose change calls for a rebuild."""
+        """Return the files whose change calls for a rebuild (a database store is not one)."""
         return [
-            self.store,
+            *([self.store] if isinstance(self.store, PurePath) else []),
             self.data_dir / "places_extra.csv",
             *static_files(data_dir=self.data_dir, road_path=self.road),
             *extra,
@@ -215,8 +218,10 @@ def _build(
     )
     static = _StaticLoader(settings, static_key, progress)
 
-    check_file_size(settings.store, limit_bytes=MAX_STORE_BYTES, what="an incident store")
-    store_digest = file_digest(settings.store)
+    # The store is read once, whole: a file's bytes, or a database's COPY (the same CSV bytes).
+    source = open_store(settings.store)
+    text = source.read_text()
+    store_digest = text.digest
     exports_key = digest(static_key, store_digest)
     exports_current = _exports_current(cache, exports_key, settings.out)
     page_key = digest(static_key, "offline" if settings.offline else "cdn")
@@ -226,10 +231,12 @@ def _build(
     if previous is not None and (exports_current or not settings.exports):
         if settings.keep_warm:  # --watch: have rows and inputs ready for the next change
             static()
-            remember_cached(settings.store, cache=cache, key=static_key)
+            remember_cached(text, cache=cache, key=static_key)
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
+    split = split_text(text)
+    del text  # the split records hold the bytes now
     writers: list[ExportWriter] = []
 
     def export_chunk(store: IncidentStore, classes: Classification) -> None:
@@ -241,17 +248,9 @@ def _build(
 
     try:
         loaded = load_rows(
-            settings.store, cache=cache, key=static_key, static=static,
+            source.name, cache=cache, key=static_key, static=static, split=split,
             on_chunk=export_chunk if settings.exports and not exports_current else None,
         )  # fmt: skip
-        if loaded.split is not None and loaded.split.digest != store_digest:
-            # Saved since the digest above: file the outputs under what was actually read,
-            # and write the exports too (from the same bytes) if theirs no longer match.
-            map_key, exports_key = (
-                digest(page_key, loaded.split.digest),
-                digest(static_key, loaded.split.digest),
-            )
-            exports_current = exports_current and _exports_current(cache, exports_key, settings.out)
         progress.step("rendering the page")
         template, page_cached = _page_template(
             cache, page_key, lambda: render_template(static(), offline=settings.offline)
@@ -259,7 +258,7 @@ def _build(
         html = fill_template(template, loaded.rows)
         atomic_write_text(map_path, html)
         map_seconds = time.perf_counter() - started
-        warnings = [warning.describe(settings.store) for warning in loaded.warnings]
+        warnings = [warning.describe(source.name) for warning in loaded.warnings]
         record = _record_map(cache, map_key, map_path, html, len(loaded.rows), warnings)
         if loaded.save is not None:
             loaded.save()
@@ -267,7 +266,7 @@ def _build(
         written: list[Path] = []
         if settings.exports and not exports_current:
             if not loaded.streamed:  # rows came from the cache: parse the same bytes for them
-                load_rows(settings.store, cache=None, key=static_key, static=static,
+                load_rows(source.name, cache=None, key=static_key, static=static,
                           on_chunk=export_chunk, split=loaded.split)  # fmt: skip
             if not writers:  # an empty store
                 writers.append(ExportWriter(settings.out, map_layers=corridor_layers(static())))

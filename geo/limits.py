@@ -82,7 +82,7 @@ def check_store_lines(path: Path) -> None:
         raise TooLargeError(msg)
 
 
-def check_store_rows(path: Path, rows: int) -> None:
+def check_store_rows(path: Path | str, rows: int) -> None:
     """Refuse a store of more than :data:`MAX_STORE_ROWS` incidents."""
     if rows > MAX_STORE_ROWS:
         msg = (
@@ -92,7 +92,7 @@ def check_store_rows(path: Path, rows: int) -> None:
         raise TooLargeError(msg)
 
 
-def field_too_long(path: Path, line: int) -> DataFileError:
+def field_too_long(path: Path | str, line: int) -> DataFileError:
     """Return the error for a CSV field over :data:`MAX_FIELD_CHARS` on ``line``."""
     return TooLargeError(
         f"{path}, line {line}: a field is longer than {MAX_FIELD_CHARS:,} characters, the "

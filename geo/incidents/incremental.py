@@ -12,10 +12,10 @@ dictionary lookups; an unreadable or foreign cache entry falls back to a full lo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,10 +34,10 @@ from geo.limits import (
     check_store_rows,
     looks_like_utf16,
 )
+from geo.store.text import StoreText
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from numpy.typing import NDArray
 
@@ -153,12 +153,14 @@ def _ends_in_quotes(line: bytes, *, quoted: bool) -> bool:
     return quoted
 
 
-def _read_bytes(path: Path) -> bytes:
-    return _read_store(path)[0]
+def read_store_file(path: Path) -> StoreText:
+    """Read the CSV store at ``path`` whole (after its size and line-count checks).
 
-
-def _read_store(path: Path) -> tuple[bytes, str]:
-    """Return the store's bytes (without a BOM) and the SHA-256 of the file as read."""
+    Raises
+    ------
+    DataFileError
+        The file is missing, over the limits, or UTF-16.
+    """
     check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
     check_store_lines(path)
     try:
@@ -168,10 +170,10 @@ def _read_store(path: Path) -> tuple[bytes, str]:
     if looks_like_utf16(data):
         msg = f"{path}, line 1: not UTF-8 text (NUL bytes: UTF-16?); save the file as UTF-8"
         raise DataFileError(msg)
-    return data.removeprefix(b"\xef\xbb\xbf"), hashlib.sha256(data).hexdigest()
+    return StoreText.of(str(path), data, lambda: read_store_file(path))
 
 
-def _decode(path: Path, data: bytes, first_line: int = 1) -> str:
+def _decode(path: Path | str, data: bytes, first_line: int = 1) -> str:
     """Return ``data`` as text, or name the line that is not UTF-8."""
     try:
         return data.decode("utf-8")
@@ -246,14 +248,13 @@ def _remembered(cache: BuildCache | None, key: str) -> _Memory | None:
     return memory if cache.digest_of(CACHE_ENTRY, key=key) == memory.sha256 else None
 
 
-def remember_cached(path: Path, *, cache: BuildCache, key: str) -> None:
-    """Hold the cached rows of the store at ``path`` in memory for this process's next build.
+def remember_cached(text: StoreText, *, cache: BuildCache, key: str) -> None:
+    """Hold the cached rows of the store read as ``text`` in memory for this process's next build.
 
     ``--watch`` calls it when a build found nothing to do, so that the first incident added
     afterwards does not wait for the cache to be read.
     """
-    with path.open("rb") as handle:
-        header = handle.readline().removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n")
+    header = text.data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     entry_key = digest(key, header.decode("utf-8", errors="replace"))
     if _remembered(cache, entry_key) is not None:
         return
@@ -282,7 +283,7 @@ def _cached_rows(
 
 
 def load_rows(
-    path: Path,
+    path: Path | str,
     *,
     cache: BuildCache | None,
     key: str,
@@ -320,14 +321,14 @@ def load_rows(
     DataFileError
         As :func:`geo.incidents.load_store`, naming the file, line and column.
     """
-    split = split or read_split(path)
+    split = split or read_split(Path(path))
     try:
         return _load_rows(path, split, cache=cache, key=key, static=static, today=today,
                           on_chunk=on_chunk)  # fmt: skip
     except _Misread:
         # A stray quote made the quick line-joining disagree with the csv module: read the
-        # same file again, split exactly as the csv module reads.
-        exact = read_split(path, exact=True)
+        # same store again, split exactly as the csv module reads.
+        exact = split_text(split.reread(), exact=True)
         if exact.digest != split.digest:
             msg = f"{path} changed while it was being read; build again once it is saved"
             raise DataFileError(msg) from None
@@ -344,27 +345,34 @@ class StoreSplit:
     starts: list[int]
     digest: str
     exact: bool
+    #: Reads the store again (for the exact split, and to name a line in an error).
+    reread: Callable[[], StoreText]
 
 
 def read_split(path: Path, *, exact: bool = False) -> StoreSplit:
-    """Read the store once and split it into records (exactly, if quotes call for it).
+    """Read the CSV store at ``path`` once and split it (see :func:`split_text`)."""
+    return split_text(read_store_file(path), exact=exact)
+
+
+def split_text(text: StoreText, *, exact: bool = False) -> StoreSplit:
+    """Split one reading of the store into records (exactly, if quotes call for it).
 
     Raises
     ------
     DataFileError
-        The file is missing, too large, not UTF-8, or has an unclosed quote (by line).
+        Too many records, or an unclosed quote (by line).
     """
-    data, sha = _read_store(path)
+    name, data = text.name, text.data.removeprefix(b"\xef\xbb\xbf")
     header, records, starts = split_records(data, exact=exact)
     if records and not exact and _ends_quoted(records[-1], exact=False):
         header, records, starts = split_records(data, exact=True)  # a stray quote misled
         exact = True
     del data  # the records hold the bytes now
-    check_store_rows(path, len(records))
+    check_store_rows(name, len(records))
     if records and _ends_quoted(records[-1], exact=True):
-        msg = f'{path}, line {starts[-1]}: a quoted field is never closed (an unbalanced ")'
+        msg = f'{name}, line {starts[-1]}: a quoted field is never closed (an unbalanced ")'
         raise DataFileError(msg)
-    return StoreSplit(header, records, starts, sha, exact)
+    return StoreSplit(header, records, starts, text.digest, exact, text.reread)
 
 
 class _Misread(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -372,7 +380,7 @@ class _Misread(Exception):  # noqa: N818 - internal signal, never leaves this mo
 
 
 def _load_rows(
-    path: Path,
+    path: Path | str,
     split: StoreSplit,
     *,
     cache: BuildCache | None,
@@ -398,8 +406,9 @@ def _load_rows(
         chunk = missing[start : start + CHUNK_ROWS]
         try:
             store, classes = _load_records(
-                path, header, records, chunk, lines, static, today, exact=exact
-            )
+                path, header, records, chunk, lines, static, today, exact=exact,
+                reread=split.reread,
+            )  # fmt: skip
         except IncidentValidationError as exc:
             issues += exc.issues
             continue
@@ -436,8 +445,8 @@ def _load_rows(
     )
 
 
-def _load_records(
-    path: Path,
+def _load_records(  # noqa: PLR0913 - the chunk and what it is read from
+    path: Path | str,
     header: bytes,
     records: list[bytes],
     missing: NDArray[np.int64],
@@ -446,6 +455,7 @@ def _load_records(
     today: dt.date | None,
     *,
     exact: bool,
+    reread: Callable[[], StoreText],
 ) -> tuple[IncidentStore, Classification]:
     """Parse, validate and classify the records at ``missing``.
 
@@ -466,7 +476,7 @@ def _load_records(
         table = parse_table(subset, path)
     except DataFileError:
         # Raise the same problem with the file's own line numbers.
-        parse_table(_decode(path, _read_bytes(path)), path)
+        parse_table(_decode(path, reread().data.removeprefix(b"\xef\xbb\xbf")), path)
         if not exact:
             raise _Misread from None  # the file reads well; the split was wrong
         raise
@@ -496,7 +506,7 @@ def _load_records(
 
 
 def _empty_rows(
-    path: Path, text: str, static: Callable[[], StaticInputs], today: dt.date | None
+    path: Path | str, text: str, static: Callable[[], StaticInputs], today: dt.date | None
 ) -> IncidentRows:
     """Return the rows of a store with a header and no records (the header is still checked)."""
     table = parse_table(text, path)
@@ -507,7 +517,7 @@ def _empty_rows(
     return rows_from_store(store, classes)
 
 
-def _check_unique_ids(path: Path, rows: IncidentRows, lines: NDArray[np.int64]) -> None:
+def _check_unique_ids(path: Path | str, rows: IncidentRows, lines: NDArray[np.int64]) -> None:
     """Raise when an id appears twice (a new record reusing a cached record's id)."""
     codes = rows.text["event_id"]
     unique, counts = np.unique(codes, return_counts=True)

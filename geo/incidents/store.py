@@ -44,7 +44,7 @@ class Incident:
 class IncidentStore:
     """A validated store: the text table, its typed columns and any warnings."""
 
-    path: Path
+    path: Path | str
     table: IncidentTable
     parsed: Parsed
 

@@ -41,7 +41,7 @@ class IncidentTable:
     columns: list[str]
     data: dict[str, list[str]]
     lines: list[int] = field(default_factory=list)
-    path: Path | None = None
+    path: Path | str | None = None
 
     def __len__(self) -> int:
         """Return the number of rows."""
@@ -122,7 +122,7 @@ def read_table(path: Path) -> IncidentTable:
     return parse_table(text, path)
 
 
-def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> IncidentTable:
+def parse_table(text: str, path: Path | str, *, only: Iterable[str] | None = None) -> IncidentTable:
     """Parse CSV text (see :func:`read_table`); ``path`` names the file in messages.
 
     With ``only``, just those columns are kept (and the table must not be written back).
@@ -175,7 +175,9 @@ def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> 
 _BLANK = " \t\r\n"
 
 
-def _records_with_lines(text: str, path: Path, width: int) -> tuple[list[list[str]], list[int]]:
+def _records_with_lines(
+    text: str, path: Path | str, width: int
+) -> tuple[list[list[str]], list[int]]:
     """Slow path: track each record's first line (quoted newlines, blank lines, bad rows)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
