@@ -22,6 +22,7 @@ from geo.datasets import DATA_DIR
 from geo.incidents.table import read_table
 from geo.store.migrate import init_store, migrations
 from geo.store.pg_connect import SCHEMA_VERSION
+from geo.store.pg_store import DatabaseStore
 from geo.store.text import StoreText
 from tests.pg.conftest import ANALYST, PgStore
 
@@ -224,7 +225,7 @@ def test_schema_has_geometry_index_checks_and_versions(pg_store: PgStore) -> Non
 
 
 def test_doctor_and_errors_name_the_store(
-    pg_store: PgStore, pg_server: object, capsys: pytest.CaptureFixture[str]
+    pg_store: PgStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "store", "push", str(BUNDLED), pg_store.owner)[0] == 0
     code, out, _ = run(capsys, "doctor", "--store", pg_store.reader)
@@ -242,8 +243,6 @@ def test_doctor_and_errors_name_the_store(
 
 
 def test_store_text_is_what_the_build_parses(pg_store: PgStore) -> None:
-    from geo.store.pg_store import DatabaseStore
-
     text = DatabaseStore(pg_store.location()).read_text()
     assert isinstance(text, StoreText)
     assert text.data == (",".join(read_table(BUNDLED).columns[:30]) + "\n").encode()
