@@ -6,19 +6,19 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-ingest bench-scale bench-million screenshot data clean
+.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-scale bench-million screenshot data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
 
-test: $(TEST) assets browser lint pytest
+test: $(TEST) assets browser postgres lint pytest
 
 lint: $(TEST)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-pytest: $(TEST) assets browser
+pytest: $(TEST) assets browser postgres
 	$(PY) -m pytest
 
 $(PY):
@@ -40,6 +40,10 @@ assets: $(BASE)
 # Headless Chromium for the browser tests: Debian's package when possible.
 browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
+
+# PostgreSQL with PostGIS for the database store's tests: Debian's packages when root.
+postgres:
+	sh scripts/install_postgres.sh
 
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
 bench: bench-geocode bench-corridor bench-incidents bench-ingest bench-scale
