@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-scale bench-million screenshot data clean
+.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-pgstore bench-scale bench-million screenshot data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -59,6 +59,10 @@ bench-incidents: $(TEST)
 
 bench-ingest: $(TEST)
 	$(PY) bench/ingest.py
+
+# The database store against the CSV store at 100,000 rows, and 8 x 50 concurrent adds.
+bench-pgstore: $(TEST) assets postgres
+	$(PY) bench/pgstore.py
 
 # The map at 1,000 / 10,000 / 100,000 incidents against stock folium, in the browser too
 # (several minutes); bench-million adds 1,000,000 incidents (project only, ~2 GB of RAM).

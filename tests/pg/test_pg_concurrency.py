@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -34,7 +34,9 @@ from geo.datasets import DATA_DIR
 from geo.incidents.table import parse_table
 from layers.incident_data import incident_ids
 from tests.builds import build_as_cli
-from tests.pg.conftest import PgStore
+
+if TYPE_CHECKING:
+    from tests.pg.conftest import PgStore
 
 ROOT = Path(build_map.__file__).resolve().parent
 WORKERS = 8
@@ -112,7 +114,7 @@ Path(plan["log"]).write_text(json.dumps(builds), encoding="utf-8")
 def start(tmp_path: Path, name: str, script: str, plan: dict[str, Any]) -> subprocess.Popen[str]:
     plan_file = tmp_path / f"{name}.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
-    return subprocess.Popen(  # noqa: S603 - this interpreter and the test's own script
+    return subprocess.Popen(
         [sys.executable, "-c", script, str(plan_file)], cwd=ROOT, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip

@@ -15,14 +15,18 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
-import pytest
 
 import build_map
 from geo.build import MAP_FILENAME
 from geo.datasets import DATA_DIR
-from tests.pg.conftest import PgStore
+
+if TYPE_CHECKING:
+    import pytest
+
+    from tests.pg.conftest import PgStore
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile_strings.json"
 FIELDS = ("location", "source", "source_url", "notes", "tags", "actor1", "assoc_actor_1",

@@ -62,8 +62,8 @@ def test_the_reader_builds_and_every_write_is_refused(
     with psycopg.connect(conninfo, password=READER_PASSWORD, autocommit=True) as conn:
         for statement in ("DELETE FROM idlib.incidents",
                           "UPDATE idlib.incidents SET notes = 'x'",
-                          "INSERT INTO idlib.incident_history (event_id_cnty, operation) "
-                          "VALUES ('x', 'INSERT')",
+                          ("INSERT INTO idlib.incident_history (event_id_cnty, operation) "
+                          "VALUES ('x', 'INSERT')"),
                           "CREATE TABLE idlib.mine (a int)"):  # fmt: skip
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement.encode())
@@ -112,7 +112,7 @@ def test_the_analyst_cannot_alter_tables_or_touch_the_history(
                 conn.execute(statement.encode())
 
 
-SECRET = "Sup3r-Secret-Pa55"
+SECRET = "Sup3r-Secret-Pa55"  # noqa: S105 - a password that must never be shown
 
 
 def cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
