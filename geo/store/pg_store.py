@@ -47,6 +47,10 @@ if TYPE_CHECKING:
     from geo.store.location import DatabaseLocation
 
 
+#: A merge of more rows than this refreshes the planner's statistics.
+ANALYZE_AFTER_ROWS = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseStore:
     """A store in a PostgreSQL schema created by ``store init``."""
@@ -68,6 +72,8 @@ class DatabaseStore:
         with session(self.location, what="reading the store") as conn:
             conn.commit()  # the version check's transaction; the snapshot starts here
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The order index gives the rows sorted: never sort them again (spilling to disk).
+            conn.execute("SET LOCAL enable_sort = off")
             extras = self._extra_columns(conn)
             data = bytearray()
             with conn.cursor() as cursor, cursor.copy(self._copy_query(extras)) as copy:
@@ -273,14 +279,15 @@ class DatabaseStore:
         columns: tuple[str, ...],
         extras: list[str],
         analyst: str,
-        check: Callable[[IncidentTable], object],
+        check: Callable[[IncidentTable], object] | None,
         what: str,
         origin: str,
     ) -> tuple[int, int, int]:
         """Upsert ``rows`` on ``event_id_cnty``, writing only ``columns`` (and ``extras``).
 
         Returns (added, updated, unchanged). The merged rows pass ``check`` (the store's
-        validation) before anything is written; all of it is one transaction.
+        validation; None when ``rows`` are whole rows validated already) before anything is
+        written; all of it is one transaction.
         """
         rows = [_as_written(row) for row in rows]
         with session(self.location, what=what) as conn:
@@ -305,7 +312,8 @@ class DatabaseStore:
                     continue
                 merged_rows.append(after)
                 merged_lines.append(line)
-            _check(check, merged_rows, merged_lines, origin)
+            if check is not None:
+                _check(check, merged_rows, merged_lines, origin)
             self._record_extras(conn, known_extras, extras)
             self._copy_in(
                 conn, added, [*known_extras, *[e for e in extras if e not in known_extras]]
@@ -313,7 +321,20 @@ class DatabaseStore:
             self._update(conn, updated, columns, extras)
             self._advance_sequence(conn, [row["event_id_cnty"] for row in added])
             commit(conn, self.location, what=what)
+            if len(added) + len(updated) > ANALYZE_AFTER_ROWS:
+                self._analyze(conn)
         return len(added), len(updated), len(rows) - len(added) - len(updated)
+
+    def _analyze(self, conn: psycopg.Connection[Any]) -> None:
+        """Refresh the planner's statistics after a large merge (the owner only may)."""
+        owner = conn.execute(
+            "SELECT pg_has_role(tableowner, 'USAGE') FROM pg_tables "
+            "WHERE schemaname = %s AND tablename = 'incidents'",
+            [self.location.schema],
+        ).fetchone()
+        if owner is not None and owner[0]:
+            conn.execute(sql.SQL("ANALYZE {}").format(self._table("incidents")))
+            conn.commit()
 
     def _existing(
         self, conn: psycopg.Connection[Any], ids: list[str], extras: list[str]

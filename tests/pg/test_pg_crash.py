@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(build_map.__file__).resolve().parent
 PLACES = ("Ariha", "Saraqib", "Sarmin")
-ADDS = 8
+ADDS = 5
 BATCH = 28  # one a day in April: no two are the same event
 
 RUNNER = """

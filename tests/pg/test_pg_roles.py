@@ -83,13 +83,13 @@ def test_the_analyst_cannot_alter_tables_or_touch_the_history(
         refused = [
             "ALTER TABLE idlib.incidents ADD COLUMN x text",
             "ALTER TABLE idlib.incidents DROP CONSTRAINT incidents_latitude_check",
-            "ALTER TABLE idlib.incidents DISABLE TRIGGER incidents_history",
+            "ALTER TABLE idlib.incidents DISABLE TRIGGER incidents_history_insert",
             "DROP TABLE idlib.incident_history",
             "DELETE FROM idlib.incident_history",
             "UPDATE idlib.incident_history SET analyst = 'someone else'",
             "TRUNCATE idlib.incident_history",
             "TRUNCATE idlib.incidents",
-            "DROP TRIGGER incidents_history ON idlib.incidents",
+            "DROP TRIGGER incidents_history_update ON idlib.incidents",
             "CREATE TABLE idlib.mine (a int)",
         ]
         for statement in refused:

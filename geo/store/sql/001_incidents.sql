@@ -109,8 +109,10 @@ CREATE TABLE incidents (
             length(event_id_cnty), length(source_scale), length(place_id)) <= 100000)
 );
 
--- The same-event check of an add looks up stored rows by date and type.
+-- The same-event check of an add looks up stored rows by date and type; a build reads the
+-- store in this order (code points, as the CSV store sorts), so no sort is needed.
 CREATE INDEX incidents_event_idx ON incidents (event_date, sub_event_type);
+CREATE INDEX incidents_order_idx ON incidents (event_date COLLATE "C", event_id_cnty COLLATE "C");
 CREATE INDEX incidents_geom_idx ON incidents USING gist (geom);
 
 -- Extra CSV columns, in the order the CSV store had them.
@@ -142,37 +144,95 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     candidate text;
 BEGIN
-    IF NEW.event_id_cnty IS NULL OR btrim(NEW.event_id_cnty) = '' THEN
-        LOOP
-            candidate := 'SYR-IDL-' || lpad(nextval('event_number')::text, 6, '0');
-            EXIT WHEN NOT EXISTS (SELECT 1 FROM incidents WHERE event_id_cnty = candidate);
-        END LOOP;
-        NEW.event_id_cnty := candidate;
-    END IF;
+    LOOP
+        candidate := 'SYR-IDL-' || lpad(nextval('event_number')::text, 6, '0');
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM incidents WHERE event_id_cnty = candidate);
+    END LOOP;
+    NEW.event_id_cnty := candidate;
     RETURN NEW;
 END
 $$;
 CREATE TRIGGER incidents_assign_id BEFORE INSERT ON incidents
-    FOR EACH ROW EXECUTE FUNCTION assign_event_id();
+    FOR EACH ROW WHEN (NEW.event_id_cnty IS NULL OR btrim(NEW.event_id_cnty) = '')
+    EXECUTE FUNCTION assign_event_id();
+
+-- An incident as JSON for the history: every column as written, and the extra columns.
+-- Listed rather than to_jsonb(row): that would also render the point as GeoJSON, for
+-- nothing (the history keeps latitude and longitude), and take four times as long.
+CREATE FUNCTION incident_json(r incidents) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object(
+        'event_id_cnty', r.event_id_cnty,
+        'event_date', r.event_date,
+        'year', r.year,
+        'time_precision', r.time_precision,
+        'disorder_type', r.disorder_type,
+        'event_type', r.event_type,
+        'sub_event_type', r.sub_event_type,
+        'actor1', r.actor1,
+        'assoc_actor_1', r.assoc_actor_1,
+        'actor2', r.actor2,
+        'assoc_actor_2', r.assoc_actor_2,
+        'civilian_targeting', r.civilian_targeting,
+        'iso', r.iso,
+        'country', r.country,
+        'admin1', r.admin1,
+        'admin2', r.admin2,
+        'admin3', r.admin3,
+        'location', r.location,
+        'latitude', r.latitude,
+        'longitude', r.longitude,
+        'geo_precision', r.geo_precision,
+        'source', r.source,
+        'source_scale', r.source_scale,
+        'notes', r.notes,
+        'fatalities', r.fatalities,
+        'injured', r.injured,
+        'tags', r.tags,
+        'timestamp', r."timestamp",
+        'source_url', r.source_url,
+        'place_id', r.place_id,
+        'extra', r.extra)
+$$;
 
 -- The history, written by the database itself: no client can skip it. The analyst's name
 -- comes from the transaction-local setting idlib.analyst (set with set_config by the tool).
-CREATE FUNCTION record_change() RETURNS trigger
+-- Inserts and deletes are recorded once per statement from its transition table (a push
+-- of 100,000 rows writes their history in one INSERT … SELECT); an update row by row, so
+-- that each old row stays paired with its new one even when the id changes.
+CREATE FUNCTION record_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-    INSERT INTO incident_history (event_id_cnty, operation, analyst, old_row, new_row)
-    VALUES (
-        CASE WHEN TG_OP = 'DELETE' THEN OLD.event_id_cnty ELSE NEW.event_id_cnty END,
-        TG_OP,
-        nullif(current_setting('idlib.analyst', true), ''),
-        CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - 'geom' END,
-        CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - 'geom' END
-    );
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO incident_history (event_id_cnty, operation, analyst, new_row)
+        SELECT event_id_cnty, TG_OP, nullif(current_setting('idlib.analyst', true), ''),
+               incident_json(changed)
+        FROM new_rows AS changed;
+    ELSE
+        INSERT INTO incident_history (event_id_cnty, operation, analyst, old_row)
+        SELECT event_id_cnty, TG_OP, nullif(current_setting('idlib.analyst', true), ''),
+               incident_json(changed)
+        FROM old_rows AS changed;
+    END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER incidents_history AFTER INSERT OR UPDATE OR DELETE ON incidents
-    FOR EACH ROW EXECUTE FUNCTION record_change();
+CREATE TRIGGER incidents_history_insert AFTER INSERT ON incidents
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_rows();
+CREATE TRIGGER incidents_history_delete AFTER DELETE ON incidents
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION record_rows();
+
+CREATE FUNCTION record_update() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    INSERT INTO incident_history (event_id_cnty, operation, analyst, old_row, new_row)
+    VALUES (NEW.event_id_cnty, TG_OP, nullif(current_setting('idlib.analyst', true), ''),
+            incident_json(OLD), incident_json(NEW));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER incidents_history_update AFTER UPDATE ON incidents
+    FOR EACH ROW EXECUTE FUNCTION record_update();
 
 -- History is append-only, and TRUNCATE (which fires no row trigger) is refused on both.
 CREATE FUNCTION refuse_change() RETURNS trigger
