@@ -160,6 +160,36 @@ def translate(exc: psycopg.Error, location: DatabaseLocation, *, what: str) -> D
     return DatabaseStoreError(redact(msg))
 
 
+def require_privilege(
+    conn: psycopg.Connection[Any], location: DatabaseLocation, privilege: str, *, what: str
+) -> None:
+    """Refuse clearly, before any work, when this role lacks ``privilege`` on incidents."""
+    row = conn.execute(
+        "SELECT session_user, has_table_privilege(%s, %s)",
+        [f"{location.schema}.incidents", privilege],
+    ).fetchone()
+    if row is not None and not row[1]:
+        msg = (
+            f"{location}: the database refused to {what}: role {row[0]!r} may read this "
+            f"store but not change it; that needs the {location.schema}_analyst role "
+            f"(GRANT {location.schema}_analyst TO {row[0]})"
+        )
+        raise DatabaseStoreError(redact(msg))
+
+
+def set_analyst(conn: psycopg.Connection[Any], analyst: str) -> None:
+    """Name the analyst for the history trigger, for this transaction only."""
+    conn.execute("SELECT set_config('idlib.analyst', %s, true)", [analyst])
+
+
+def extra_columns(conn: psycopg.Connection[Any], location: DatabaseLocation) -> list[str]:
+    """Return the names of the store's extra CSV columns, in their order."""
+    query = sql.SQL("SELECT name FROM {} ORDER BY position").format(
+        sql.Identifier(location.schema, "store_columns")
+    )
+    return [str(row[0]) for row in conn.execute(query)]
+
+
 def _constraint_column(exc: psycopg.Error) -> str:
     name = exc.diag.constraint_name or ""
     return name.removeprefix("incidents_").removesuffix("_check") or "?"

@@ -7,37 +7,37 @@ as a file. Writes validate with the file store's own checks first (geo.incidents
 geo.incidents.validate), then run in one transaction: an add takes the store's advisory lock
 shared and one exclusive lock per (date, type) it adds, so two adds of the same event queue
 and the second sees the first (the duplicate rule holds under concurrency); a merge (push,
-ACLED import) takes the store's lock alone. Every value reaches the server as a parameter
-or through COPY, never inside SQL text.
+ACLED import, :mod:`geo.store.pg_merge`) takes the store's lock alone. Every value reaches
+the server as a parameter or through COPY, never inside SQL text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
-from geo.csvfile import lf_line_breaks
 from geo.incidents.acled import ACLED_FIELDS, ImportReport, acled_rows
 from geo.incidents.add import ADD_COLUMNS, check_new_rows
 from geo.incidents.schema import INCIDENT_COLUMNS
-from geo.incidents.table import IncidentTable, empty_table, parse_table
-from geo.incidents.validate import IncidentValidationError, Issue, validate
+from geo.incidents.table import IncidentTable, parse_table
+from geo.incidents.validate import validate
 from geo.store.base import Change
 from geo.store.pg_connect import (
-    DatabaseStoreError,
     commit,
     event_lock_key,
+    extra_columns,
+    require_privilege,
     session,
+    set_analyst,
     store_lock_key,
 )
+from geo.store.pg_merge import as_written, merge
 from geo.store.text import StoreText
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     import psycopg
@@ -45,10 +45,6 @@ if TYPE_CHECKING:
     from geo.admin import AdminAreas
     from geo.places import Place
     from geo.store.location import DatabaseLocation
-
-
-#: A merge of more rows than this refreshes the planner's statistics.
-ANALYZE_AFTER_ROWS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +70,7 @@ class DatabaseStore:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             # The order index gives the rows sorted: never sort them again (spilling to disk).
             conn.execute("SET LOCAL enable_sort = off")
-            extras = self._extra_columns(conn)
+            extras = extra_columns(conn, self.location)
             data = bytearray()
             with conn.cursor() as cursor, cursor.copy(self._copy_query(extras)) as copy:
                 for block in copy:
@@ -98,12 +94,6 @@ class DatabaseStore:
             'COPY (SELECT {} FROM {} ORDER BY event_date COLLATE "C", '
             'event_id_cnty COLLATE "C") TO STDOUT WITH (FORMAT csv, HEADER)'
         ).format(sql.SQL(", ").join(known + extra), self._table("incidents"))
-
-    def _extra_columns(self, conn: psycopg.Connection[Any]) -> list[str]:
-        query = sql.SQL("SELECT name FROM {} ORDER BY position").format(
-            self._table("store_columns")
-        )
-        return [str(row[0]) for row in conn.execute(query)]
 
     def table(self) -> IncidentTable:
         """Return the whole store as a text table."""
@@ -162,7 +152,7 @@ class DatabaseStore:
         DatabaseStoreError
             The database refused (a read-only role) or the connection was lost.
         """
-        rows = [(origin, _as_written(row)) for origin, row in rows]
+        rows = [(origin, as_written(row)) for origin, row in rows]
         options: dict[str, Any] = {"admin": admin, "places": places, "force": force,
                                    "today": today, "store_name": self.name}  # fmt: skip
         # Every check that needs no database first: a bad add never waits for a lock.
@@ -172,8 +162,8 @@ class DatabaseStore:
         )
         given = [row["event_id_cnty"] for _, row in rows if row.get("event_id_cnty")]
         with session(self.location, what="the add") as conn:
-            self._may(conn, "INSERT", what="add incidents")
-            _set_analyst(conn, analyst)
+            require_privilege(conn, self.location, "INSERT", what="add incidents")
+            set_analyst(conn, analyst)
             conn.execute(
                 "SELECT pg_advisory_xact_lock_shared(hashtextextended(%s, 0))",
                 [store_lock_key(self.location)],
@@ -194,20 +184,6 @@ class DatabaseStore:
             ids = self._insert(conn, new, generated)
             commit(conn, self.location, what="the add")
         return ids
-
-    def _may(self, conn: psycopg.Connection[Any], privilege: str, *, what: str) -> None:
-        """Refuse clearly, before any work, when this role lacks ``privilege`` on incidents."""
-        row = conn.execute(
-            "SELECT session_user, has_table_privilege(%s, %s)",
-            [f"{self.location.schema}.incidents", privilege],
-        ).fetchone()
-        if row is not None and not row[1]:
-            msg = (
-                f"{self.name}: the database refused to {what}: role {row[0]!r} may read this "
-                f"store but not change it; that needs the {self.location.schema}_analyst role "
-                f"(GRANT {self.location.schema}_analyst TO {row[0]})"
-            )
-            raise DatabaseStoreError(msg)
 
     def _stored(
         self,
@@ -263,157 +239,13 @@ class DatabaseStore:
         today = today or dt.datetime.now(tz=dt.UTC).date()
         rows, report = acled_rows(export, admin=admin, today=today)
         lines = list(range(2, 2 + len(rows)))
-        merged = self.merge(
-            rows, lines=lines, columns=ACLED_FIELDS, extras=[], analyst=analyst,
+        merged = merge(
+            self.location, rows, lines=lines, columns=ACLED_FIELDS, extras=[], analyst=analyst,
             check=lambda table: validate(table, today=today, admin=admin, places=places),
             what="the import", origin=str(export),
         )  # fmt: skip
         report.added, report.updated, report.unchanged = merged
         return report
-
-    def merge(
-        self,
-        rows: list[dict[str, str]],
-        *,
-        lines: list[int],
-        columns: tuple[str, ...],
-        extras: list[str],
-        analyst: str,
-        check: Callable[[IncidentTable], object] | None,
-        what: str,
-        origin: str,
-    ) -> tuple[int, int, int]:
-        """Upsert ``rows`` on ``event_id_cnty``, writing only ``columns`` (and ``extras``).
-
-        Returns (added, updated, unchanged). The merged rows pass ``check`` (the store's
-        validation; None when ``rows`` are whole rows validated already) before anything is
-        written; all of it is one transaction.
-        """
-        rows = [_as_written(row) for row in rows]
-        with session(self.location, what=what) as conn:
-            self._may(conn, "UPDATE", what=f"write {what}")
-            _set_analyst(conn, analyst)
-            conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [store_lock_key(self.location)],
-            )
-            known_extras = self._extra_columns(conn)
-            existing = self._existing(conn, [row["event_id_cnty"] for row in rows], known_extras)
-            added, updated, merged_rows, merged_lines = [], [], [], []
-            for row, line in zip(rows, lines, strict=True):
-                before = existing.get(row["event_id_cnty"])
-                if before is None:
-                    after = {c: row.get(c, "") for c in (*INCIDENT_COLUMNS, *extras)}
-                    added.append(after)
-                elif any(before.get(c, "") != row.get(c, "") for c in (*columns, *extras)):
-                    after = before | {c: row.get(c, "") for c in (*columns, *extras)}
-                    updated.append(after)
-                else:
-                    continue
-                merged_rows.append(after)
-                merged_lines.append(line)
-            if check is not None:
-                _check(check, merged_rows, merged_lines, origin)
-            self._record_extras(conn, known_extras, extras)
-            self._copy_in(
-                conn, added, [*known_extras, *[e for e in extras if e not in known_extras]]
-            )
-            self._update(conn, updated, columns, extras)
-            self._advance_sequence(conn, [row["event_id_cnty"] for row in added])
-            commit(conn, self.location, what=what)
-            if len(added) + len(updated) > ANALYZE_AFTER_ROWS:
-                self._analyze(conn)
-        return len(added), len(updated), len(rows) - len(added) - len(updated)
-
-    def _analyze(self, conn: psycopg.Connection[Any]) -> None:
-        """Refresh the planner's statistics after a large merge (the owner only may)."""
-        owner = conn.execute(
-            "SELECT pg_has_role(tableowner, 'USAGE') FROM pg_tables "
-            "WHERE schemaname = %s AND tablename = 'incidents'",
-            [self.location.schema],
-        ).fetchone()
-        if owner is not None and owner[0]:
-            conn.execute(sql.SQL("ANALYZE {}").format(self._table("incidents")))
-            conn.commit()
-
-    def _existing(
-        self, conn: psycopg.Connection[Any], ids: list[str], extras: list[str]
-    ) -> dict[str, dict[str, str]]:
-        query = sql.SQL("SELECT {}, extra FROM {} WHERE event_id_cnty = ANY(%s)").format(
-            sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS)), self._table("incidents")
-        )
-        found = {}
-        for record in conn.execute(query, [ids]):
-            row = dict(zip(INCIDENT_COLUMNS, (str(v) for v in record[:-1]), strict=True))
-            row |= {name: str(record[-1].get(name, "")) for name in extras}
-            found[row["event_id_cnty"]] = row
-        return found
-
-    def _record_extras(
-        self, conn: psycopg.Connection[Any], known: list[str], extras: list[str]
-    ) -> None:
-        table = self._table("store_columns")
-        for position, name in enumerate((e for e in extras if e not in known), start=len(known)):
-            conn.execute(
-                sql.SQL("INSERT INTO {} (position, name) VALUES (%s, %s)").format(table),
-                [position, name],
-            )
-
-    def _copy_in(
-        self, conn: psycopg.Connection[Any], rows: list[dict[str, str]], extras: list[str]
-    ) -> None:
-        if not rows:
-            return
-        query = sql.SQL("COPY {} ({}, extra) FROM STDIN").format(
-            self._table("incidents"), sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS))
-        )
-        with conn.cursor() as cursor, cursor.copy(query) as copy:
-            for row in rows:
-                extra = {name: row[name] for name in extras if row.get(name)}
-                copy.write_row([*(row[c] for c in INCIDENT_COLUMNS), json.dumps(extra)])
-
-    def _update(
-        self,
-        conn: psycopg.Connection[Any],
-        rows: list[dict[str, str]],
-        columns: tuple[str, ...],
-        extras: list[str],
-    ) -> None:
-        if not rows:
-            return
-        targets = [c for c in columns if c != "event_id_cnty"]
-        query = sql.SQL(
-            "UPDATE {} SET {}, extra = extra || %s::jsonb WHERE event_id_cnty = %s"
-        ).format(
-            self._table("incidents"),
-            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in targets),
-        )
-        params = [
-            [*(row[c] for c in targets), json.dumps({e: row.get(e, "") for e in extras}),
-             row["event_id_cnty"]]
-            for row in rows
-        ]  # fmt: skip
-        with conn.cursor() as cursor:
-            cursor.executemany(query, params)
-
-    def _advance_sequence(self, conn: psycopg.Connection[Any], ids: list[str]) -> None:
-        """Let later adds number after the highest ``SYR-IDL-`` id just stored."""
-        numbers = [int(i[8:]) for i in ids if i.startswith("SYR-IDL-") and i[8:].isdigit()]
-        if not numbers:
-            return
-        sequence = self._table("event_number")
-        conn.execute(
-            sql.SQL(
-                "SELECT setval({seq_name}, %s) FROM {seq} WHERE NOT is_called OR last_value < %s"
-            ).format(seq_name=sql.Literal(f"{self.location.schema}.event_number"), seq=sequence),
-            [max(numbers), max(numbers)],
-        )
-
-
-def _as_written(row: dict[str, str]) -> dict[str, str]:
-    """Return the row as the CSV store would hold it after writing (a CR becomes LF)."""
-    keys = list(row)
-    return dict(zip(keys, lf_line_breaks([row[k] for k in keys]), strict=True))
 
 
 def _stored(records: list[tuple[Any, ...]]) -> IncidentTable:
@@ -425,28 +257,6 @@ def _stored(records: list[tuple[Any, ...]]) -> IncidentTable:
     for name in INCIDENT_COLUMNS:
         table.data.setdefault(name, [""] * len(records))
     return table
-
-
-def _set_analyst(conn: psycopg.Connection[Any], analyst: str) -> None:
-    """Name the analyst for the history trigger, for this transaction only."""
-    conn.execute("SELECT set_config('idlib.analyst', %s, true)", [analyst])
-
-
-def _check(
-    check: Callable[[IncidentTable], object],
-    rows: list[dict[str, str]],
-    lines: list[int],
-    origin: str,
-) -> None:
-    table = empty_table()
-    table.path = origin
-    for row, line in zip(rows, lines, strict=True):
-        table.append(row, line=line)
-    try:
-        check(table)
-    except IncidentValidationError as exc:
-        issues = [Issue(i.line, i.column, i.message) for i in exc.issues]
-        raise IncidentValidationError(f"{origin} (nothing written)", issues) from None
 
 
 def _flatten(row: dict[str, Any] | None) -> dict[str, str] | None:

@@ -16,6 +16,7 @@ from geo.incidents.acled import ImportReport
 from geo.incidents.incremental import split_records
 from geo.incidents.schema import INCIDENT_COLUMNS
 from geo.incidents.store import load_store
+from geo.store.pg_merge import merge
 from geo.store.pg_store import DatabaseStore
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def push(
     table = loaded.table
     extras = [c for c in table.columns if c not in INCIDENT_COLUMNS]
     rows = [table.row(i) for i in range(len(table))]
-    merged = DatabaseStore(location).merge(
-        rows, lines=table.lines, columns=INCIDENT_COLUMNS, extras=extras, analyst=analyst,
+    merged = merge(
+        location, rows, lines=table.lines, columns=INCIDENT_COLUMNS, extras=extras, analyst=analyst,
         check=None,  # whole rows, validated above as a build validates them
         what="the push", origin=str(csv_path),
     )  # fmt: skip
