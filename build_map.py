@@ -19,8 +19,8 @@ from pathlib import Path
 
 from geo import datasets, doctor
 from geo.admin import AdminAreas
-from geo.build import STAGES, BuildSettings, build
-from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
+from geo.build import STAGES, build
+from geo.config import DEFAULT_CONFIG_NAME
 from geo.coords import AREA_OF_INTEREST, LonLat
 from geo.errors import (
     AmbiguousPlaceError,
@@ -35,7 +35,7 @@ from geo.geocode import describe_result
 from geo.incidents.add import NewIncident, prepare_row, rows_from_file
 from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report
 from geo.progress import Progress
-from geo.store.location import DatabaseLocation, parse_location
+from geo.store import options
 from geo.store.open import open_store
 from geo.terminal import protect_streams
 from geo.watch import watch
@@ -57,14 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     acled = commands.add_parser("import-acled", help="merge an ACLED export, then rebuild")
     # fmt: off
     for target in (parser, build, add, acled):
-        _store_option(target)
+        options.add_store_option(target, config=True)
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
         target.add_argument("--cdn", action="store_true",
                             help="link Leaflet from its CDN (smaller; needs the network)")
         target.add_argument("--road", type=Path,
                             help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line")
-        target.add_argument("--config", type=Path,
-                            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
         target.add_argument("--no-exports", action="store_true",
                             help="write only the map, not the data exports")
     for target in (parser, build):
@@ -73,53 +71,13 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--max-runs", type=int, help=argparse.SUPPRESS)  # for tests
     for target in (add, acled):
         target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
-        _analyst_option(target)
+        options.add_analyst_option(target)
     # fmt: on
     _parse_add_arguments(add)
     acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
     _parse_lookup_commands(commands)
-    _parse_store_commands(commands)
+    options.add_store_commands(commands)
     return parser
-
-
-def _store_option(target: argparse.ArgumentParser) -> None:
-    target.add_argument(
-        "--store",
-        "--incidents",
-        dest="store",
-        default=None,
-        metavar="PATH_OR_URL",
-        help="incident store: a CSV file (default data/incidents.csv) or a postgresql:// URL "
-        "(no password in it: use PGPASSWORD or ~/.pgpass)",
-    )
-
-
-def _analyst_option(target: argparse.ArgumentParser) -> None:
-    target.add_argument(
-        "--analyst", default="", help="your name, kept with each change in a database's history"
-    )
-
-
-def _parse_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    # fmt: off
-    store = commands.add_parser("store", help="a team store in PostgreSQL: init, push, pull …")
-    actions = store.add_subparsers(dest="store_command", required=True)
-    init = actions.add_parser("init", help="create the store's schema in a database, or migrate it")
-    init.add_argument("url", help="postgresql:// URL (…?schema=NAME, default idlib)")
-    init.add_argument("--roles", action="store_true",
-                      help="also create the read-only and analyst roles and grant their rights")
-    push = actions.add_parser("push", help="upsert a CSV store into a database store")
-    push.add_argument("csv", type=Path, help="the CSV store, e.g. data/incidents.csv")
-    push.add_argument("url", help="the database store")
-    _analyst_option(push)
-    pull = actions.add_parser("pull", help="write a database store as a CSV store")
-    pull.add_argument("url", help="the database store")
-    pull.add_argument("out", type=Path, help="the CSV file to write")
-    history = actions.add_parser("history", help="the recorded changes of one incident")
-    history.add_argument("event_id", help="e.g. SYR-IDL-000017")
-    _store_option(history)
-    history.add_argument("--config", type=Path, help=argparse.SUPPRESS)
-    # fmt: on
 
 
 def _parse_add_arguments(add: argparse.ArgumentParser) -> None:
@@ -164,9 +122,7 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")
     doctor = commands.add_parser("doctor", help="check data, cache, assets, browser; say fixes")
     for target in (ingest, doctor):
-        _store_option(target)
-        target.add_argument("--config", type=Path,
-                            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
+        options.add_store_option(target, config=True)
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     places = commands.add_parser("places", help="browse the gazetteer")
     places.add_argument("--search", required=True, help="text a place name contains (any spelling)")
@@ -194,33 +150,11 @@ def _parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
-def _config(args: argparse.Namespace) -> MapConfig:
-    config_path = getattr(args, "config", None) or Path.cwd() / DEFAULT_CONFIG_NAME
-    found = getattr(args, "config", None) or config_path.is_file()
-    return load_config(config_path) if found else MapConfig()
-
-
-def _store_location(args: argparse.Namespace) -> Path | DatabaseLocation:
-    """Return the store the options name: --store, then the settings file, then the default."""
-    if args.store:
-        return parse_location(args.store)
-    return _config(args).store or args.data_dir / "incidents.csv"
-
-
-def _parse_settings(args: argparse.Namespace) -> BuildSettings:
-    config = _config(args)
-    return BuildSettings(
-        data_dir=args.data_dir, out=args.out, road=args.road or config.road,
-        store=_store_location(args), offline=not args.cdn,
-        exports=not getattr(args, "no_exports", False),
-    )  # fmt: skip
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
-    result = build(_parse_settings(args), render_template=render_template,
+    result = build(options.build_settings(args), render_template=render_template,
                    fill_template=fill_template, progress=progress)  # fmt: skip
     if args.quiet:
         return 0
@@ -229,12 +163,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    settings = replace(_parse_settings(args), keep_warm=True)
-    if isinstance(settings.store, DatabaseLocation):
-        print("error: --watch follows files; for a database store run the build on a schedule "
-              "(it reads the store in one COPY and leaves the map alone when nothing changed)",
-              file=sys.stderr)  # fmt: skip
-        return 2
+    settings = replace(options.build_settings(args), keep_warm=True)
+    options.check_watchable(settings.store)
 
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -257,7 +187,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    store = open_store(_store_location(args))
+    store = open_store(options.store_location(args))
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
     if args.from_file is not None:
@@ -277,7 +207,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_acled(args: argparse.Namespace) -> int:
-    store = open_store(_store_location(args))
+    store = open_store(options.store_location(args))
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
     places = {place.place_id: place for place in gazetteer.places}
@@ -287,28 +217,8 @@ def _cmd_import_acled(args: argparse.Namespace) -> int:
 
 
 def _cmd_store(args: argparse.Namespace) -> int:
-    # Database code is imported here: a CSV user's commands never load psycopg.
-    from geo.store import commands  # noqa: PLC0415
-
-    if args.store_command == "history":
-        lines = commands.history_lines(open_store(_store_location(args)), args.event_id)
-    elif args.store_command == "init":
-        lines = commands.init_lines(_database(args.url), roles=args.roles)
-    elif args.store_command == "push":
-        lines = commands.push_lines(args.csv, _database(args.url), data_dir=args.data_dir,
-                                    analyst=args.analyst)  # fmt: skip
-    else:
-        lines = commands.pull_lines(_database(args.url), args.out)
-    print("\n".join(lines))
+    print("\n".join(options.run_store_command(args, options.store_location(args))))
     return 0
-
-
-def _database(url: str) -> DatabaseLocation:
-    location = parse_location(url)
-    if not isinstance(location, DatabaseLocation):
-        msg = f"{url}: not a database URL; give postgresql://… (e.g. postgresql:///?service=team)"
-        raise ValueError(msg)  # noqa: TRY004 - a user's text, not a type
-    return location
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
@@ -343,13 +253,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                          source=args.source, url=args.url)  # fmt: skip
     result = ingest(report, gazetteer=load_gazetteer(data_dir=args.data_dir),
                     out_path=args.out / CANDIDATES_FILENAME, overwrite=args.overwrite,
-                    store=open_store(_store_location(args)))  # fmt: skip
+                    store=open_store(options.store_location(args)))  # fmt: skip
     print("\n".join(result.lines))
     return 0
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
-    store = open_store(_store_location(args))
+    store = open_store(options.store_location(args))
     findings = [*doctor.check_python(), *doctor.check_data(args.data_dir, store), *check_assets(),
                 *doctor.check_cache(args.out), *doctor.check_output(args.out, store),
                 *doctor.check_browser()]  # fmt: skip
