@@ -106,7 +106,8 @@ def concurrent_adds(url: str, work: Path, workers: int, tag: str) -> dict[str, f
     villages = ("Ariha", "Saraqib", "Sarmin", "Kansafra", "Bdama", "Binnish", "Taftanaz",
                 "Sarja")  # fmt: skip
     for w in range(workers):
-        adds = [(f"2023-0{1 + j % 9}-{10 + j // 9:02d}", "shelling", f"{tag} {w} {j}",
+        year = 2023 if workers == 1 else 2024  # the two runs never add the same event
+        adds = [(f"{year}-0{1 + j % 9}-{10 + j // 9:02d}", "shelling", f"{tag} {w} {j}",
                  villages[w]) for j in range(ADDS)]  # fmt: skip
         plan = {"root": str(ROOT), "url": url, "adds": adds, "go": str(go),
                 "ready": str(work / f"{tag}{w}.ready"), "log": str(work / f"{tag}{w}.log")}  # fmt: skip
@@ -133,10 +134,42 @@ def concurrent_adds(url: str, work: Path, workers: int, tag: str) -> dict[str, f
     }
 
 
+def reads_and_builds(
+    csv_path: Path, url: str, database: DatabaseStore, work: Path
+) -> tuple[float, float, dict[str, dict[str, float]]]:
+    """Time reading the store and building from it, CSV against database, same run."""
+    if database.read_text().data != csv_path.read_bytes():
+        raise SystemExit("the database does not read back as the CSV it was pushed from")
+    read_csv, read_db = median_of(
+        7,
+        lambda: split_text(read_store_file(csv_path)),
+        lambda: split_text(database.read_text()),
+    )
+    print(f"read + split: CSV {read_csv:.3f} s, database (COPY) {read_db:.3f} s")
+    builds: dict[str, dict[str, float]] = {}
+    for exports in (False, True):
+        name = "build_with_exports" if exports else "build_map_only"
+        csv_s, db_s = median_of(
+            3,
+            lambda e=exports: build(str(csv_path), work / "out-csv", exports=e),
+            lambda e=exports: build(url, work / "out-db", exports=e),
+        )
+        csv_map, db_map = work / "out-csv/idlib_map.html", work / "out-db/idlib_map.html"
+        if csv_map.read_bytes() != db_map.read_bytes():
+            raise SystemExit("the maps from the database and from the CSV differ")
+        builds[name] = {"csv_s": round(csv_s, 2), "database_s": round(db_s, 2),
+                        "difference_s": round(db_s - csv_s, 2)}  # fmt: skip
+        print(f"{name}: CSV {csv_s:.2f} s, database {db_s:.2f} s, "
+              f"difference {db_s - csv_s:+.2f} s (maps identical)")  # fmt: skip
+    return read_csv, read_db, builds
+
+
 def main() -> None:
     """Measure and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--adds-only", action="store_true",
+                        help="only the concurrent adds, on the bundled 16-row store")  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
     server = PgServer()
@@ -150,7 +183,11 @@ def main() -> None:
             raise SystemExit(f"{url} is not a database URL")
         init_store(location)
         csv_path = work / "store.csv"
-        write_synthetic_store(csv_path, args.rows)
+        if args.adds_only:
+            shutil.copyfile(DATA_DIR / "incidents.csv", csv_path)
+            args.rows = 16
+        else:
+            write_synthetic_store(csv_path, args.rows)
         admin = AdminAreas.load(DATA_DIR / "admin")
         places = {p.place_id: p for p in load_places(DATA_DIR / "places.csv")}
         start = time.perf_counter()
@@ -158,31 +195,10 @@ def main() -> None:
         push_s = time.perf_counter() - start
         print(f"push of {args.rows:,} rows: {push_s:.1f} s ({report.describe()})")
         database = DatabaseStore(location)
-        if database.read_text().data != csv_path.read_bytes():
-            raise SystemExit("the database does not read back as the CSV it was pushed from")
-        read_csv, read_db = median_of(
-            7,
-            lambda: split_text(read_store_file(csv_path)),
-            lambda: split_text(database.read_text()),
-        )
-        print(f"read + split: CSV {read_csv:.3f} s, database (COPY) {read_db:.3f} s")
+        read_csv = read_db = float("nan")
         builds: dict[str, dict[str, float]] = {}
-        for exports in (False, True):
-            name = "build_with_exports" if exports else "build_map_only"
-            csv_s, db_s = median_of(
-                3,
-                lambda e=exports: build(str(csv_path), work / "out-csv", exports=e),
-                lambda e=exports: build(url, work / "out-db", exports=e),
-            )
-            same = (work / "out-csv/idlib_map.html").read_bytes() == (
-                work / "out-db/idlib_map.html"
-            ).read_bytes()
-            if not same:
-                raise SystemExit("the maps from the database and from the CSV differ")
-            builds[name] = {"csv_s": round(csv_s, 2), "database_s": round(db_s, 2),
-                            "difference_s": round(db_s - csv_s, 2)}  # fmt: skip
-            print(f"{name}: CSV {csv_s:.2f} s, database {db_s:.2f} s, "
-                  f"difference {db_s - csv_s:+.2f} s (maps identical)")  # fmt: skip
+        if not args.adds_only:
+            read_csv, read_db, builds = reads_and_builds(csv_path, url, database, work)
         alone = concurrent_adds(url, work, 1, "alone")
         together = concurrent_adds(url, work, WORKERS, "eight")
         print(f"adds, 1 process x {ADDS}: {alone}")
