@@ -6,19 +6,19 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser bench bench-geocode bench-corridor bench-incidents bench-ingest bench-publish bench-scale bench-million screenshot docs-figures data clean
+.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-pgstore bench-publish bench-scale bench-million screenshot docs-figures data clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
 
-test: $(TEST) assets browser lint pytest
+test: $(TEST) assets browser postgres lint pytest
 
 lint: $(TEST)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-pytest: $(TEST) assets browser
+pytest: $(TEST) assets browser postgres
 	$(PY) -m pytest
 
 $(PY):
@@ -41,6 +41,10 @@ assets: $(BASE)
 browser: $(TEST)
 	PY=$(PY) sh scripts/install_browser.sh
 
+# PostgreSQL with PostGIS for the database store's tests: Debian's packages when root.
+postgres:
+	sh scripts/install_postgres.sh
+
 # Benchmarks print ratios and rates measured in the same run; never part of `make test`.
 bench: bench-geocode bench-corridor bench-incidents bench-ingest bench-publish bench-scale
 
@@ -59,6 +63,10 @@ bench-ingest: $(TEST)
 # Page policy (CSP), KML, QGIS styles, figure and chart at 100,000 incidents.
 bench-publish: $(TEST) assets
 	$(PY) bench/publish.py
+
+# The database store against the CSV store at 100,000 rows, and 8 x 50 concurrent adds.
+bench-pgstore: $(TEST) assets postgres
+	$(PY) bench/pgstore.py
 
 # The map at 1,000 / 10,000 / 100,000 incidents against stock folium, in the browser too,
 # and 1,000,000 (project only): issue 16's target table (several minutes).

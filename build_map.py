@@ -1,8 +1,9 @@
 """Build the Idlib de-escalation zone map and look up places: ``python build_map.py``.
 
 Commands: ``build`` (default), ``add``, ``import-acled``, ``ingest`` (a report's text into
-candidates), ``geocode``, ``places``, ``figure`` and ``chart`` (images for reports), ``doctor``.
-This file parses, calls geo and layers, prints.
+candidates), ``geocode``, ``places``, ``figure`` and ``chart`` (images for reports), ``doctor``,
+and ``store`` (``init``, ``push``, ``pull``, ``history``) for a store in PostgreSQL. This file
+parses, calls geo and layers, prints.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from geo import datasets
-from geo.build import STAGES, BuildSettings, build
-from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
+from geo.build import STAGES, build
+from geo.config import DEFAULT_CONFIG_NAME
 from geo.coords import AREA_OF_INTEREST, LonLat
 from geo.errors import (
     AmbiguousPlaceError,
@@ -31,6 +32,8 @@ from geo.errors import (
 )
 from geo.geocode import describe_result
 from geo.progress import Progress
+from geo.store import options
+from geo.store.open import open_store
 from geo.terminal import protect_streams
 from geo.watch import watch
 from layers.offline import OfflineAssetError
@@ -51,14 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     acled = commands.add_parser("import-acled", help="merge an ACLED export, then rebuild")
     # fmt: off
     for target in (parser, build, add, acled):
-        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        options.add_store_option(target, config=True)
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
         target.add_argument("--cdn", action="store_true",
                             help="link Leaflet from its CDN (smaller; needs the network)")
         target.add_argument("--road", type=Path,
                             help="road file (GeoJSON/GPKG/SHP) replacing the bundled M4 line")
-        target.add_argument("--config", type=Path,
-                            help=f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)")
         target.add_argument("--layer", type=Path, action="append", default=[], metavar="FILE",
                             help="an analyst layer (GeoJSON, KML/KMZ, GPKG, SHP); repeatable")
         target.add_argument("--no-exports", action="store_true",
@@ -73,10 +74,12 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--max-runs", type=int, help=argparse.SUPPRESS)  # for tests
     for target in (add, acled):
         target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
+        options.add_analyst_option(target)
     # fmt: on
     _parse_add_arguments(add)
     acled.add_argument("export", type=Path, help="ACLED CSV export (current or pre-2023 columns)")
     _parse_lookup_commands(commands)
+    options.add_store_commands(commands)
     return parser
 
 
@@ -122,7 +125,7 @@ def _parse_lookup_commands(commands: argparse._SubParsersAction[argparse.Argumen
     ingest.add_argument("--overwrite", action="store_true", help="replace edited candidates")
     doctor = commands.add_parser("doctor", help="check data, cache, assets, browser; say fixes")
     for target in (ingest, doctor):
-        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        options.add_store_option(target, config=True)
         target.add_argument("--out", type=Path, default=datasets.OUTPUT_DIR, help="output folder")
     _parse_image_commands(commands)
     places = commands.add_parser("places", help="browse the gazetteer")
@@ -168,29 +171,11 @@ def _parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
-def _parse_settings(args: argparse.Namespace) -> BuildSettings:
-    config_path = args.config or Path.cwd() / DEFAULT_CONFIG_NAME
-    config = load_config(config_path) if args.config or config_path.is_file() else MapConfig()
-    layers = config.layers
-    if args.layer:
-        from geo.user_layers import UserLayerSpec, check_spec  # noqa: PLC0415
-
-        layers += tuple(UserLayerSpec(path=path) for path in args.layer)
-        for spec in layers:
-            check_spec(spec, where="--layer" if spec.path in args.layer else str(config_path))
-    return BuildSettings(
-        data_dir=args.data_dir, out=args.out, road=args.road or config.road,
-        store=args.incidents or config.incidents or args.data_dir / "incidents.csv",
-        offline=not args.cdn, exports=not getattr(args, "no_exports", False),
-        strict=getattr(args, "strict", False), layers=layers, kml=args.kml,
-    )  # fmt: skip
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
-    result = build(_parse_settings(args), render_template=render_template,
+    result = build(options.build_settings(args), render_template=render_template,
                    fill_template=fill_page, progress=progress)  # fmt: skip
     if not args.quiet:
         print("\n".join(result.report(max_warnings=None if args.verbose else 20)))
@@ -200,7 +185,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    settings = replace(_parse_settings(args), keep_warm=True)
+    settings = replace(options.build_settings(args), keep_warm=True)
+    options.check_watchable(settings.store)
 
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -225,8 +211,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 def _cmd_add(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
     from geo.gazetteer import load_gazetteer  # noqa: PLC0415
-    from geo.incidents.add import NewIncident, add_rows, prepare_row, rows_from_file  # noqa: PLC0415
+    from geo.incidents.add import NewIncident, prepare_row, rows_from_file  # noqa: PLC0415
 
+    store = open_store(options.store_location(args))
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
     if args.from_file is not None:
@@ -238,9 +225,8 @@ def _cmd_add(args: argparse.Namespace) -> int:
         except (PlaceNotFoundError, AmbiguousPlaceError) as exc:
             print(f"error: --place: {exc}", file=sys.stderr)
             return 1
-    store = args.incidents or args.data_dir / "incidents.csv"
     places = {place.place_id: place for place in gazetteer.places}
-    ids = add_rows(store, rows, admin=admin, places=places, force=args.force)
+    ids = store.add(rows, admin=admin, places=places, force=args.force, analyst=args.analyst)
     for event_id, (_, row) in zip(ids, rows, strict=True):
         print(f"added {event_id}: {row['event_date']} {row['sub_event_type']} at {row['location']}")
     return 0 if args.no_build else _cmd_build(args)
@@ -249,15 +235,19 @@ def _cmd_add(args: argparse.Namespace) -> int:
 def _cmd_import_acled(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
     from geo.gazetteer import load_gazetteer  # noqa: PLC0415
-    from geo.incidents.acled import import_acled  # noqa: PLC0415
 
+    store = open_store(options.store_location(args))
     gazetteer = load_gazetteer(data_dir=args.data_dir)
     admin = AdminAreas.load(args.data_dir / "admin")
-    store = args.incidents or args.data_dir / "incidents.csv"
     places = {place.place_id: place for place in gazetteer.places}
-    report = import_acled(args.export, store, admin=admin, places=places)
+    report = store.import_acled(args.export, admin=admin, places=places, analyst=args.analyst)
     print(f"{args.export}: {report.describe()}")
     return 0 if args.no_build else _cmd_build(args)
+
+
+def _cmd_store(args: argparse.Namespace) -> int:
+    print("\n".join(options.run_store_command(args, options.store_location(args))))
+    return 0
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
@@ -297,7 +287,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                          source=args.source, url=args.url)  # fmt: skip
     result = ingest(report, gazetteer=load_gazetteer(data_dir=args.data_dir),
                     out_path=args.out / CANDIDATES_FILENAME, overwrite=args.overwrite,
-                    store=args.incidents or args.data_dir / "incidents.csv")  # fmt: skip
+                    store=open_store(options.store_location(args)))  # fmt: skip
     print("\n".join(result.lines))
     return 0
 
@@ -326,7 +316,7 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     from geo import doctor  # noqa: PLC0415
     from layers.offline import check_assets  # noqa: PLC0415
 
-    store = args.incidents or args.data_dir / "incidents.csv"
+    store = open_store(options.store_location(args))
     findings = [*doctor.check_python(), *doctor.check_data(args.data_dir, store), *check_assets(),
                 *doctor.check_cache(args.out), *doctor.check_output(args.out, store),
                 *doctor.check_browser()]  # fmt: skip
@@ -351,9 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
+    logging.getLogger("psycopg").setLevel(logging.WARNING)
     commands = {"geocode": _cmd_geocode, "places": _cmd_places, "add": _cmd_add,
                 "import-acled": _cmd_import_acled, "ingest": _cmd_ingest,
-                "doctor": _cmd_doctor, "figure": _cmd_figure, "chart": _cmd_figure}  # fmt: skip
+                "doctor": _cmd_doctor, "figure": _cmd_figure, "chart": _cmd_figure,
+                "store": _cmd_store}  # fmt: skip
     command = commands.get(args.command, _cmd_build)
     try:
         return command(args)

@@ -24,12 +24,13 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.datasets import static_files
-from geo.incidents.store import read_store
+from geo.store.open import open_store
 from geo.watch import stamp
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from geo.incidents.validate import Checked
     from geo.progress import Progress
     from geo.project import StaticInputs
+    from geo.store.location import DatabaseLocation
     from geo.user_layers import UserLayerSpec
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,8 @@ class BuildSettings:
 
     data_dir: Path
     out: Path
-    store: Path
+    #: The incident store: a CSV file, or a database (read in one COPY).
+    store: Path | DatabaseLocation
     road: Path | None = None
     offline: bool = True
     exports: bool = True
@@ -80,9 +83,9 @@ class BuildSettings:
     kml: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
-        """Return the files whose change calls for a rebuild."""
+        """Return the files whose change calls for a rebuild (a database store is not one)."""
         return [
-            self.store,
+            *([self.store] if isinstance(self.store, PurePath) else []),
             self.data_dir / "places_extra.csv",
             *static_files(data_dir=self.data_dir, road_path=self.road, layers=self.layers),
             *extra,
@@ -227,7 +230,8 @@ def _build(
                          layers=settings.layers)  # fmt: skip
     static_key = digest(*(f"{path.name}:{file_digest(path)}" for path in files),
                         *(spec.key() for spec in settings.layers))  # fmt: skip
-    store = read_store(settings.store)
+    # The store is read once, whole: a file's bytes, or a database's COPY (the same CSV bytes).
+    store = open_store(settings.store).read_text()
     page_key = digest(static_key, "offline" if settings.offline else "cdn")
     # Strict or not, a store gives the same files (or, strict with errors, none).
     map_key = digest(page_key, store.digest)

@@ -4,7 +4,7 @@ Example ``idlib-map.toml``::
 
     [map]
     road = "roads/m4_osm.geojson"   # replaces the bundled M4 waypoint line
-    incidents = "my_incidents.csv"
+    store = "my_incidents.csv"      # or a database: "postgresql:///?service=team"
 
     [[layers]]                      # an analyst layer; repeat the table for more
     file = "layers/front_lines.kml" # GeoJSON, KML/KMZ, GeoPackage or Shapefile
@@ -16,24 +16,27 @@ Example ``idlib-map.toml``::
     valid_to = "until"
     source = "Our team, 2020"       # named in the attribution line
 
-Relative paths are taken from the settings file's folder. Command-line options win;
-``--layer`` files are added after the file's layers.
+``incidents`` is the older name of ``store`` (a path only). Relative paths are taken from the
+settings file's folder; a database URL must not hold a password (see geo.store.location).
+Command-line options win; ``--layer`` files are added after the file's layers.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from geo.errors import DataFileError
+from geo.store.location import DatabaseLocation, parse_location
 from geo.user_layers import UserLayerSpec, check_spec
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 DEFAULT_CONFIG_NAME = "idlib-map.toml"
-_KNOWN = {"road", "incidents"}
+_KNOWN = {"road", "incidents", "store"}
 _LAYER_KEYS = ("file", "name", "colour", "color", "legend", "popup", "valid_from", "valid_to",
                "source")  # fmt: skip
 
@@ -43,7 +46,8 @@ class MapConfig:
     """Settings read from the file; None where the file says nothing."""
 
     road: Path | None = None
-    incidents: Path | None = None
+    #: From ``store`` (a path or a database URL), or from ``incidents`` (a path).
+    store: Path | DatabaseLocation | None = None
     layers: tuple[UserLayerSpec, ...] = ()
 
 
@@ -68,14 +72,28 @@ def load_config(path: Path) -> MapConfig:
     if unknown:
         raise DataFileError(
             f"{path}: unknown setting(s) {', '.join(sorted(unknown))} in [map]; "
-            "known: road, incidents"
+            "known: road, incidents, store"
         )
-    values = {}
+    values: dict[str, Path | DatabaseLocation] = {}  # each checked below
     for key in _KNOWN & set(section):
         if not isinstance(section[key], str) or not section[key]:
-            raise DataFileError(f"{path}: [map] {key} must be a file path in quotes")
-        values[key] = (path.parent / section[key]).resolve()
-    return MapConfig(**values, layers=_layers(path, raw.get("layers", [])))
+            what = "a file path or database URL" if key == "store" else "a file path"
+            raise DataFileError(f"{path}: [map] {key} must be {what} in quotes")
+        if key == "store":
+            try:
+                values[key] = parse_location(section[key], base=path.parent.resolve())
+            except DataFileError as exc:
+                raise DataFileError(f"{path}: [map] store: {exc}") from None
+        else:
+            values[key] = (path.parent / section[key]).resolve()
+    if "store" in values and "incidents" in values:
+        raise DataFileError(f"{path}: [map] has both store and incidents; keep store")
+    road = values.get("road")
+    return MapConfig(
+        road=road if isinstance(road, PurePath) else None,
+        store=values.get("store") or values.get("incidents"),
+        layers=_layers(path, raw.get("layers", [])),
+    )
 
 
 def _layers(path: Path, entries: object) -> tuple[UserLayerSpec, ...]:

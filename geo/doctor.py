@@ -6,6 +6,7 @@ here changes a file: the fixes are printed for the user to run.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import importlib.util
 import shutil
@@ -16,12 +17,16 @@ from typing import TYPE_CHECKING
 
 from geo.cache import CACHE_DIRNAME, BuildCache
 from geo.errors import CRSError, DataFileError, GeometryError
-from geo.incidents import IncidentValidationError, load_store
+from geo.incidents import IncidentValidationError
+from geo.incidents.validate import validate
 from geo.project import load_static
+from geo.store.csv_store import CsvStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
+
+    from geo.store.base import Store
 
 #: Below this much free disk space in the output folder a 100,000-incident build may fail.
 MIN_FREE_MB = 500
@@ -45,7 +50,7 @@ class Finding:
         return head if self.ok or not self.fix else f"{head}\n      fix: {self.fix}"
 
 
-def check_data(data_dir: Path, store: Path, *, road: Path | None = None) -> list[Finding]:
+def check_data(data_dir: Path, store: Store, *, road: Path | None = None) -> list[Finding]:
     """Load the bundled data and validate the incident store, as a build would."""
     try:
         static = load_static(data_dir=data_dir, road_path=road)
@@ -63,25 +68,55 @@ def check_data(data_dir: Path, store: Path, *, road: Path | None = None) -> list
             f" points), {len(static.posts)} observation posts, admin areas in {data_dir}",
         )
     ]
+    found += check_database(store)
     try:
-        loaded = load_store(store, admin=static.admin, places=static.places_by_id)
+        table = store.table()
+        parsed = validate(
+            table, today=dt.datetime.now(tz=dt.UTC).date(), admin=static.admin,
+            places=static.places_by_id,
+        )  # fmt: skip
     except IncidentValidationError as exc:
-        listed = "; ".join(i.describe(store) for i in exc.issues[:_MAX_LISTED])
+        listed = "; ".join(i.describe(store.name) for i in exc.issues[:_MAX_LISTED])
         fix = "correct those rows (each names its line and column), or restore the file"
         found.append(Finding("store", ok=False, detail=f"{len(exc.issues)} problem(s): {listed}",
                              fix=fix))  # fmt: skip
         return found
     except (DataFileError, OSError) as exc:
-        fix = f"check {store} (UTF-8 CSV with the store's columns)"
+        fix = (
+            f"check {store.name} (UTF-8 CSV with the store's columns)"
+            if isinstance(store, CsvStore)
+            else "see the README's Team store section (store init, roles, PGPASSWORD/.pgpass)"
+        )
         found.append(Finding("store", ok=False, detail=_first_line(exc), fix=fix))
         return found
-    warnings = len(loaded.parsed.warnings)
+    warnings = len(parsed.warnings)
     note = f"; {warnings} warning(s) (events that look entered twice)" if warnings else ""
-    found.append(Finding("store", ok=True, detail=f"{len(loaded.table):,} valid incidents{note}"))
+    found.append(Finding("store", ok=True, detail=f"{len(table):,} valid incidents{note}"))
     return found
 
 
-def check_output(out: Path, store: Path) -> list[Finding]:
+def check_database(store: Store) -> list[Finding]:
+    """For a database store: who is logged in and whether it may read and add."""
+    if isinstance(store, CsvStore):
+        return []
+    from geo.store.roles import current_rights  # noqa: PLC0415 - psycopg for databases only
+
+    location = getattr(store, "location", None)
+    if location is None:
+        return []
+    try:
+        user, may_read, may_add = current_rights(location)
+    except DataFileError as exc:
+        fix = "check the URL, the server, and PGPASSWORD/~/.pgpass or the service file"
+        return [Finding("database", ok=False, detail=_first_line(exc), fix=fix)]
+    rights = "may read and add" if may_add else "may read (builds maps; adds refused)"
+    if not may_read:
+        rights = "may not read the store"
+    fix = f"GRANT {location.schema}_reader (or _analyst) TO {user}; as the store's owner"
+    return [Finding("database", ok=may_read, detail=f"{store.name} as {user}: {rights}", fix=fix)]
+
+
+def check_output(out: Path, store: Store) -> list[Finding]:
     """Check the output folder is writable with room to spare, and find crash leftovers."""
     found = []
     folder = out if out.exists() else out.parent
@@ -93,7 +128,7 @@ def check_output(out: Path, store: Path) -> list[Finding]:
         detail = f"{folder} is writable, {free_mb:,} MB free"
         fix = f"free at least {MIN_FREE_MB} MB of disk space"
         found.append(Finding("output", ok=free_mb >= MIN_FREE_MB, detail=detail, fix=fix))
-    leftovers = _leftovers(out, store)
+    leftovers = _leftovers(out, store.path if isinstance(store, CsvStore) else None)
     if leftovers:
         names = ", ".join(str(p) for p in leftovers[:_MAX_LISTED])
         found.append(Finding(
@@ -104,7 +139,7 @@ def check_output(out: Path, store: Path) -> list[Finding]:
     return found
 
 
-def _leftovers(out: Path, store: Path) -> list[Path]:
+def _leftovers(out: Path, store: Path | None) -> list[Path]:
     """Return the temporary files interrupted writes left, in ``out`` and beside the store.
 
     In the output folder they may also be in ``layers/`` and ``.cache/``, and GDAL's
@@ -114,7 +149,7 @@ def _leftovers(out: Path, store: Path) -> list[Path]:
     if out.is_dir():
         found |= {p for p in out.rglob(".*.tmp") if p.is_file()}
         found |= {p for p in out.glob(".*.gpkg.*.gpkg") if p.is_file()}
-    if store.parent.is_dir():
+    if store is not None and store.parent.is_dir():
         found |= {p for p in store.parent.glob(f".{store.name}.*.tmp") if p.is_file()}
     return sorted(found)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from geo import doctor
 from geo.cache import BuildCache
 from geo.datasets import DATA_DIR
+from geo.store.csv_store import CsvStore
 from layers.offline import check_assets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +58,7 @@ def test_damaged_cache_and_leftover_temporary_files_are_reported(tmp_path: Path)
     (tmp_path / "layers").mkdir()
     deeper = tmp_path / "layers" / ".m4.geojson.x1.tmp"
     deeper.write_bytes(b"{")
-    store = DATA_DIR / "incidents.csv"
+    store = CsvStore(DATA_DIR / "incidents.csv")
     found = {
         f.check: f for f in doctor.check_cache(tmp_path) + doctor.check_output(tmp_path, store)
     }
@@ -72,7 +73,7 @@ def test_missing_data_and_assets_say_how_to_fix(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     (data / "observation_posts.csv").unlink()
-    (finding,) = doctor.check_data(data, data / "incidents.csv")
+    (finding,) = doctor.check_data(data, CsvStore(data / "incidents.csv"))
     assert not finding.ok
     assert "observation_posts.csv" in finding.detail
     assert "git checkout" in finding.fix

@@ -112,10 +112,50 @@ def import_acled(
     DataFileError
         The export cannot be read, or the merged store does not validate.
     """
-    rows = _acled_rows(export)
+    today = today or dt.datetime.now(tz=dt.UTC).date()
+    rows, report = acled_rows(export, admin=admin, today=today)
+
+    def change(text: str) -> str | None:
+        table = parse_table(text, store)
+        position = {event_id: i for i, event_id in enumerate(table.data["event_id_cnty"])}
+        for row in rows:
+            index = position.get(row["event_id_cnty"])
+            if index is None:
+                table.append(row, line=max(table.lines, default=1) + 1)
+                position[row["event_id_cnty"]] = len(table) - 1
+                report.added += 1
+            elif any(table.data[c][index] != v for c, v in row.items()):
+                table.set(index, row)
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        validate(table, today=today, admin=admin, places=places)
+        if not (report.added or report.updated):
+            return None
+        table.sort()
+        return table.to_csv()
+
+    update_store(store, change, header=",".join(INCIDENT_COLUMNS) + "\n")
+    return report
+
+
+def acled_rows(
+    export: Path, *, admin: AdminAreas, today: dt.date
+) -> tuple[list[dict[str, str]], ImportReport]:
+    """Return the export's rows to merge (in the store's columns) and a report of the skipped.
+
+    A row is kept when its date and coordinates read, it has an ``event_id_cnty``, it lies
+    inside north-west Syria and it passes the store's checks; each other row is counted
+    under its first problem, with its line.
+
+    Raises
+    ------
+    DataFileError
+        The export cannot be read.
+    """
     report = ImportReport()
     candidates = []
-    for line, source in rows:
+    for line, source in _acled_rows(export):
         try:
             row = _store_row(source)
             lon, lat = float(row["longitude"]), float(row["latitude"])
@@ -134,32 +174,8 @@ def import_acled(
         for c, is_inside in zip(candidates, inside, strict=True):
             if not is_inside:
                 report.skip("outside north-west Syria", c[0])
-        candidates = _valid_only(kept, report, today=today or dt.datetime.now(tz=dt.UTC).date())
-
-    def change(text: str) -> str | None:
-        table = parse_table(text, store)
-        position = {event_id: i for i, event_id in enumerate(table.data["event_id_cnty"])}
-        for _, row, _, _ in candidates:
-            index = position.get(row["event_id_cnty"])
-            if index is None:
-                table.append(row, line=max(table.lines, default=1) + 1)
-                position[row["event_id_cnty"]] = len(table) - 1
-                report.added += 1
-            elif any(table.data[c][index] != v for c, v in row.items()):
-                table.set(index, row)
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        validate(
-            table, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
-        )
-        if not (report.added or report.updated):
-            return None
-        table.sort()
-        return table.to_csv()
-
-    update_store(store, change, header=",".join(INCIDENT_COLUMNS) + "\n")
-    return report
+        candidates = _valid_only(kept, report, today=today)
+    return [row for _, row, _, _ in candidates], report
 
 
 def _valid_only(

@@ -26,7 +26,7 @@ from geo.incidents.table import IncidentTable, empty_table, parse_table
 from geo.incidents.validate import validate
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from geo.admin import AdminAreas
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from geo.places import Place
 
 #: The columns an add compares new rows with (ids, events, order).
-_ADD_COLUMNS = ("event_id_cnty", "event_date", "place_id", "location", "sub_event_type")
+ADD_COLUMNS = ("event_id_cnty", "event_date", "place_id", "location", "sub_event_type")
 #: A position this close to a gazetteer place is named after it.
 SAME_PLACE_KM = 2.0
 _ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"(\d+)$")
@@ -251,32 +251,15 @@ def add_rows(
     added: list[str] = []
 
     def change(text: str) -> str:
-        table = parse_table(text, store, only=_ADD_COLUMNS)
+        table = parse_table(text, store, only=ADD_COLUMNS)
         ids = table.data["event_id_cnty"]
-        next_number = 1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
-        new = empty_table()
-        new.path = store
-        origins: dict[int, str] = {}
-        for line, (origin, given) in enumerate(rows, start=1):
-            row = dict(given)
-            if not row.get("event_id_cnty"):
-                row["event_id_cnty"] = f"{ID_PREFIX}{next_number:06d}"
-                next_number += 1
-            new.append(row, line=line)
-            origins[line] = origin
-        try:
-            parsed = validate(
-                new, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
-            )
-        except IncidentValidationError as exc:
-            raise _for_new_rows(exc, origins) from None
-        _check_against_store(table, new, origins)
-        clashes = [(origins[w.line], w.message) for w in parsed.warnings]
-        clashes += _same_events(table, new, origins)
-        if clashes and not force:
-            details = "; ".join(f"{origin} has the {message}" for origin, message in clashes)
-            msg = f"nothing added: {details}. Add --force to add it anyway."
-            raise DuplicateIncidentError(msg)
+        numbers = itertools.count(
+            1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
+        )
+        new = check_new_rows(
+            rows, stored=table, new_id=lambda _: f"{ID_PREFIX}{next(numbers):06d}",
+            admin=admin, places=places, force=force, today=today, store_name=store,
+        )  # fmt: skip
         added[:] = new.data["event_id_cnty"]
         return _with_rows(store, text, table, new)
 
@@ -284,7 +267,70 @@ def add_rows(
     return added
 
 
-def _check_against_store(table: IncidentTable, new: IncidentTable, origins: dict[int, str]) -> None:
+def check_new_rows(
+    rows: list[tuple[str, dict[str, str]]],
+    *,
+    stored: IncidentTable,
+    new_id: Callable[[str], str],
+    admin: AdminAreas,
+    places: dict[str, Place],
+    force: bool,
+    today: dt.date | None,
+    store_name: object,
+) -> IncidentTable:
+    """Check rows to add against each other and against ``stored``; return them as a table.
+
+    The checks of every add, whatever the store: each row is validated as the build
+    validates the store, an id given is refused if ``stored`` has it, and a row with the
+    date, place and type of another new row or a stored one is refused unless ``force``.
+
+    Parameters
+    ----------
+    rows
+        (origin, row) pairs; the origin names the row in messages.
+    stored
+        The stored rows to compare with, in :data:`ADD_COLUMNS` (all of them, or those that
+        share a date and type or an id with the new rows).
+    new_id
+        Returns the id of a row given without one (called with the row's origin).
+    store_name
+        How messages name the store.
+
+    Raises
+    ------
+    IncidentValidationError
+        A new row is invalid or reuses a stored id.
+    DuplicateIncidentError
+        A new row looks like an existing event and ``force`` is False.
+    """
+    new = empty_table()
+    new.path = stored.path
+    origins: dict[int, str] = {}
+    for line, (origin, given) in enumerate(rows, start=1):
+        row = dict(given)
+        if not row.get("event_id_cnty"):
+            row["event_id_cnty"] = new_id(origin)
+        new.append(row, line=line)
+        origins[line] = origin
+    try:
+        parsed = validate(
+            new, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin, places=places
+        )
+    except IncidentValidationError as exc:
+        raise _for_new_rows(exc, origins, store_name) from None
+    _check_against_store(stored, new, origins, store_name)
+    clashes = [(origins[w.line], w.message) for w in parsed.warnings]
+    clashes += _same_events(stored, new, origins)
+    if clashes and not force:
+        details = "; ".join(f"{origin} has the {message}" for origin, message in clashes)
+        msg = f"nothing added: {details}. Add --force to add it anyway."
+        raise DuplicateIncidentError(msg)
+    return new
+
+
+def _check_against_store(
+    table: IncidentTable, new: IncidentTable, origins: dict[int, str], store_name: object
+) -> None:
     taken = set(table.data["event_id_cnty"])
     issues = [
         Issue(0, "event_id_cnty", f"{event_id!r} is already in the store", origin=origins[line])
@@ -292,7 +338,7 @@ def _check_against_store(table: IncidentTable, new: IncidentTable, origins: dict
         if event_id in taken
     ]
     if issues:
-        raise IncidentValidationError(f"{table.path} (nothing added)", issues)
+        raise IncidentValidationError(f"{store_name} (nothing added)", issues)
 
 
 def _event_key(table: IncidentTable, i: int) -> tuple[str, str, str]:
@@ -370,7 +416,9 @@ def _header_text() -> str:
     return ",".join(INCIDENT_COLUMNS) + "\n"
 
 
-def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> IncidentValidationError:
+def _for_new_rows(
+    exc: IncidentValidationError, origins: dict[int, str], store_name: object
+) -> IncidentValidationError:
     """Name errors of new rows by their origin (``the new incident``, or a file and line)."""
     issues = [
         Issue(0, issue.column, issue.message, origin=origins[issue.line])
@@ -378,7 +426,7 @@ def _for_new_rows(exc: IncidentValidationError, origins: dict[int, str]) -> Inci
         else issue
         for issue in exc.issues
     ]
-    return IncidentValidationError(f"{exc.path} (nothing added)", issues)
+    return IncidentValidationError(f"{store_name} (nothing added)", issues)
 
 
 def _position(row: dict[str, str]) -> LonLat | None:

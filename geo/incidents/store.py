@@ -46,6 +46,11 @@ class StoreText:
     name: str
     digest: str
 
+    @classmethod
+    def of(cls, data: bytes, name: str) -> StoreText:
+        """Return the reading of ``data`` (BOM removed), with the digest of what was read."""
+        return cls(data.removeprefix(_BOM), name, hashlib.sha256(data).hexdigest())
+
 
 def read_store(path: Path) -> StoreText:
     """Return the CSV bytes of the store at ``path``, refused unread when over the limits.
@@ -61,7 +66,7 @@ def read_store(path: Path) -> StoreText:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
-    return StoreText(data.removeprefix(_BOM), str(path), hashlib.sha256(data).hexdigest())
+    return StoreText.of(data, str(path))
 
 
 def update_store(path: Path, change: Callable[[str], str | None], *, header: str) -> None:
@@ -111,7 +116,7 @@ class Incident:
 class IncidentStore:
     """A validated store: the text table, its typed columns and any warnings."""
 
-    path: Path
+    path: Path | str
     table: IncidentTable
     parsed: Parsed
 

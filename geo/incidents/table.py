@@ -32,7 +32,7 @@ class IncidentTable:
     columns: list[str]
     data: dict[str, list[str]]
     lines: list[int] = field(default_factory=list)
-    path: Path | None = None
+    path: Path | str | None = None
 
     def __len__(self) -> int:
         """Return the number of rows."""
@@ -103,7 +103,7 @@ def read_table(path: Path) -> IncidentTable:
     return table_from_columns(_read(read_store(path)))
 
 
-def parse_table(text: str, path: Path, *, only: Iterable[str] | None = None) -> IncidentTable:
+def parse_table(text: str, path: Path | str, *, only: Iterable[str] | None = None) -> IncidentTable:
     """Parse CSV text (see :func:`read_table`); ``path`` names the file in messages.
 
     With ``only``, just those columns are kept (and the table must not be written back).

@@ -33,7 +33,6 @@ from geo.csvfile import lf_line_breaks
 from geo.errors import DataFileError
 from geo.incidents.export import neutralise
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
-from geo.incidents.table import read_table
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
 
     from geo.geocode import Match
     from geo.ingest.extract import Candidate, Extraction
+    from geo.store.base import Store
 
 REVIEW_COLUMNS = (
     "status", "confidence", "mention", "did_you_mean", "already_in_store", "evidence",
@@ -145,14 +145,14 @@ def _date_lines(extraction: Extraction, rows: list[dict[str, str]]) -> list[str]
     return lines
 
 
-def mark_known(rows: list[dict[str, str]], store: Path) -> None:
+def mark_known(rows: list[dict[str, str]], store: Store) -> None:
     """Fill ``already_in_store`` with the ids of stored incidents each row repeats.
 
     Same event means same date, sub-event type and place (gazetteer id, else location),
     the test ``add`` applies. A store that cannot be read is left to ``add`` to report.
     """
     try:
-        table = read_table(store)
+        table = store.table()
     except (DataFileError, OSError):
         return
     data = table.data

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from geo.geocode import Gazetteer
+    from geo.store.base import Store
 
 #: Bytes read at most: the character limit at the longest UTF-8 encoding of Arabic text,
 #: plus one to tell "at the limit" from "over it". A 2 GB file is never read whole.
@@ -92,7 +93,7 @@ def ingest(
     gazetteer: Gazetteer,
     out_path: Path,
     overwrite: bool = False,
-    store: Path | None = None,
+    store: Store | None = None,
 ) -> IngestResult:
     """Extract candidates from a report and write them to ``out_path`` for review.
 
