@@ -42,6 +42,7 @@ import pytest
 
 import build_map
 import geo.build
+import geo.store.csv_store
 from geo.admin import AdminAreas
 from geo.build import MAP_FILENAME, BuildResult
 from geo.datasets import DATA_DIR
@@ -433,7 +434,7 @@ def test_exports_hold_the_store_their_map_shows(
             add_incident(store, "2020-10-02", "second")
         return rows
 
-    monkeypatch.setattr(geo.build, "read_store", read_then_add)
+    monkeypatch.setattr(geo.store.csv_store, "read_store", read_then_add)
     result = run_build(store, out)
     map_ids = map_incident_ids((out / MAP_FILENAME).read_text(encoding="utf-8"))
     assert result.incidents == len(map_ids) == 17  # the store as the build read it
@@ -466,7 +467,7 @@ def test_a_build_records_the_store_it_read(tmp_path: Path, monkeypatch: pytest.M
         store.write_bytes(edited)  # saved after the build started, before it read the store
         return read_store(path)
 
-    monkeypatch.setattr(geo.build, "read_store", edit_then_read)
+    monkeypatch.setattr(geo.store.csv_store, "read_store", edit_then_read)
     run_build(store, out)
     monkeypatch.undo()
     store.write_bytes(original)  # the edit is undone

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.incidents.acled import import_acled
-from geo.incidents.add import add_rows
 from geo.incidents.store import read_store
-from geo.incidents.table import read_table
 from geo.store.base import StoreFeatureError
 
 if TYPE_CHECKING:
@@ -40,6 +37,8 @@ class CsvStore:
 
     def table(self) -> IncidentTable:
         """Return the file as a text table."""
+        from geo.incidents.table import read_table  # noqa: PLC0415 - pyarrow, when used
+
         return read_table(self.path)
 
     def add(
@@ -53,6 +52,8 @@ class CsvStore:
         today: dt.date | None = None,
     ) -> list[str]:
         """Add ``rows`` under the file's lock; return their ids."""
+        from geo.incidents.add import add_rows  # noqa: PLC0415 - pyarrow, when used
+
         return add_rows(self.path, rows, admin=admin, places=places, force=force, today=today)
 
     def import_acled(
@@ -65,6 +66,8 @@ class CsvStore:
         today: dt.date | None = None,
     ) -> ImportReport:
         """Merge an ACLED export into the file."""
+        from geo.incidents.acled import import_acled  # noqa: PLC0415 - pyarrow, when used
+
         return import_acled(export, self.path, admin=admin, places=places, today=today)
 
     def history(self, event_id: str) -> list[Change]:
