@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-pgstore bench-publish bench-scale bench-million screenshot docs-figures data clean
+.PHONY: map test lint pytest assets browser postgres bench bench-geocode bench-corridor bench-incidents bench-ingest bench-pgstore bench-publish bench-scale bench-million screenshot docs-figures data common-words clean
 
 map: $(BASE) assets
 	$(PY) build_map.py
@@ -88,6 +88,11 @@ docs-figures: $(BASE)
 # Re-derive data/ from ../shared/data (maintainers only; the outputs are committed).
 data: $(BASE)
 	$(PY) scripts/derive_data.py
+
+# The frequent-word list ingest uses against false places; wordfreq is needed only here.
+common-words: $(BASE)
+	$(PY) -m pip install -q wordfreq==3.1.1
+	$(PY) scripts/common_words.py
 
 clean:
 	rm -rf $(VENV) assets output/*.html tests/artifacts

@@ -20,6 +20,7 @@ PLACES_CSV = DATA_DIR / "places.csv"
 M4_WAYPOINTS_CSV = DATA_DIR / "m4_waypoints.csv"
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 ADMIN_DIR = DATA_DIR / "admin"
+COMMON_WORDS_TXT = DATA_DIR / "common_words.txt"
 
 
 def static_files(

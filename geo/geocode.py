@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from geo.coords import LonLat
 
 RESOLVE_MIN_SCORE = 0.80
+#: The score of a match on one of a place's alternate names (1.0 for its primary name).
+ALIAS_SCORE = 0.97
 #: Matches at or above this score differ from the query only by spelling conventions, so
 #: places matching at this level are equally good readings of the name.
 SAME_NAME_SCORE = 0.91
@@ -425,7 +427,7 @@ class Gazetteer:
         norm = normal_key(text)
         phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
         for index, name, primary in self._exact.get(exact_key(text), ()):
-            yield index, 1.0 if primary else 0.97, "exact" if primary else "alias", name
+            yield index, 1.0 if primary else ALIAS_SCORE, "exact" if primary else "alias", name
         for index, name in self._normal.get(norm, ()):
             yield index, 0.93, "normalised", name
         for index, name in self._phonetic.get(phon, ()):

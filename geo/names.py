@@ -128,6 +128,18 @@ GENERIC = frozenset(GENERIC_WORDS) | {"nahr", "sahl", "wadi", "tall", "ras", "ba
                                       "mazraat", "qasr", "hamam", "zor", "sabil"}  # fmt: skip
 
 
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Return the frequent English and Turkish words of ``data/common_words.txt`` (casefolded).
+
+    Derived from wordfreq's lists by ``scripts/common_words.py``; read once, on first use.
+    """
+    from geo.datasets import COMMON_WORDS_TXT  # noqa: PLC0415 - names stays import-light
+
+    with COMMON_WORDS_TXT.open(encoding="utf-8") as handle:
+        return frozenset(line.rstrip("\n") for line in handle if not line.startswith("#"))
+
+
 def is_arabic(text: str) -> bool:
     """Return True if ``text`` contains Arabic letters."""
     return _ARABIC_LETTER.search(text) is not None

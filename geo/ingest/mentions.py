@@ -10,7 +10,9 @@ organisations ("Hayat Tahrir al-Sham", "Syrian Observatory …") are masked firs
 Spelling variants the gazetteer does not list are matched through the geocoder's phonetic
 and consonant-skeleton keys (never its fuzzy search), and only at :data:`MIN_VARIANT_SCORE`
 or better: "Kanasfara" is found as Kansafra (0.83) and "Khan al-Subul" as Khan al-Sibel
-(0.81), while "Russian" (0.80 against Al Rashwan) is not.
+(0.81), while "Russian" (0.80 against Al Rashwan) is not. A single word that is frequent in
+English or Turkish text (``data/common_words.txt``) is a mention only as one of a place's
+own names: "Drone" is not read as Dayrunah.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from geo.geocode import SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
-from geo.names import ARTICLES, GENERIC_WORDS, is_arabic
+from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic
 
 if TYPE_CHECKING:
     from geo.geocode import Gazetteer, Match
@@ -477,6 +479,8 @@ class MentionFinder:
                 continue
             for offset, candidate in _arabic_readings(text):
                 matches = self.lookup(candidate)
+                if matches and i == j and _common_word_variant(candidate, matches[0]):
+                    continue
                 if matches:
                     return (start + offset, end, sentence[start + offset : end], matches), j + 1
         return None
@@ -535,6 +539,16 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
             end -= len(turkish.group())
         spans.append((start, end))
     return spans
+
+
+def _common_word_variant(word: str, top: Match) -> bool:
+    """Return True if ``word`` is a frequent English or Turkish word and only a variant of a name.
+
+    "Drone", "However", "Putin" or "Rejime" (Turkish: to the regime) come close to village
+    names (Dayrunah, Huwayr, Butayn, al-Rujm) through spelling-variant keys; a word that
+    common is a place only when it is one of the place's own names.
+    """
+    return top.score < SAME_NAME_SCORE and word.casefold() in common_words()
 
 
 def _may_start(tokens: list[tuple[int, int]], i: int, sentence: str) -> bool:
