@@ -18,8 +18,9 @@ lint: $(TEST)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# Two workers, each taking whole test files (module fixtures and the crash tests stay together).
 pytest: $(TEST) assets browser postgres
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -453,6 +453,10 @@ def test_sigkill_during_builds_leaves_old_or_new_files(tmp_path: Path) -> None:
         old_files, before = read_outputs(out), leftovers(out, store_dir)
         run = kill(trial, args, cold_s if cold else warm_s, temp_folder(trial, out, store), log)
         check_run(run)
+        if not run.killed and trial.fraction is not None:  # faster than timed: aim earlier
+            cold_s, warm_s = (
+                (min(cold_s, run.seconds), warm_s) if cold else (cold_s, min(warm_s, run.seconds))
+            )
         problems: list[str] = []
         states = file_states(out, old_files, references[current], problems)
         assert not problems, f"kill {step}: {problems}"
@@ -524,6 +528,9 @@ def test_sigkill_during_adds_leaves_old_or_completed_store_and_files(tmp_path: P
         args = add_args(step)
         run = kill(trial, args, add_s, temp_folder(trial, out, store), log)
         check_run(run)
+        if not run.killed and trial.fraction is not None:
+            # The machine was busier when the normal run was timed: aim at the faster run.
+            add_s = min(add_s, run.seconds)
         written = store.read_bytes() != old_store
         if written:
             check_one_row_added(store, old_store, args)
