@@ -380,3 +380,23 @@ def test_the_turkish_reports_written_for_the_project_read_fully() -> None:
     assert {r["language"] for r in reports} == {"tr"}
     measured = ingest_corpus.measure(FINDER.gazetteer, "turkish")
     assert measured.problems == []
+
+
+def test_a_province_the_gazetteer_has_no_city_for_is_no_point() -> None:
+    found = extract(
+        "Artillery shelled Kansafra in the southern countryside of Idlib and positions in "
+        "the western countryside of Hama.",
+        published=FRIDAY,
+        finder=FINDER,
+    )
+    assert [c.location for c in found.candidates] == ["Kansafra"]
+    hama = [p for p in found.places if p.text == "Hama"]
+    assert [p.role for p in hama] == ["province"]
+
+
+def test_a_sentence_naming_only_governorates_gives_no_candidate() -> None:
+    text = (
+        "Drones hit a car in Sarmin, wounding two men. "
+        "Warplanes flew over Idlib, Hama and Latakia all afternoon."
+    )
+    assert summary(text) == [("Sarmin", "Air/drone strike", None, 2)]

@@ -52,7 +52,7 @@ def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
     """Return the points a sentence's unambiguous places and region words give."""
     points = []
     for p in mentions.places:
-        if p.alternatives:
+        if p.alternatives or p.role == "province":
             continue
         position = p.match.place.position
         if p.role == "region":

@@ -37,6 +37,7 @@ from geo.ingest.mentions import (
     PlaceMention,
     SentenceMentions,
     UnresolvedMention,
+    is_governorate,
 )
 from geo.ingest.text import (
     Sentence,
@@ -331,6 +332,8 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     where: list[PlaceMention | UnresolvedMention] = sorted(
         [*specific, *mentions.unresolved], key=lambda m: m.start
     )
+    if not where and _overview(mentions):
+        return  # "jets flew over Idlib, Hama and Latakia": no one incident, no candidate
     roads = tuple(sorted({h.road for h in mentions.highways}))
     previous = state.group
     previous_kinds = list(dict.fromkeys(c.kind for c in previous))
@@ -371,6 +374,13 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             c.actor1 = c.actor1 or previous[0].actor1
     _add_casualties(merged, text, casualties, number, mentions)
     state.group = merged
+
+
+def _overview(mentions: SentenceMentions) -> bool:
+    """Return True for a sentence whose only places are two governorates or more."""
+    wide = [p for p in mentions.places if p.role != "place"]
+    governorates = {p.text.casefold() for p in wide if is_governorate(p)}
+    return len(governorates) >= 2 and all(is_governorate(p) for p in wide)  # noqa: PLR2004
 
 
 _LOCATOR_BEFORE = re.compile(

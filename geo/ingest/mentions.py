@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 _I = re.IGNORECASE
 
-Role = Literal["place", "area", "region"]
+#: ``province``: a governorate's name where the gazetteer has no city of that name (Hama):
+#: a mention, but neither a candidate's place nor a context point.
+Role = Literal["place", "area", "region", "province"]
 
 #: Matches below :data:`geo.geocode.SAME_NAME_SCORE` (a spelling the gazetteer does not
 #: list) count as mentions only from this score.
@@ -309,9 +311,16 @@ _INTRODUCED = re.compile(
     r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
     r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
 )
-#: Governorate seats: a bare "Idlib" or إدلب is usually the province, the city only with
-#: "city" (or مدينة, "kenti") beside it.
-_SEATS = frozenset(("idlib", "aleppo", "hama", "latakia"))
+#: Governorate seats (place ids of data/places.csv): a bare "Idlib" or إدلب is usually the
+#: province, the city only with "city" (or مدينة, "kenti") beside it.
+_SEATS = frozenset(("idlib", "aleppo", "latakia"))
+#: Names of the governorates the reports name (English, Arabic, Turkish spellings, folded).
+#: One whose match is not a city (the gazetteer has no Hama city: "Hama" reads as a village
+#: of Aleppo) is a province mention, never a point.
+PROVINCE_NAMES = frozenset(
+    ("idlib", "idleb", "edlib", "إدلب", "ادلب", "aleppo", "halab", "halep", "حلب", "hama",
+     "hamah", "hamaa", "حماة", "حماه", "latakia", "lattakia", "lazkiye", "اللاذقية")
+)  # fmt: skip
 _CITY_BEFORE = re.compile(r"\b(?:city|centre|center) of\s+(?:the\s+)?$|مدينة\s+$", _I)
 _CITY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:city|centre|center)\b|^(?:['’]\w+)?\s+(?:kent|şehr|merkez)\w*", _I
@@ -541,6 +550,10 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _turkish_fold(text: str) -> str:
+    return text.replace("İ", "i").casefold()
+
+
 def _common_word_variant(word: str, top: Match) -> bool:
     """Return True if ``word`` is a frequent English or Turkish word and only a variant of a name.
 
@@ -588,6 +601,13 @@ def _arabic_readings(text: str) -> list[tuple[int, str]]:
     return readings
 
 
+def is_governorate(mention: PlaceMention) -> bool:
+    """Return True for a governorate named as a region: "Idlib" (the province), "Hama"."""
+    return mention.role == "province" or (
+        mention.role == "region" and mention.match.place.place_id in _SEATS
+    )
+
+
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
     """Return True for a city named as a region ("southern Idlib", a bare "Idlib")."""
     if kind in {"city", "town"} and (_REGION_BEFORE.search(before) or _REGION_AFTER.search(after)):
@@ -614,7 +634,9 @@ def _mention(
     before, after = sentence[:start], sentence[end:]
     place = ranked[0].place
     role: Role = "place"
-    if place.kind == "area":
+    if _turkish_fold(text) in PROVINCE_NAMES and place.kind != "city":
+        role = "province"
+    elif place.kind == "area":
         role = "area"
     elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
