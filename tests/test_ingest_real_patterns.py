@@ -400,3 +400,21 @@ def test_a_sentence_naming_only_governorates_gives_no_candidate() -> None:
         "Warplanes flew over Idlib, Hama and Latakia all afternoon."
     )
     assert summary(text) == [("Sarmin", "Air/drone strike", None, 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guns of the Bashar Assad regime shelled Kansafra at dawn.",
+        "Guns of the Bashar al-Assad government shelled Kansafra, said Recep Tayyip Erdogan.",
+        "Monitors in the Putin-Erdogan area say artillery shelled Kansafra.",
+        "Two Hayyaat Tahrir al-Sham fighters were hurt when shells hit Kansafra.",
+    ],
+)
+def test_people_and_groups_named_near_an_event_are_not_places(text: str) -> None:
+    assert [c.location for c in candidates(text)] == ["Kansafra"]
+
+
+def test_everyday_arabic_words_that_a_village_is_named_are_not_places() -> None:
+    text = "قصفت قوات النظام بلدة كنصفرة، وخلّف القصف أضراراً كبيرة دون خسائر بشرية."
+    assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 0, 0)]

@@ -243,19 +243,41 @@ STOPWORDS = frozenset(
         "muhalifler",
         "haber",
         "ajansı",
+        "allah",
     ]
 )
 
 #: A generic word alone ("Tal" of an unknown "Tal Hamdan") is never a place name.
 _GENERIC = frozenset(variant for variants in GENERIC_WORDS.values() for variant in variants)
 _ORGANISATIONS = re.compile(
-    r"\b(?:Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
+    r"\b(?:Hay+(?:'|’)?a+t Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
     r"Jaysh al[- ]Izza|Jaish al[- ]Izza|Syrian Observatory(?: for Human Rights)?|"
     r"(?:Syria |Syrian )?Civil Defen[cs]e|White Helmets|Response Coordinators|"
     r"(?:National|Syrian) (?:Front for Liberation|Liberation Front|National Army)|"
     r"Tiger Forces|Fourth Division|Enab Baladi|North Press|Hurras al[- ]Din)\b",
     _I,
 )
+#: People named in reports, whose given names come close to villages (Bashar ~ al-Bassah,
+#: Tayyip ~ Tayyibah, Putin ~ Butayn): a title and the names after it, a leader's surname
+#: and the names before it, "the Putin-Erdogan area" (the zone's nickname), and in Arabic
+#: a person word and the quoted name after it (الشاب “…”).
+_PERSONS = re.compile(
+    r"(?-i:\b(?:President|Prime Minister|Minister|Foreign Minister|Defen[cs]e Minister|"
+    r"counterpart|leader|Dr\.?|Doctor)\s+(?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)|"
+    r"(?-i:(?:\b[A-Z][\w'’]+\s+){0,2}(?:al-|el-)?(?:Assad|Asad|Esad|Esed|Erdo[gğ]an|Putin|Lavrov|"
+    r"Shoigu|[ÇC]avu[sş]o[gğ]lu)\b(?:[-–][A-Z][\w'’]+)?)|"
+    r"(?:بشار|رجب طيب|رجب|فلاديمير)\s+[\u0621-\u064A]+|"
+    r"(?:الشاب|الشابة|الطفل|الطفلة|الدكتور|المواطن|المواطنة|السيدة|الرجل|المدني)\s+[“\"«][^”\"»]{1,40}[”\"»]"
+)
+#: Everyday Arabic words (with a one-letter prefix where it reads as one) that a village's
+#: Arabic name matches: "big", "human" (خسائر بشرية: casualties), "visit", "ceasefire"
+#: (وقف إطلاق النار), "his son", "noon", "fell", "confirmed", "to", "the civilians", "in
+#: the village of".
+ARABIC_EVERYDAY = frozenset(
+    ("كبيرة", "كبير", "بشرية", "بشري", "زيارة", "وقف", "ابنه", "ابنها", "ظهر", "سقطت", "وسقطت",
+     "تأكد", "وتأكد", "وتاكد", "الى", "إلى", "المدنيين", "مدنيين", "بقرية", "قرية", "ببلدة",
+     "بلدة", "بمدينة", "مدينة", "صفوف", "أضرار", "اضرار", "خسائر", "منازل", "إطلاق", "اطلاق")
+)  # fmt: skip
 _HIGHWAYS = (
     (re.compile(r"\bM[- ]?4\b|\b(?:Latakia|Lattakia|Aleppo)\s*[-–—/ ]\s*(?:Aleppo|Latakia|"
                 r"Lattakia)\s+(?:international\s+)?(?:highway|road|motorway)\b|"
@@ -411,6 +433,7 @@ class MentionFinder:
         ]
         masked = [(h.start, h.end) for h in highways]
         masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
+        masked += [(m.start(), m.end()) for m in _PERSONS.finditer(sentence)]
         places, unresolved = self._unresolved(sentence, self._places(sentence, masked), masked)
         return SentenceMentions(
             places=tuple(places),
@@ -484,7 +507,11 @@ class MentionFinder:
             text = sentence[start:end]
             if sentence[tokens[j][0] : end].casefold() in ARTICLES:
                 continue
-            if i == j and (text.casefold() in STOPWORDS or text.casefold() in _GENERIC):
+            if i == j and (
+                text.casefold() in STOPWORDS
+                or text.casefold() in _GENERIC
+                or text in ARABIC_EVERYDAY
+            ):
                 continue
             for offset, candidate in _arabic_readings(text):
                 matches = self.lookup(candidate)
