@@ -183,7 +183,8 @@ def extract(
     report_points = [p for ps in points for p in ps]
     found = [
         replace(m, places=tuple(
-            settle(p, sentence=ps, report=report_points) if p.role == "place" else p
+            settle(p, finder.gazetteer, sentence=ps, report=report_points)
+            if p.role == "place" else p
             for p in m.places
         ))
         for m, ps in zip(found, points, strict=True)
