@@ -418,3 +418,10 @@ def test_people_and_groups_named_near_an_event_are_not_places(text: str) -> None
 def test_everyday_arabic_words_that_a_village_is_named_are_not_places() -> None:
     text = "قصفت قوات النظام بلدة كنصفرة، وخلّف القصف أضراراً كبيرة دون خسائر بشرية."
     assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 0, 0)]
+
+
+def test_a_name_introduced_as_a_village_is_not_the_town_of_that_name() -> None:
+    village = candidates("Jets struck the village of Jabala near Kafr Nubl, killing a farmer.")
+    assert [c.location for c in village] == ["Jibala", "Kafr Nabl"]
+    assert village[0].killed == 1
+    assert [c.location for c in candidates("A rocket fell on Jabala port at night.")] == ["Jableh"]

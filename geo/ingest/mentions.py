@@ -347,6 +347,8 @@ _CITY_BEFORE = re.compile(r"\b(?:city|centre|center) of\s+(?:the\s+)?$|مدين�
 _CITY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:city|centre|center)\b|^(?:['’]\w+)?\s+(?:kent|şehr|merkez)\w*", _I
 )
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet) of\s+(?:the\s+)?$|(?:قرية|قريتي)\s+$", _I)
+_VILLAGE_AFTER = re.compile(r"^(?:['’]\w+)?\s+(?:village\b|köy)", _I)
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -649,6 +651,10 @@ def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> 
 def _mention(
     sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
 ) -> PlaceMention:
+    before, after = sentence[:start], sentence[end:]
+    if _VILLAGE_BEFORE.search(before) or _VILLAGE_AFTER.search(after):
+        villages = [m for m in matches if m.place.kind not in {"city", "town"}]
+        matches = tuple(villages) or matches  # "the village of Jabala": not the town Jableh
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
     if (
         len(ranked) > 1
@@ -658,7 +664,6 @@ def _mention(
         ranked = ranked[:1]  # the city, not the village of the same name
     else:
         ranked = list(matches)
-    before, after = sentence[:start], sentence[end:]
     place = ranked[0].place
     role: Role = "place"
     if _turkish_fold(text) in PROVINCE_NAMES and place.kind != "city":
