@@ -425,3 +425,20 @@ def test_a_name_introduced_as_a_village_is_not_the_town_of_that_name() -> None:
     assert [c.location for c in village] == ["Jibala", "Kafr Nabl"]
     assert village[0].killed == 1
     assert [c.location for c in candidates("A rocket fell on Jabala port at night.")] == ["Jableh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قصفت قوات النظام المتمركزة في مدينة سراقب بلدة كنصفرة.", ["Kansafra"]),
+        ("قصفت قوات النظام بلدة بداما قرب مدينة جسر الشغور.", ["Bdama"]),
+        ("Russian jets launching raids from Hmeimim air base struck Kansafra.", ["Kansafra"]),
+        ("Topçu saldırısında Cisr eş Şuğur kasabasında 2 sivil hayatını kaybetti.",
+         ["Jisr al-Shughur"]),
+        ("قصفت قوات النظام بلدة كنصفرة، وأصيب رجل وابنه.", ["Kansafra"]),
+    ],
+)  # fmt: skip
+def test_places_fire_came_from_or_that_locate_another_give_no_candidate(
+    text: str, expected: list[str]
+) -> None:
+    assert [c.location for c in candidates(text)] == expected

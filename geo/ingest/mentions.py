@@ -297,7 +297,8 @@ _TURKISH_CASE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = frozenset((" ", "-", "‑", "_"))
-_JOINED_ARTICLES = ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}
+#: Turkish orthography joins names with "eş" (Cisr eş Şuğur).
+_JOINED_ARTICLES = (ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}) | {"eş"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _REGION_BEFORE = re.compile(
     r"(?:\b(?:southern|northern|eastern|western|south-?eastern|south-?western|north-?eastern|"
@@ -516,6 +517,8 @@ class MentionFinder:
             ):
                 continue
             for offset, candidate in _arabic_readings(text):
+                if candidate in ARABIC_EVERYDAY:
+                    break  # وابنه: "and his son", not a village
                 matches = self.lookup(candidate)
                 if matches and i == j and _common_word_variant(candidate, matches[0]):
                     continue
