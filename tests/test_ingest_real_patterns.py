@@ -442,3 +442,14 @@ def test_places_fire_came_from_or_that_locate_another_give_no_candidate(
     text: str, expected: list[str]
 ) -> None:
     assert [c.location for c in candidates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Regime guns shelled opposition posts around the 46th Regiment west of Aleppo.",
+        "قصفت قوات النظام محور الفوج 46 بريف حلب الغربي.",
+    ],
+)
+def test_a_base_named_by_its_numbered_unit_is_a_place(text: str) -> None:
+    assert [c.location for c in candidates(text)] == ["46th Regiment"]

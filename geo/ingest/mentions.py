@@ -278,6 +278,12 @@ ARABIC_EVERYDAY = frozenset(
      "تأكد", "وتأكد", "وتاكد", "الى", "إلى", "المدنيين", "مدنيين", "بقرية", "قرية", "ببلدة",
      "بلدة", "بمدينة", "مدينة", "صفوف", "أضرار", "اضرار", "خسائر", "منازل", "إطلاق", "اطلاق")
 )  # fmt: skip
+#: A military base named by its unit: "the 111th Regiment", الفوج 46 (digits are no token).
+_UNITS = re.compile(
+    r"\b\d{1,3}(?:st|nd|rd|th)\s+(?:Regiment|Brigade|Division|Battalion)\b|"
+    r"(?:الفوج|اللواء)[\s\-–]*\d{1,3}\b",
+    _I,
+)
 _HIGHWAYS = (
     (re.compile(r"\bM[- ]?4\b|\b(?:Latakia|Lattakia|Aleppo)\s*[-–—/ ]\s*(?:Aleppo|Latakia|"
                 r"Lattakia)\s+(?:international\s+)?(?:highway|road|motorway)\b|"
@@ -437,7 +443,10 @@ class MentionFinder:
         masked = [(h.start, h.end) for h in highways]
         masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
         masked += [(m.start(), m.end()) for m in _PERSONS.finditer(sentence)]
-        places, unresolved = self._unresolved(sentence, self._places(sentence, masked), masked)
+        units = self._units(sentence, masked)
+        masked += [(u.start, u.end) for u in units]
+        found = sorted([*units, *self._places(sentence, masked)], key=lambda p: p.start)
+        places, unresolved = self._unresolved(sentence, found, masked)
         return SentenceMentions(
             places=tuple(places),
             unresolved=tuple(unresolved),
@@ -470,6 +479,17 @@ class MentionFinder:
             if match.score >= floor and far:
                 tied.append(match)
         return tuple(tied)
+
+    def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
+        """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
+        out = []
+        for m in _UNITS.finditer(sentence):
+            if any(s <= m.start() < e for s, e in masked):
+                continue
+            matches = self.lookup(" ".join(re.split(r"[\s\-–]+", m.group())))
+            if matches:
+                out.append(_mention(sentence, m.start(), m.end(), m.group(), matches))
+        return out
 
     def _places(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         tokens = _tokens(sentence)
