@@ -453,3 +453,21 @@ def test_places_fire_came_from_or_that_locate_another_give_no_candidate(
 )
 def test_a_base_named_by_its_numbered_unit_is_a_place(text: str) -> None:
     assert [c.location for c in candidates(text)] == ["46th Regiment"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("استشهد فتى وأصيب شقيقه بقصف مدفعي على القرية.", 1, 1),
+        ("رجل قُتل وأُصيب ابنه بجروح في القصف.", 1, 1),
+        ("فتاتين استشهدتا وأصيب رجل وسيدة بجروح.", 2, 2),
+        ("شاب آخر استشهد وأصيب ثلاثة آخرين.", 1, 3),
+        ("شخصًا مدنيًا قتل متأثرًا بجراحه.", 1, None),
+        ("أدى القصف إلى مقتل إمراة.", 1, None),
+    ],
+)
+def test_arabic_verbs_before_or_after_the_people_they_count(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)

@@ -58,8 +58,11 @@ _PEOPLE = (
     r"wife|guards?|drivers?|passengers?|villagers?|displaced|IDPs?)"
 )
 _ARABIC_PEOPLE_ONE = (
-    "طفل", "طفلة", "مدني", "رجل", "امرأة", "سيدة", "جندي", "شخص", "عنصر", "مقاتل", "شاب", "فتاة",
-    "مواطن", "مواطنة", "عسكري",
+    "طفل", "طفلة", "مدني", "رجل", "امرأة", "إمراة", "امراة", "سيدة", "جندي", "شخص", "عنصر",
+    "مقاتل", "شاب", "فتاة", "فتى", "مواطن", "مواطنة", "عسكري", "متطوع", "مسعف",
+    # with the accusative alef (شخصًا مدنيًا) and "his/her" kin (شقيقه, طفلها)
+    "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
+    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته",
 )  # fmt: skip
 _ARABIC_PEOPLE_TWO = ("طفلين", "جنديين", "شخصين", "عنصرين", "مدنيين اثنين", "رجلين", "امرأتين")
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
@@ -110,13 +113,14 @@ _TURKISH_TOLL = re.compile(
     r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
     _I,
 )
-_ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
+_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي")
 _ARABIC_BEFORE_VERB = re.compile(
     r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
     r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
 )
 _ARABIC_VERB = re.compile(
-    r"مقتل|استشهاد|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب|اصيب|جرح|جرحى|قُتل|قتل|لقي"
+    r"مقتل|استشهاد|استشهد(?:ت|تا|وا)?|توفي|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب(?:ت|تا|وا)?|"
+    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي"
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
@@ -344,12 +348,18 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     verbs = list(_ARABIC_VERB.finditer(text))
+    counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
     for index, m in enumerate(verbs):
-        rest = text[m.end() : verbs[index + 1].start() if index + 1 < len(verbs) else len(text)]
-        value = _arabic_count(rest.split()[:4])
-        if value is None:
-            continue
-        if m.group() in _ARABIC_KILLED:
+        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
+        value = _arabic_count(text[m.end() : end].split()[:4])
+        if value is not None:
+            counted_until = end
+        else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
+            before = text[counted_until : m.start()].split()[-2:]
+            value = next((v for w in reversed(before) if (v := _arabic_count([w]))), None)
+            if value is None:
+                continue
+        if m.group().startswith(_ARABIC_KILLED):
             killed = (killed or 0) + value
         else:
             injured = (injured or 0) + value
@@ -424,6 +434,10 @@ def _dual(word: str) -> bool:
     """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
     for ending in ("ان", "ين", "يه", "يها", "يهم"):
         stem = word.removesuffix(ending)
-        if stem != word and (stem in _ARABIC_PEOPLE_ONE or stem + "ة" in _ARABIC_PEOPLE_ONE):
+        if stem != word and (
+            stem in _ARABIC_PEOPLE_ONE
+            or stem + "ة" in _ARABIC_PEOPLE_ONE
+            or (stem.endswith("ت") and stem[:-1] + "ة" in _ARABIC_PEOPLE_ONE)  # طفلتين
+        ):
             return True
     return word in {"امرأتان", "امرأتين"}
