@@ -471,3 +471,27 @@ def test_arabic_verbs_before_or_after_the_people_they_count(
 ) -> None:
     found = read_casualties(sentence)
     assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Rockets hit the market, causing only material damage.", 0, 0),
+        ("Only material damage was reported after the shelling.", 0, 0),
+        ("سقطت القذائف على البلدة دون وقوع أي إصابة.", 0, 0),
+        ("Saldirida 4 sivil yasamini yitirdi, 2 sivil yaralandi.", 4, 2),
+    ],
+)
+def test_no_casualty_and_unaccented_turkish_wording(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_an_unaccented_turkish_breakdown_gives_each_village_its_count() -> None:
+    text = (
+        "Rejim güçleri Kansafra ve Balyun köylerine topçu saldırısı düzenledi; Kansafra'da 2, "
+        "Balyun'da 3 sivil yasamini yitirdi."
+    )
+    assert [(c.location, c.killed) for c in candidates(text)] == [("Kansafra", 2), ("Balyoun", 3)]

@@ -91,8 +91,10 @@ _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
     r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
-    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties)\b|"
-    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:إصابات|خسائر|اصابات)|لم (?:تسجل|تسفر عن|يسفر عن) "
+    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties|"
+    r"only material (?:damage|losses)|material (?:damage|losses) only)\b|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة)|"
+    r"لم (?:تسجل|تسفر عن|يسفر عن) "
     r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
     r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
     r"\bcan kaybı (?:yaşanmadı|olmadı)|\b(?:ölen|yaralanan) olmadı",
@@ -378,7 +380,7 @@ _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
     r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
-    r"(?:(?P<k>hayatını kaybe[dt]\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|"
+    r"(?:(?P<k>hayat[ıi]n[ıi] kaybe[dt]\w*|ya[şs]am[ıi]n[ıi] yitir\w*|can\s+ver\w*|[şs]ehit\w*|"
     r"öl(?:dü|müş|ü|en|ürül\w*)(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
     _I,
 )
