@@ -495,3 +495,11 @@ def test_an_unaccented_turkish_breakdown_gives_each_village_its_count() -> None:
         "Balyun'da 3 sivil yasamini yitirdi."
     )
     assert [(c.location, c.killed) for c in candidates(text)] == [("Kansafra", 2), ("Balyoun", 3)]
+
+
+def test_aircraft_circling_after_the_strike_is_no_new_strike() -> None:
+    text = (
+        "Three farmers were killed by regime artillery fire in Idlib province on Friday. "
+        "Reconnaissance aircraft circled low over the town, Kansafra, after the strike."
+    )
+    assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 3, None)]

@@ -78,6 +78,12 @@ _RECONNAISSANCE = re.compile(
     r"تحليق|\bkeşif\b",
     _I,
 )
+#: A strike named as already told ("circled the area after the strike"): not a new one.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:after|following|since|before) the (?:air\s?)?(?:strikes?|attacks?|shelling|raids?|"
+    r"bombardment|bombing)\b",
+    _I,
+)
 _STRIKE = re.compile(
     r"\b(?:struck|strikes?|raids?|bomb\w*|fired|targeted|targeting|shelled|hit|killing|killed|"
     r"injur\w*|wound\w*|dropped|launched|execut\w*|carr(?:y|ying|ied) out|conduct\w*)\b|"
@@ -209,7 +215,7 @@ def read_wording(sentence: str) -> Wording:
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
-    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(sentence):
+    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence)):
         kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     actors = _actors(sentence)
