@@ -480,6 +480,8 @@ def test_arabic_verbs_before_or_after_the_people_they_count(
         ("Only material damage was reported after the shelling.", 0, 0),
         ("سقطت القذائف على البلدة دون وقوع أي إصابة.", 0, 0),
         ("Saldirida 4 sivil yasamini yitirdi, 2 sivil yaralandi.", 4, 2),
+        ("After killing three shepherds, the jets turned on the market of the town.", None, None),
+        ("After the strike, jets hit the town again, killing two.", 2, None),
     ],
 )
 def test_no_casualty_and_unaccented_turkish_wording(

@@ -169,6 +169,7 @@ def read_casualties(sentence: str) -> Casualties:
     """
     text = strip_marks(sentence).translate(_ARABIC_DIGITS)
     text = _drop_period_totals(text)
+    text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
@@ -200,6 +201,13 @@ _PERIOD_TOTAL = re.compile(
     _I,
 )
 _CLAUSE_END = re.compile(r"[,;.،]")
+#: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
+#: the sentence refers back to, not of the one it reports. The clause is blanked out.
+_AFTER_LEAD = re.compile(
+    r"^\s*(?:after|following) (?:killing|wounding|injuring|the (?:killing|deaths?|injury|"
+    r"wounding) of)\b[^,;]*[,;]",
+    _I,
+)
 
 
 def _drop_period_totals(text: str) -> str:
