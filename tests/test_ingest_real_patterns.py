@@ -505,3 +505,16 @@ def test_aircraft_circling_after_the_strike_is_no_new_strike() -> None:
         "Reconnaissance aircraft circled low over the town, Kansafra, after the strike."
     )
     assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 3, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two fighters died when a booby-trapped drone blew up over their post in Kansafra.",
+        "An explosive-laden drone crashed into a house in Kansafra, killing two fighters.",
+    ],
+)
+def test_a_drone_carrying_its_explosive_is_one_drone_strike(text: str) -> None:
+    assert [(c.location, c.kind.tag, c.killed) for c in candidates(text)] == [
+        ("Kansafra", "drone", 2)
+    ]

@@ -95,6 +95,14 @@ _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
 )
 # Words that make the types of a sentence one event: a drone's missile, jets' rockets.
+#: A drone carrying its explosive ("a booby-trapped drone", "an explosive-laden drone"):
+#: the explosive words describe the drone, not a separate device.
+_LADEN_DRONE = re.compile(
+    r"\b(?:booby[- ]trapped|explosive[- ]laden|explosives?[- ]packed|suicide|kamikaze|"
+    r"rigged)\s+(?:\w+\s+)?drones?\b|\bdrones?\s+(?:laden|loaded|packed|rigged)\s+with\s+"
+    r"explosives?\b|\bمسيرة\s+(?:مفخخة|انتحارية)|\bطائرة\s+مسيرة\s+مفخخة",
+    _I,
+)
 _ABSORBS = {
     DRONE: (MISSILE, SHELLING, AIR),
     AIR: (MISSILE, SHELLING),
@@ -218,6 +226,8 @@ def read_wording(sentence: str) -> Wording:
     if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence)):
         kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
+    if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
+        kinds.remove(IED)  # the explosive is the drone's own: one drone strike
     actors = _actors(sentence)
     perpetrators = [(start, name) for score, start, name in actors if score >= 0]
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
