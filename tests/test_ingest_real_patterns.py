@@ -464,6 +464,7 @@ def test_a_base_named_by_its_numbered_unit_is_a_place(text: str) -> None:
         ("شاب آخر استشهد وأصيب ثلاثة آخرين.", 1, 3),
         ("شخصًا مدنيًا قتل متأثرًا بجراحه.", 1, None),
         ("أدى القصف إلى مقتل إمراة.", 1, None),
+        ("قُتل رجل وأُصيب ابنه، صباح الأحد 14 آذار، بقذيفة.", 1, 1),
     ],
 )
 def test_arabic_verbs_before_or_after_the_people_they_count(

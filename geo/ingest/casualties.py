@@ -420,7 +420,11 @@ def _arabic_count(words: list[str]) -> int | None:
     words = [w.strip("،.,") for w in words]
     for i, word in enumerate(words):
         if word.isdigit():
+            if any(w.removeprefix("و") in _ARABIC_MONTHS for w in words[i + 1 : i + 3]):
+                break  # "أصيب شقيقه، اليوم الخميس 22 أيلول": a date, not a count
             return _value(word)
+        if _is_person(word.removeprefix("و").removeprefix("ال")):
+            break  # the people come first: count them
         if word in _NUMBER_WORDS and not word.isascii():
             base = _NUMBER_WORDS[word]
             following = words[i + 1] if i + 1 < len(words) else ""
@@ -438,6 +442,17 @@ def _arabic_count(words: list[str]) -> int | None:
         else:
             return None
     return total or None
+
+
+_ARABIC_MONTHS = frozenset(
+    ("كانون", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
+     "أيلول", "ايلول", "تشرين", "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو",
+     "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر")
+)  # fmt: skip
+
+
+def _is_person(word: str) -> bool:
+    return word in _ARABIC_PEOPLE_ONE or _dual(word)
 
 
 def _dual(word: str) -> bool:
