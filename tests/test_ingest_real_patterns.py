@@ -380,3 +380,142 @@ def test_the_turkish_reports_written_for_the_project_read_fully() -> None:
     assert {r["language"] for r in reports} == {"tr"}
     measured = ingest_corpus.measure(FINDER.gazetteer, "turkish")
     assert measured.problems == []
+
+
+def test_a_province_the_gazetteer_has_no_city_for_is_no_point() -> None:
+    found = extract(
+        "Artillery shelled Kansafra in the southern countryside of Idlib and positions in "
+        "the western countryside of Hama.",
+        published=FRIDAY,
+        finder=FINDER,
+    )
+    assert [c.location for c in found.candidates] == ["Kansafra"]
+    hama = [p for p in found.places if p.text == "Hama"]
+    assert [p.role for p in hama] == ["province"]
+
+
+def test_a_sentence_naming_only_governorates_gives_no_candidate() -> None:
+    text = (
+        "Drones hit a car in Sarmin, wounding two men. "
+        "Warplanes flew over Idlib, Hama and Latakia all afternoon."
+    )
+    assert summary(text) == [("Sarmin", "Air/drone strike", None, 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guns of the Bashar Assad regime shelled Kansafra at dawn.",
+        "Guns of the Bashar al-Assad government shelled Kansafra, said Recep Tayyip Erdogan.",
+        "Monitors in the Putin-Erdogan area say artillery shelled Kansafra.",
+        "Two Hayyaat Tahrir al-Sham fighters were hurt when shells hit Kansafra.",
+    ],
+)
+def test_people_and_groups_named_near_an_event_are_not_places(text: str) -> None:
+    assert [c.location for c in candidates(text)] == ["Kansafra"]
+
+
+def test_everyday_arabic_words_that_a_village_is_named_are_not_places() -> None:
+    text = "قصفت قوات النظام بلدة كنصفرة، وخلّف القصف أضراراً كبيرة دون خسائر بشرية."
+    assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 0, 0)]
+
+
+def test_a_name_introduced_as_a_village_is_not_the_town_of_that_name() -> None:
+    village = candidates("Jets struck the village of Jabala near Kafr Nubl, killing a farmer.")
+    assert [c.location for c in village] == ["Jibala", "Kafr Nabl"]
+    assert village[0].killed == 1
+    assert [c.location for c in candidates("A rocket fell on Jabala port at night.")] == ["Jableh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قصفت قوات النظام المتمركزة في مدينة سراقب بلدة كنصفرة.", ["Kansafra"]),
+        ("قصفت قوات النظام بلدة بداما قرب مدينة جسر الشغور.", ["Bdama"]),
+        ("Russian jets launching raids from Hmeimim air base struck Kansafra.", ["Kansafra"]),
+        ("Topçu saldırısında Cisr eş Şuğur kasabasında 2 sivil hayatını kaybetti.",
+         ["Jisr al-Shughur"]),
+        ("قصفت قوات النظام بلدة كنصفرة، وأصيب رجل وابنه.", ["Kansafra"]),
+    ],
+)  # fmt: skip
+def test_places_fire_came_from_or_that_locate_another_give_no_candidate(
+    text: str, expected: list[str]
+) -> None:
+    assert [c.location for c in candidates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Regime guns shelled opposition posts around the 46th Regiment west of Aleppo.",
+        "قصفت قوات النظام محور الفوج 46 بريف حلب الغربي.",
+    ],
+)
+def test_a_base_named_by_its_numbered_unit_is_a_place(text: str) -> None:
+    assert [c.location for c in candidates(text)] == ["46th Regiment"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("استشهد فتى وأصيب شقيقه بقصف مدفعي على القرية.", 1, 1),
+        ("رجل قُتل وأُصيب ابنه بجروح في القصف.", 1, 1),
+        ("فتاتين استشهدتا وأصيب رجل وسيدة بجروح.", 2, 2),
+        ("شاب آخر استشهد وأصيب ثلاثة آخرين.", 1, 3),
+        ("شخصًا مدنيًا قتل متأثرًا بجراحه.", 1, None),
+        ("أدى القصف إلى مقتل إمراة.", 1, None),
+        ("قُتل رجل وأُصيب ابنه، صباح الأحد 14 آذار، بقذيفة.", 1, 1),
+    ],
+)
+def test_arabic_verbs_before_or_after_the_people_they_count(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Rockets hit the market, causing only material damage.", 0, 0),
+        ("Only material damage was reported after the shelling.", 0, 0),
+        ("سقطت القذائف على البلدة دون وقوع أي إصابة.", 0, 0),
+        ("Saldirida 4 sivil yasamini yitirdi, 2 sivil yaralandi.", 4, 2),
+        ("After killing three shepherds, the jets turned on the market of the town.", None, None),
+        ("After the strike, jets hit the town again, killing two.", 2, None),
+    ],
+)
+def test_no_casualty_and_unaccented_turkish_wording(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_an_unaccented_turkish_breakdown_gives_each_village_its_count() -> None:
+    text = (
+        "Rejim güçleri Kansafra ve Balyun köylerine topçu saldırısı düzenledi; Kansafra'da 2, "
+        "Balyun'da 3 sivil yasamini yitirdi."
+    )
+    assert [(c.location, c.killed) for c in candidates(text)] == [("Kansafra", 2), ("Balyoun", 3)]
+
+
+def test_aircraft_circling_after_the_strike_is_no_new_strike() -> None:
+    text = (
+        "Three farmers were killed by regime artillery fire in Idlib province on Friday. "
+        "Reconnaissance aircraft circled low over the town, Kansafra, after the strike."
+    )
+    assert summary(text) == [("Kansafra", "Shelling/artillery/missile attack", 3, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two fighters died when a booby-trapped drone blew up over their post in Kansafra.",
+        "An explosive-laden drone crashed into a house in Kansafra, killing two fighters.",
+    ],
+)
+def test_a_drone_carrying_its_explosive_is_one_drone_strike(text: str) -> None:
+    assert [(c.location, c.kind.tag, c.killed) for c in candidates(text)] == [
+        ("Kansafra", "drone", 2)
+    ]

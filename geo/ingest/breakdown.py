@@ -31,7 +31,9 @@ _AFTER_PLACE = re.compile(
     _I,
 )
 _KILLED = re.compile(
-    r"kill|dead|died|death|hayatını kaybe[dt]|yaşamını yitir|öl(?:dü|ü|müş)|şehit|can ver", _I
+    r"kill|dead|died|death|hayat[ıi]n[ıi] kaybe[dt]|ya[şs]am[ıi]n[ıi] yitir|öl(?:dü|ü|müş)|"
+    r"[şs]ehit|can ver",
+    _I,
 )
 _INJURED = re.compile(r"injur|wound|hurt|yaralan|yaralı", _I)
 

@@ -74,7 +74,9 @@ def summary_lines(extraction: Extraction, rows: list[dict[str, str]], path: Path
     """Return a readable account of what a report yielded, and what to do next."""
     places = sorted(
         {
-            p.match.place.name_en + (" (area)" if p.role != "place" else "")
+            p.text + " (province)"
+            if p.role == "province"
+            else p.match.place.name_en + (" (area)" if p.role != "place" else "")
             for p in extraction.places
         }
     )

@@ -58,8 +58,11 @@ _PEOPLE = (
     r"wife|guards?|drivers?|passengers?|villagers?|displaced|IDPs?)"
 )
 _ARABIC_PEOPLE_ONE = (
-    "طفل", "طفلة", "مدني", "رجل", "امرأة", "سيدة", "جندي", "شخص", "عنصر", "مقاتل", "شاب", "فتاة",
-    "مواطن", "مواطنة", "عسكري",
+    "طفل", "طفلة", "مدني", "رجل", "امرأة", "إمراة", "امراة", "سيدة", "جندي", "شخص", "عنصر",
+    "مقاتل", "شاب", "فتاة", "فتى", "مواطن", "مواطنة", "عسكري", "متطوع", "مسعف",
+    # with the accusative alef (شخصًا مدنيًا) and "his/her" kin (شقيقه, طفلها)
+    "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
+    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته",
 )  # fmt: skip
 _ARABIC_PEOPLE_TWO = ("طفلين", "جنديين", "شخصين", "عنصرين", "مدنيين اثنين", "رجلين", "امرأتين")
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
@@ -88,8 +91,10 @@ _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
     r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
-    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties)\b|"
-    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:إصابات|خسائر|اصابات)|لم (?:تسجل|تسفر عن|يسفر عن) "
+    r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties|"
+    r"only material (?:damage|losses)|material (?:damage|losses) only)\b|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة)|"
+    r"لم (?:تسجل|تسفر عن|يسفر عن) "
     r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
     r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
     r"\bcan kaybı (?:yaşanmadı|olmadı)|\b(?:ölen|yaralanan) olmadı",
@@ -110,13 +115,14 @@ _TURKISH_TOLL = re.compile(
     r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
     _I,
 )
-_ARABIC_KILLED = frozenset(("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي"))
+_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي")
 _ARABIC_BEFORE_VERB = re.compile(
     r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
     r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
 )
 _ARABIC_VERB = re.compile(
-    r"مقتل|استشهاد|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب|اصيب|جرح|جرحى|قُتل|قتل|لقي"
+    r"مقتل|استشهاد|استشهد(?:ت|تا|وا)?|توفي|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب(?:ت|تا|وا)?|"
+    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي"
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
@@ -163,6 +169,7 @@ def read_casualties(sentence: str) -> Casualties:
     """
     text = strip_marks(sentence).translate(_ARABIC_DIGITS)
     text = _drop_period_totals(text)
+    text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
     killed: int | None = 0 if _NONE_KILLED.search(text) else None
@@ -194,6 +201,13 @@ _PERIOD_TOTAL = re.compile(
     _I,
 )
 _CLAUSE_END = re.compile(r"[,;.،]")
+#: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
+#: the sentence refers back to, not of the one it reports. The clause is blanked out.
+_AFTER_LEAD = re.compile(
+    r"^\s*(?:after|following) (?:killing|wounding|injuring|the (?:killing|deaths?|injury|"
+    r"wounding) of)\b[^,;]*[,;]",
+    _I,
+)
 
 
 def _drop_period_totals(text: str) -> str:
@@ -344,12 +358,18 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     verbs = list(_ARABIC_VERB.finditer(text))
+    counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
     for index, m in enumerate(verbs):
-        rest = text[m.end() : verbs[index + 1].start() if index + 1 < len(verbs) else len(text)]
-        value = _arabic_count(rest.split()[:4])
-        if value is None:
-            continue
-        if m.group() in _ARABIC_KILLED:
+        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
+        value = _arabic_count(text[m.end() : end].split()[:4])
+        if value is not None:
+            counted_until = end
+        else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
+            before = text[counted_until : m.start()].split()[-2:]
+            value = next((v for w in reversed(before) if (v := _arabic_count([w]))), None)
+            if value is None:
+                continue
+        if m.group().startswith(_ARABIC_KILLED):
             killed = (killed or 0) + value
         else:
             injured = (injured or 0) + value
@@ -368,7 +388,7 @@ _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
     r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
-    r"(?:(?P<k>hayatını kaybe[dt]\w*|yaşamını yitir\w*|can\s+ver\w*|şehit\w*|"
+    r"(?:(?P<k>hayat[ıi]n[ıi] kaybe[dt]\w*|ya[şs]am[ıi]n[ıi] yitir\w*|can\s+ver\w*|[şs]ehit\w*|"
     r"öl(?:dü|müş|ü|en|ürül\w*)(?![^\W\d_]))|(?P<i>yaralan\w*|yaralı(?![^\W\d_])))",
     _I,
 )
@@ -400,7 +420,11 @@ def _arabic_count(words: list[str]) -> int | None:
     words = [w.strip("،.,") for w in words]
     for i, word in enumerate(words):
         if word.isdigit():
+            if any(w.removeprefix("و") in _ARABIC_MONTHS for w in words[i + 1 : i + 3]):
+                break  # "أصيب شقيقه، اليوم الخميس 22 أيلول": a date, not a count
             return _value(word)
+        if _is_person(word.removeprefix("و").removeprefix("ال")):
+            break  # the people come first: count them
         if word in _NUMBER_WORDS and not word.isascii():
             base = _NUMBER_WORDS[word]
             following = words[i + 1] if i + 1 < len(words) else ""
@@ -420,10 +444,25 @@ def _arabic_count(words: list[str]) -> int | None:
     return total or None
 
 
+_ARABIC_MONTHS = frozenset(
+    ("كانون", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
+     "أيلول", "ايلول", "تشرين", "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو",
+     "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر")
+)  # fmt: skip
+
+
+def _is_person(word: str) -> bool:
+    return word in _ARABIC_PEOPLE_ONE or _dual(word)
+
+
 def _dual(word: str) -> bool:
     """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
     for ending in ("ان", "ين", "يه", "يها", "يهم"):
         stem = word.removesuffix(ending)
-        if stem != word and (stem in _ARABIC_PEOPLE_ONE or stem + "ة" in _ARABIC_PEOPLE_ONE):
+        if stem != word and (
+            stem in _ARABIC_PEOPLE_ONE
+            or stem + "ة" in _ARABIC_PEOPLE_ONE
+            or (stem.endswith("ت") and stem[:-1] + "ة" in _ARABIC_PEOPLE_ONE)  # طفلتين
+        ):
             return True
     return word in {"امرأتان", "امرأتين"}

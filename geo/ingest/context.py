@@ -4,9 +4,10 @@ The *context* of a report is a set of points: every place it names that has one 
 (villages, towns, areas such as Jabal al-Zawiya), and for region words ("the southern
 countryside of Idlib", ريف إدلب الجنوبي, "north of Hama") a point :data:`REGION_OFFSET_KM`
 from the city in that direction. An ambiguous name is read as the place nearest the context
-points of its own sentence, else of the whole report, when that place is within
-:data:`CONTEXT_KM` of them and every other reading is at least twice as far; otherwise it
-stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
+points of its own sentence, else of the whole report, by the geocoder's own rule
+(:meth:`geo.geocode.Gazetteer.resolve` with ``context``: within
+:data:`geo.geocode.CONTEXT_KM` of them, every other reading at least twice as far);
+otherwise it stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.coords import LonLat
-from geo.geocode import distance_km
+from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 
 if TYPE_CHECKING:
+    from geo.geocode import Gazetteer
     from geo.ingest.mentions import PlaceMention, SentenceMentions
 
-#: A reading is accepted within this distance of the context, when the next is twice as far.
+#: A headline's city this close to the body's candidates repeats the body's incident, and
+#: an unknown name's suggestions are kept within twice this distance of the report's places.
 CONTEXT_KM = 30.0
 #: How far from its city a region word's point is put ("southern Idlib": 20 km south of it).
 REGION_OFFSET_KM = 20.0
@@ -52,7 +55,7 @@ def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
     """Return the points a sentence's unambiguous places and region words give."""
     points = []
     for p in mentions.places:
-        if p.alternatives:
+        if p.alternatives or p.role == "province":
             continue
         position = p.match.place.position
         if p.role == "region":
@@ -63,40 +66,46 @@ def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
     return points
 
 
-def settle(mention: PlaceMention, *, sentence: list[LonLat], report: list[LonLat]) -> PlaceMention:
+def settle(
+    mention: PlaceMention,
+    gazetteer: Gazetteer,
+    *,
+    sentence: list[LonLat],
+    report: list[LonLat],
+) -> PlaceMention:
     """Return ``mention`` read by its context, or unchanged when the context does not settle it.
+
+    The choice is the geocoder's (:meth:`geo.geocode.Gazetteer.resolve` with ``context``):
+    the sentence's points are tried first, then the whole report's.
 
     Examples
     --------
     >>> from geo.gazetteer import load_gazetteer
     >>> from geo.ingest.mentions import MentionFinder
-    >>> finder = MentionFinder(load_gazetteer())
+    >>> gazetteer = load_gazetteer()
+    >>> finder = MentionFinder(gazetteer)
     >>> name = finder.find("Shells hit Sheikh Ali.").places[0]
     >>> len(name.alternatives) > 0
     True
     >>> near_ariha = [finder.find("Ariha").places[0].match.place.position]
-    >>> settle(name, sentence=[], report=near_ariha).alternatives
+    >>> settle(name, gazetteer, sentence=[], report=near_ariha).alternatives
     ()
     """
     if not mention.alternatives:
         return mention
+    options = {m.place.place_id: m for m in (mention.match, *mention.alternatives)}
+    positions = {m.place.position for m in options.values()}
     for points in (sentence, report):
-        others = [p for p in points if all(p != m.place.position for m in _options(mention))]
+        others = [p for p in points if p not in positions]
         if not others:
             continue
-        ranked = sorted(
-            (min(distance_km(p, m.place.position) for p in others), i, m)
-            for i, m in enumerate(_options(mention))
-        )
-        (first, _, best), (second, _, _) = ranked[0], ranked[1]
-        if first <= CONTEXT_KM and second >= 2 * max(first, 1.0):
-            return replace(mention, match=best, alternatives=())
-        return mention
+        try:
+            chosen = gazetteer.resolve(mention.text, context=others)
+        except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
+            return mention
+        best = options.get(chosen.place.place_id)
+        return replace(mention, match=best, alternatives=()) if best is not None else mention
     return mention
-
-
-def _options(mention: PlaceMention) -> tuple:  # type: ignore[type-arg]
-    return (mention.match, *mention.alternatives)
 
 
 def _direction(sentence: str, p: PlaceMention) -> tuple[int, int] | None:

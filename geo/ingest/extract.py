@@ -37,6 +37,7 @@ from geo.ingest.mentions import (
     PlaceMention,
     SentenceMentions,
     UnresolvedMention,
+    is_governorate,
 )
 from geo.ingest.text import (
     Sentence,
@@ -182,7 +183,8 @@ def extract(
     report_points = [p for ps in points for p in ps]
     found = [
         replace(m, places=tuple(
-            settle(p, sentence=ps, report=report_points) if p.role == "place" else p
+            settle(p, finder.gazetteer, sentence=ps, report=report_points)
+            if p.role == "place" else p
             for p in m.places
         ))
         for m, ps in zip(found, points, strict=True)
@@ -324,13 +326,17 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     date = read_date(text, published=state.published)
     _note(text, number, wording, date, state)
     specific = [p for p in mentions.places if p.role == "place"]
-    specific = [p for p in specific if not _locator(p, specific, text) and not _origin(p, text)]
+    specific = [
+        p for p in specific if not _locator(p, specific, text) and not _origin(p, specific, text)
+    ]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
     ]
     where: list[PlaceMention | UnresolvedMention] = sorted(
         [*specific, *mentions.unresolved], key=lambda m: m.start
     )
+    if not where and _overview(mentions):
+        return  # "jets flew over Idlib, Hama and Latakia": no one incident, no candidate
     roads = tuple(sorted({h.road for h in mentions.highways}))
     previous = state.group
     previous_kinds = list(dict.fromkeys(c.kind for c in previous))
@@ -373,29 +379,58 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     state.group = merged
 
 
+def _overview(mentions: SentenceMentions) -> bool:
+    """Return True for a sentence whose only places are two governorates or more."""
+    wide = [p for p in mentions.places if p.role != "place"]
+    governorates = {p.text.casefold() for p in wide if is_governorate(p)}
+    return len(governorates) >= 2 and all(is_governorate(p) for p in wide)  # noqa: PLR2004
+
+
 _LOCATOR_BEFORE = re.compile(
     r"\b(?:(?:to the\s+|just\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|"
     r"south-?west)(?:ern)?\s+of|(?:km|kilometres?|kilometers?|miles?)\s+(?:from|of))\s+(?:the\s+)?"
-    r"(?:(?:city|town|village)\s+of\s+)?$|(?:^|\s)(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)\s+"
-    r"(?:مدينة|بلدة|قرية)\s+$",
+    r"(?:(?:city|town|village)\s+of\s+)?$|(?:^|\s)(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|قرب|"
+    r"بالقرب من|بريف|داخل)\s+(?:مدينة|بلدة|قرية)\s+$",
     re.IGNORECASE,
 )
 
 
 _ORIGIN_BEFORE = re.compile(
-    r"\b(?:(?:launch\w*|fired|took off|taking off|flying|coming|came|originat\w*) from|"
+    r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
+    r"fired|took off|taking off|flying|coming|came|originat\w*) from|"
     r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
-    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$|(?:انطلاقا من|انطلاقاً من|المتمركزة في|المتمركز في)\s+$",
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$|(?:انطلاقا من|انطلاقاً من)\s+$|"
+    r"(?:^|\s)و?(?:المتمركزة|المتمركز|المتمركزين|المتواجدة)\s+(?:في|ب)\s*(?:[^\s،,.]+\s+){0,4}$",
     re.IGNORECASE,
 )
-_ORIGIN_AFTER = re.compile(r"^['’](?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
+_LISTED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*،\s*|\s+و")
+_ORIGIN_AFTER = re.compile(r"^['’]n?(?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
 
 
-def _origin(p: PlaceMention, text: str) -> bool:
-    """Return True for a place fire came from ("launched from Hmeimim"), not one it hit."""
+def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
+    """Return True for a place fire came from ("launched from Hmeimim"), not one it hit.
+
+    A place after the origin's own ("stationed in Saraqib and Maarat al-Numan") is one too
+    only when listed with it: "stationed in Saraqib shelled Kansafra" hit Kansafra.
+    """
     after = text[p.end :]
     after = after[after.find("'") :] if after[:12].find("'") >= 0 else after  # Üssü'nden
-    return bool(_ORIGIN_BEFORE.search(text[: p.start]) or _ORIGIN_AFTER.search(after))
+    if _ORIGIN_AFTER.search(after):
+        return True
+    origin = _ORIGIN_BEFORE.search(text[: p.start])
+    if origin is None:
+        return False
+    chain = sorted(
+        (o for o in places if origin.start() <= o.start and o.end <= p.start), key=lambda o: o.start
+    )
+    if not chain:
+        return True
+    ends = [o.end for o in chain]
+    starts = [o.start for o in chain[1:]] + [p.start]
+    return all(
+        _LISTED.fullmatch(text[end:start]) or (not text[end:start].strip() and text[start] == "و")
+        for end, start in zip(ends, starts, strict=True)
+    )
 
 
 def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 _I = re.IGNORECASE
 
-Role = Literal["place", "area", "region"]
+#: ``province``: a governorate's name where the gazetteer has no city of that name (Hama):
+#: a mention, but neither a candidate's place nor a context point.
+Role = Literal["place", "area", "region", "province"]
 
 #: Matches below :data:`geo.geocode.SAME_NAME_SCORE` (a spelling the gazetteer does not
 #: list) count as mentions only from this score.
@@ -241,17 +243,45 @@ STOPWORDS = frozenset(
         "muhalifler",
         "haber",
         "ajansı",
+        "allah",
     ]
 )
 
 #: A generic word alone ("Tal" of an unknown "Tal Hamdan") is never a place name.
 _GENERIC = frozenset(variant for variants in GENERIC_WORDS.values() for variant in variants)
 _ORGANISATIONS = re.compile(
-    r"\b(?:Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
+    r"\b(?:Hay+(?:'|’)?a+t Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
     r"Jaysh al[- ]Izza|Jaish al[- ]Izza|Syrian Observatory(?: for Human Rights)?|"
     r"(?:Syria |Syrian )?Civil Defen[cs]e|White Helmets|Response Coordinators|"
     r"(?:National|Syrian) (?:Front for Liberation|Liberation Front|National Army)|"
     r"Tiger Forces|Fourth Division|Enab Baladi|North Press|Hurras al[- ]Din)\b",
+    _I,
+)
+#: People named in reports, whose given names come close to villages (Bashar ~ al-Bassah,
+#: Tayyip ~ Tayyibah, Putin ~ Butayn): a title and the names after it, a leader's surname
+#: and the names before it, "the Putin-Erdogan area" (the zone's nickname), and in Arabic
+#: a person word and the quoted name after it (الشاب “…”).
+_PERSONS = re.compile(
+    r"(?-i:\b(?:President|Prime Minister|Minister|Foreign Minister|Defen[cs]e Minister|"
+    r"counterpart|leader|Dr\.?|Doctor)\s+(?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)|"
+    r"(?-i:(?:\b[A-Z][\w'’]+\s+){0,2}(?:al-|el-)?(?:Assad|Asad|Esad|Esed|Erdo[gğ]an|Putin|Lavrov|"
+    r"Shoigu|[ÇC]avu[sş]o[gğ]lu)\b(?:[-–][A-Z][\w'’]+)?)|"
+    r"(?:بشار|رجب طيب|رجب|فلاديمير)\s+[\u0621-\u064A]+|"
+    r"(?:الشاب|الشابة|الطفل|الطفلة|الدكتور|المواطن|المواطنة|السيدة|الرجل|المدني)\s+[“\"«][^”\"»]{1,40}[”\"»]"
+)
+#: Everyday Arabic words (with a one-letter prefix where it reads as one) that a village's
+#: Arabic name matches: "big", "human" (خسائر بشرية: casualties), "visit", "ceasefire"
+#: (وقف إطلاق النار), "his son", "noon", "fell", "confirmed", "to", "the civilians", "in
+#: the village of".
+ARABIC_EVERYDAY = frozenset(
+    ("كبيرة", "كبير", "بشرية", "بشري", "زيارة", "وقف", "ابنه", "ابنها", "ظهر", "سقطت", "وسقطت",
+     "تأكد", "وتأكد", "وتاكد", "الى", "إلى", "المدنيين", "مدنيين", "بقرية", "قرية", "ببلدة",
+     "بلدة", "بمدينة", "مدينة", "صفوف", "أضرار", "اضرار", "خسائر", "منازل", "إطلاق", "اطلاق")
+)  # fmt: skip
+#: A military base named by its unit: "the 111th Regiment", الفوج 46 (digits are no token).
+_UNITS = re.compile(
+    r"\b\d{1,3}(?:st|nd|rd|th)\s+(?:Regiment|Brigade|Division|Battalion)\b|"
+    r"(?:الفوج|اللواء)[\s\-–]*\d{1,3}\b",
     _I,
 )
 _HIGHWAYS = (
@@ -273,7 +303,8 @@ _TURKISH_CASE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = frozenset((" ", "-", "‑", "_"))
-_JOINED_ARTICLES = ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}
+#: Turkish orthography joins names with "eş" (Cisr eş Şuğur).
+_JOINED_ARTICLES = (ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}) | {"eş"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _REGION_BEFORE = re.compile(
     r"(?:\b(?:southern|northern|eastern|western|south-?eastern|south-?western|north-?eastern|"
@@ -309,13 +340,22 @@ _INTRODUCED = re.compile(
     r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
     r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
 )
-#: Governorate seats: a bare "Idlib" or إدلب is usually the province, the city only with
-#: "city" (or مدينة, "kenti") beside it.
-_SEATS = frozenset(("idlib", "aleppo", "hama", "latakia"))
+#: Governorate seats (place ids of data/places.csv): a bare "Idlib" or إدلب is usually the
+#: province, the city only with "city" (or مدينة, "kenti") beside it.
+_SEATS = frozenset(("idlib", "aleppo", "latakia"))
+#: Names of the governorates the reports name (English, Arabic, Turkish spellings, folded).
+#: One whose match is not a city (the gazetteer has no Hama city: "Hama" reads as a village
+#: of Aleppo) is a province mention, never a point.
+PROVINCE_NAMES = frozenset(
+    ("idlib", "idleb", "edlib", "إدلب", "ادلب", "aleppo", "halab", "halep", "حلب", "hama",
+     "hamah", "hamaa", "حماة", "حماه", "latakia", "lattakia", "lazkiye", "اللاذقية")
+)  # fmt: skip
 _CITY_BEFORE = re.compile(r"\b(?:city|centre|center) of\s+(?:the\s+)?$|مدينة\s+$", _I)
 _CITY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:city|centre|center)\b|^(?:['’]\w+)?\s+(?:kent|şehr|merkez)\w*", _I
 )
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet) of\s+(?:the\s+)?$|(?:قرية|قريتي)\s+$", _I)
+_VILLAGE_AFTER = re.compile(r"^(?:['’]\w+)?\s+(?:village\b|köy)", _I)
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -402,7 +442,11 @@ class MentionFinder:
         ]
         masked = [(h.start, h.end) for h in highways]
         masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
-        places, unresolved = self._unresolved(sentence, self._places(sentence, masked), masked)
+        masked += [(m.start(), m.end()) for m in _PERSONS.finditer(sentence)]
+        units = self._units(sentence, masked)
+        masked += [(u.start, u.end) for u in units]
+        found = sorted([*units, *self._places(sentence, masked)], key=lambda p: p.start)
+        places, unresolved = self._unresolved(sentence, found, masked)
         return SentenceMentions(
             places=tuple(places),
             unresolved=tuple(unresolved),
@@ -435,6 +479,17 @@ class MentionFinder:
             if match.score >= floor and far:
                 tied.append(match)
         return tuple(tied)
+
+    def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
+        """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
+        out = []
+        for m in _UNITS.finditer(sentence):
+            if any(s <= m.start() < e for s, e in masked):
+                continue
+            matches = self.lookup(" ".join(re.split(r"[\s\-–]+", m.group())))
+            if matches:
+                out.append(_mention(sentence, m.start(), m.end(), m.group(), matches))
+        return out
 
     def _places(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         tokens = _tokens(sentence)
@@ -475,9 +530,15 @@ class MentionFinder:
             text = sentence[start:end]
             if sentence[tokens[j][0] : end].casefold() in ARTICLES:
                 continue
-            if i == j and (text.casefold() in STOPWORDS or text.casefold() in _GENERIC):
+            if i == j and (
+                text.casefold() in STOPWORDS
+                or text.casefold() in _GENERIC
+                or text in ARABIC_EVERYDAY
+            ):
                 continue
             for offset, candidate in _arabic_readings(text):
+                if candidate in ARABIC_EVERYDAY:
+                    break  # وابنه: "and his son", not a village
                 matches = self.lookup(candidate)
                 if matches and i == j and _common_word_variant(candidate, matches[0]):
                     continue
@@ -541,6 +602,10 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _turkish_fold(text: str) -> str:
+    return text.replace("İ", "i").casefold()
+
+
 def _common_word_variant(word: str, top: Match) -> bool:
     """Return True if ``word`` is a frequent English or Turkish word and only a variant of a name.
 
@@ -588,6 +653,13 @@ def _arabic_readings(text: str) -> list[tuple[int, str]]:
     return readings
 
 
+def is_governorate(mention: PlaceMention) -> bool:
+    """Return True for a governorate named as a region: "Idlib" (the province), "Hama"."""
+    return mention.role == "province" or (
+        mention.role == "region" and mention.match.place.place_id in _SEATS
+    )
+
+
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
     """Return True for a city named as a region ("southern Idlib", a bare "Idlib")."""
     if kind in {"city", "town"} and (_REGION_BEFORE.search(before) or _REGION_AFTER.search(after)):
@@ -602,6 +674,10 @@ def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> 
 def _mention(
     sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
 ) -> PlaceMention:
+    before, after = sentence[:start], sentence[end:]
+    if _VILLAGE_BEFORE.search(before) or _VILLAGE_AFTER.search(after):
+        villages = [m for m in matches if m.place.kind not in {"city", "town"}]
+        matches = tuple(villages) or matches  # "the village of Jabala": not the town Jableh
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
     if (
         len(ranked) > 1
@@ -611,10 +687,11 @@ def _mention(
         ranked = ranked[:1]  # the city, not the village of the same name
     else:
         ranked = list(matches)
-    before, after = sentence[:start], sentence[end:]
     place = ranked[0].place
     role: Role = "place"
-    if place.kind == "area":
+    if _turkish_fold(text) in PROVINCE_NAMES and place.kind != "city":
+        role = "province"
+    elif place.kind == "area":
         role = "area"
     elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"

@@ -78,6 +78,12 @@ _RECONNAISSANCE = re.compile(
     r"تحليق|\bkeşif\b",
     _I,
 )
+#: A strike named as already told ("circled the area after the strike"): not a new one.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:after|following|since|before) the (?:air\s?)?(?:strikes?|attacks?|shelling|raids?|"
+    r"bombardment|bombing)\b",
+    _I,
+)
 _STRIKE = re.compile(
     r"\b(?:struck|strikes?|raids?|bomb\w*|fired|targeted|targeting|shelled|hit|killing|killed|"
     r"injur\w*|wound\w*|dropped|launched|execut\w*|carr(?:y|ying|ied) out|conduct\w*)\b|"
@@ -89,6 +95,14 @@ _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
 )
 # Words that make the types of a sentence one event: a drone's missile, jets' rockets.
+#: A drone carrying its explosive ("a booby-trapped drone", "an explosive-laden drone"):
+#: the explosive words describe the drone, not a separate device.
+_LADEN_DRONE = re.compile(
+    r"\b(?:booby[- ]trapped|explosive[- ]laden|explosives?[- ]packed|suicide|kamikaze|"
+    r"rigged)\s+(?:\w+\s+)?drones?\b|\bdrones?\s+(?:laden|loaded|packed|rigged)\s+with\s+"
+    r"explosives?\b|\bمسيرة\s+(?:مفخخة|انتحارية)|\bطائرة\s+مسيرة\s+مفخخة",
+    _I,
+)
 _ABSORBS = {
     DRONE: (MISSILE, SHELLING, AIR),
     AIR: (MISSILE, SHELLING),
@@ -209,9 +223,11 @@ def read_wording(sentence: str) -> Wording:
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
-    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(sentence):
+    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence)):
         kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
+    if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
+        kinds.remove(IED)  # the explosive is the drone's own: one drone strike
     actors = _actors(sentence)
     perpetrators = [(start, name) for score, start, name in actors if score >= 0]
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
