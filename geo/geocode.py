@@ -42,6 +42,7 @@ from rapidfuzz.distance import OSA
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.names import (
+    ARTICLES,
     COMMON_WORDS,
     clean,
     distinctive,
@@ -84,6 +85,10 @@ _FUZZY_CUTOFF = 75.0
 _DISTINCTIVE_CUTOFF = 65.0
 #: Same-name siblings rank just below the place the query matched directly.
 _SIBLING_PENALTY = 0.005
+#: A normalised match that drops an article the place never carries ("al-Hamah" for Hamah).
+_ADDED_ARTICLE_FACTOR = 0.9
+#: Words that make two halves of one village name ("Barza Tahtani", "Barza Fawqani").
+_QUALIFIERS = ("tahtani", "fawqani")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,7 @@ class Gazetteer:
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
         self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
+        self._qualified: dict[str, list[int]] | None = None  # "X" -> places "X Tahtani" ...
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -224,7 +230,10 @@ class Gazetteer:
             # Loose candidates score at most TYPO_SCORE: they cannot change what resolve()
             # decides once a same-name match exists, so they run only when none does.
             self._collect(variants, best, loose=True)
+        if _has_article(text):
+            self._penalise_added_article(best)
         self._add_siblings(best)
+        self._add_qualified(best)
         wanted_kinds = set(kinds) if kinds is not None else None
         matches = []
         for index, (score, how, matched) in best.items():
@@ -266,6 +275,47 @@ class Gazetteer:
             keys = [phonetic_of_normal(normal_key(place.name_en))]
             keys += [normal_key(place.name_ar)] if place.name_ar else []
             for other in {i for key in keys for i in self._siblings.get(key, ())}:
+                if other not in best or best[other][0] < score - _SIBLING_PENALTY:
+                    best[other] = (score - _SIBLING_PENALTY, how, matched)
+
+    def _penalise_added_article(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Lower a normalised match that needs the query's article dropped, for places without one.
+
+        "al-Hamah" is not the village Hamah: an article that none of the place's names
+        (Latin or Arabic) carries is evidence of another place, whereas a dropped article
+        ("Bara" for al-Bara) is everyday spelling.
+        """
+        for index, (score, how, matched) in list(best.items()):
+            if how == "normalised" and not self._takes_article(index):
+                best[index] = (score * _ADDED_ARTICLE_FACTOR, how, matched)
+
+    def _takes_article(self, index: int) -> bool:
+        place = self.places[index]
+        latin = [place.name_en, *(n for n in place.alt_names if not is_arabic(n))]
+        if any(_has_article(name) for name in latin):
+            return True
+        arabic = [n for n in (place.name_ar, *place.alt_names) if n and is_arabic(n)]
+        return any(w.startswith("ال") for n in arabic for w in fold_arabic(n).split())
+
+    def _add_qualified(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Give "X Tahtani" and "X Fawqani" (lower and upper X) a same-name match on X.
+
+        Reports name the two halves of a village pair by the bare name, so a query that
+        means one place called X also means them (in Arabic too: the pair often has only a
+        Latin name, reached through the Latin name of the place the Arabic matched).
+        """
+        if self._qualified is None:  # built on first use
+            qualifiers = {phonetic_of_normal(normal_key(w)) for w in _QUALIFIERS}
+            self._qualified = defaultdict(list)
+            for key, entries in self._phonetic.items():
+                words = key.split()
+                if len(words) > 1 and words[-1] in qualifiers:
+                    self._qualified[" ".join(words[:-1])].extend(i for i, _ in entries)
+        for index, (score, how, matched) in list(best.items()):
+            if score < SAME_NAME_SCORE:
+                continue
+            key = phonetic_of_normal(normal_key(self.places[index].name_en))
+            for other in set(self._qualified.get(key, ())):
                 if other not in best or best[other][0] < score - _SIBLING_PENALTY:
                     best[other] = (score - _SIBLING_PENALTY, how, matched)
 
@@ -329,12 +379,13 @@ class Gazetteer:
             if top.score >= SAME_NAME_SCORE
             else top.score - AMBIGUITY_MARGIN
         )
-        rivals = [
-            m
-            for m in matches[1:]
-            if m.score >= floor
-            and distance_km(m.place.position, top.place.position) > SAME_PLACE_KM
-        ]
+        rivals: list[Match] = []
+        for m in matches[1:]:  # one rival per place: records within SAME_PLACE_KM are one
+            if m.score >= floor and all(
+                distance_km(m.place.position, seen.place.position) > SAME_PLACE_KM
+                for seen in (top, *rivals)
+            ):
+                rivals.append(m)
         if not rivals:
             return top
         tied = [top, *rivals]
@@ -596,6 +647,12 @@ def _check_query(name: object) -> str:
         msg = f"place name is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS}"
         raise GeocodeInputError(msg)
     return text
+
+
+def _has_article(text: str) -> bool:
+    """Return True if a Latin-script name starts with an article word (al-, el-, ash- ...)."""
+    words = exact_key(text).split() if not is_arabic(text) else []
+    return len(words) > 1 and words[0] in ARTICLES and words[0] not in {"a", "i"}
 
 
 def _script_parts(text: str) -> list[tuple[str, float]]:
