@@ -31,6 +31,7 @@ report) picks one; otherwise it raises with the candidates.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -163,6 +164,8 @@ class Gazetteer:
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
         self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
         self._qualified: dict[str, list[int]] | None = None  # "X" -> places "X Tahtani" ...
+        self._length_index: dict[str, _KeysByLength] = {}  # fuzzy candidates by length
+        self._blocks: dict[str, dict[tuple[str, int], list[str]]] = {}  # typo candidates
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -512,7 +515,11 @@ class Gazetteer:
         on a generic word.
         """
         for choice, similarity, _ in process.extract(
-            phon, self._phonetic_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
+            phon,
+            self._by_length("phonetic").around(len(phon)),
+            scorer=fuzz.ratio,
+            score_cutoff=_FUZZY_CUTOFF,
+            limit=10,
         ):
             if fuzz.ratio(own, self._distinctive_of(choice)) < _DISTINCTIVE_CUTOFF:
                 continue
@@ -520,7 +527,11 @@ class Gazetteer:
                 yield index, 0.85 * similarity / 100, "fuzzy", name
         if len(skel) >= 3 and not arabic:  # noqa: PLR2004
             for choice, similarity, _ in process.extract(
-                skel, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
+                skel,
+                self._by_length("skeleton").around(len(skel)),
+                scorer=fuzz.ratio,
+                score_cutoff=_FUZZY_CUTOFF,
+                limit=10,
             ):
                 for index, name, name_phon in self._skeleton[choice]:
                     if fuzz.ratio(own, self._distinctive_of(name_phon)) < _DISTINCTIVE_CUTOFF:
@@ -538,7 +549,9 @@ class Gazetteer:
         """
         if written < TYPO_MIN_LETTERS - (2 if arabic else 0):
             return
-        keys = self._skeleton_keys if arabic else self._phonetic_keys
+        # One slip keeps the first letter and changes the length by at most one.
+        blocks = self._slip_blocks("skeleton" if arabic else "phonetic")
+        keys = [k for n in (-1, 0, 1) for k in blocks.get((key[:1], len(key) + n), ())]
         for choice, _, _ in process.extract(
             key, keys, scorer=OSA.distance, score_cutoff=1, limit=10
         ):
@@ -566,9 +579,48 @@ class Gazetteer:
         for index, name in self._leading.get(norm, ()):
             yield index, TYPO_SCORE, "partial", name
 
+    def _by_length(self, kind: str) -> _KeysByLength:
+        """Return the phonetic or skeleton keys sorted by length (built on first use)."""
+        if kind not in self._length_index:
+            keys = self._phonetic_keys if kind == "phonetic" else self._skeleton_keys
+            self._length_index[kind] = _KeysByLength(keys)
+        return self._length_index[kind]
+
+    def _slip_blocks(self, kind: str) -> dict[tuple[str, int], list[str]]:
+        """Return the phonetic or skeleton keys by (first letter, length), built on first use."""
+        if kind not in self._blocks:
+            keys = self._phonetic_keys if kind == "phonetic" else self._skeleton_keys
+            blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
+            for key in keys:
+                blocks[key[:1], len(key)].append(key)
+            self._blocks[kind] = blocks
+        return self._blocks[kind]
+
     def _distinctive_of(self, phon: str) -> str:
         """Return the distinctive part of an indexed phonetic key."""
         return self._distinctive.get(phon, phon)
+
+
+class _KeysByLength:
+    """Keys sorted by length, to pass rapidfuzz only those that can reach the fuzzy cutoff.
+
+    ``fuzz.ratio`` is 100 * (1 - indel distance / (len(a) + len(b))) and the distance is at
+    least the difference in length, so a key reaches ``_FUZZY_CUTOFF`` (75) only if its
+    length lies within 3/5 and 5/3 of the query's.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = sorted(keys, key=len)
+        self.lengths = [len(key) for key in self.keys]
+
+    def around(self, length: int) -> list[str]:
+        """Return the keys whose length can give a ratio of 75 with a key of ``length``."""
+        share = (100 - _FUZZY_CUTOFF) / 100  # |la - lb| / (la + lb) must not exceed it
+        low = math.ceil(length * (1 - share) / (1 + share) - 1e-9)
+        high = math.floor(length * (1 + share) / (1 - share) + 1e-9)
+        return self.keys[
+            bisect.bisect_left(self.lengths, low) : bisect.bisect_right(self.lengths, high)
+        ]
 
 
 #: Arabic generic words (the Latin GENERIC_WORDS' counterparts) a loose match must not rest on.
