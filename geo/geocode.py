@@ -166,6 +166,8 @@ class Gazetteer:
         self._qualified: dict[str, list[int]] | None = None  # "X" -> places "X Tahtani" ...
         self._length_index: dict[str, _KeysByLength] = {}  # fuzzy candidates by length
         self._blocks: dict[str, dict[tuple[str, int], list[str]]] = {}  # typo candidates
+        self._sibling_cache: dict[int, frozenset[int]] = {}
+        self._primary_keys: dict[int, str] = {}
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -274,12 +276,29 @@ class Gazetteer:
         for index, (score, how, matched) in list(best.items()):
             if score < SAME_NAME_SCORE:
                 continue
-            place = self.places[index]
-            keys = [phonetic_of_normal(normal_key(place.name_en))]
-            keys += [normal_key(place.name_ar)] if place.name_ar else []
-            for other in {i for key in keys for i in self._siblings.get(key, ())}:
+            for other in self._siblings_of(index):
                 if other not in best or best[other][0] < score - _SIBLING_PENALTY:
                     best[other] = (score - _SIBLING_PENALTY, how, matched)
+
+    def _siblings_of(self, index: int) -> frozenset[int]:
+        """Return the places sharing the primary name (Latin or Arabic) of place ``index``."""
+        found = self._sibling_cache.get(index)
+        if found is None:
+            place = self.places[index]
+            keys = [self._primary_key(index)]
+            keys += [normal_key(place.name_ar)] if place.name_ar else []
+            found = frozenset(i for key in keys for i in self._siblings.get(key, ()))
+            self._sibling_cache[index] = found
+        return found
+
+    def _primary_key(self, index: int) -> str:
+        """Return the phonetic key of the primary name of place ``index`` (cached)."""
+        key = self._primary_keys.get(index)
+        if key is None:
+            key = self._primary_keys[index] = phonetic_of_normal(
+                normal_key(self.places[index].name_en)
+            )
+        return key
 
     def _penalise_added_article(self, best: dict[int, tuple[float, str, str]]) -> None:
         """Lower a normalised match that needs the query's article dropped, for places without one.
@@ -317,8 +336,7 @@ class Gazetteer:
         for index, (score, how, matched) in list(best.items()):
             if score < SAME_NAME_SCORE:
                 continue
-            key = phonetic_of_normal(normal_key(self.places[index].name_en))
-            for other in set(self._qualified.get(key, ())):
+            for other in self._qualified.get(self._primary_key(index), ()):
                 if other not in best or best[other][0] < score - _SIBLING_PENALTY:
                     best[other] = (score - _SIBLING_PENALTY, how, matched)
 
