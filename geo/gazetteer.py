@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geo import datasets
-from geo.admin import AdminAreas
 from geo.geocode import Gazetteer
 from geo.places import load_extra_places, load_places
 
@@ -30,6 +29,9 @@ def load_gazetteer(
     places = load_places(data_dir / "places.csv")
     extra = extra_path or data_dir / EXTRA_FILENAME
     if _has_rows(extra):  # the boundaries (for admin areas) load only for real rows
+        # numpy, shapely and pyproj cost 0.25 s to import: only a user's own places need them.
+        from geo.admin import AdminAreas  # noqa: PLC0415
+
         admin = AdminAreas.load(data_dir / "admin")
         places += load_extra_places(extra, admin=admin, taken_ids={p.place_id for p in places})
     return Gazetteer(places)

@@ -31,6 +31,7 @@ report) picks one; otherwise it raises with the candidates.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -42,6 +43,7 @@ from rapidfuzz.distance import OSA
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.names import (
+    ARTICLES,
     COMMON_WORDS,
     clean,
     distinctive,
@@ -84,6 +86,10 @@ _FUZZY_CUTOFF = 75.0
 _DISTINCTIVE_CUTOFF = 65.0
 #: Same-name siblings rank just below the place the query matched directly.
 _SIBLING_PENALTY = 0.005
+#: A normalised match that drops an article the place never carries ("al-Hamah" for Hamah).
+_ADDED_ARTICLE_FACTOR = 0.9
+#: Words that make two halves of one village name ("Barza Tahtani", "Barza Fawqani").
+_QUALIFIERS = ("tahtani", "fawqani")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,11 @@ class Gazetteer:
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
         self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
+        self._qualified: dict[str, list[int]] | None = None  # "X" -> places "X Tahtani" ...
+        self._length_index: dict[str, _KeysByLength] = {}  # fuzzy candidates by length
+        self._blocks: dict[str, dict[tuple[str, int], list[str]]] = {}  # typo candidates
+        self._sibling_cache: dict[int, frozenset[int]] = {}
+        self._primary_keys: dict[int, str] = {}
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -224,7 +235,10 @@ class Gazetteer:
             # Loose candidates score at most TYPO_SCORE: they cannot change what resolve()
             # decides once a same-name match exists, so they run only when none does.
             self._collect(variants, best, loose=True)
+        if _has_article(text):
+            self._penalise_added_article(best)
         self._add_siblings(best)
+        self._add_qualified(best)
         wanted_kinds = set(kinds) if kinds is not None else None
         matches = []
         for index, (score, how, matched) in best.items():
@@ -262,10 +276,67 @@ class Gazetteer:
         for index, (score, how, matched) in list(best.items()):
             if score < SAME_NAME_SCORE:
                 continue
+            for other in self._siblings_of(index):
+                if other not in best or best[other][0] < score - _SIBLING_PENALTY:
+                    best[other] = (score - _SIBLING_PENALTY, how, matched)
+
+    def _siblings_of(self, index: int) -> frozenset[int]:
+        """Return the places sharing the primary name (Latin or Arabic) of place ``index``."""
+        found = self._sibling_cache.get(index)
+        if found is None:
             place = self.places[index]
-            keys = [phonetic_of_normal(normal_key(place.name_en))]
+            keys = [self._primary_key(index)]
             keys += [normal_key(place.name_ar)] if place.name_ar else []
-            for other in {i for key in keys for i in self._siblings.get(key, ())}:
+            found = frozenset(i for key in keys for i in self._siblings.get(key, ()))
+            self._sibling_cache[index] = found
+        return found
+
+    def _primary_key(self, index: int) -> str:
+        """Return the phonetic key of the primary name of place ``index`` (cached)."""
+        key = self._primary_keys.get(index)
+        if key is None:
+            key = self._primary_keys[index] = phonetic_of_normal(
+                normal_key(self.places[index].name_en)
+            )
+        return key
+
+    def _penalise_added_article(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Lower a normalised match that needs the query's article dropped, for places without one.
+
+        "al-Hamah" is not the village Hamah: an article that none of the place's names
+        (Latin or Arabic) carries is evidence of another place, whereas a dropped article
+        ("Bara" for al-Bara) is everyday spelling.
+        """
+        for index, (score, how, matched) in list(best.items()):
+            if how == "normalised" and not self._takes_article(index):
+                best[index] = (score * _ADDED_ARTICLE_FACTOR, how, matched)
+
+    def _takes_article(self, index: int) -> bool:
+        place = self.places[index]
+        latin = [place.name_en, *(n for n in place.alt_names if not is_arabic(n))]
+        if any(_has_article(name) for name in latin):
+            return True
+        arabic = [n for n in (place.name_ar, *place.alt_names) if n and is_arabic(n)]
+        return any(w.startswith("ال") for n in arabic for w in fold_arabic(n).split())
+
+    def _add_qualified(self, best: dict[int, tuple[float, str, str]]) -> None:
+        """Give "X Tahtani" and "X Fawqani" (lower and upper X) a same-name match on X.
+
+        Reports name the two halves of a village pair by the bare name, so a query that
+        means one place called X also means them (in Arabic too: the pair often has only a
+        Latin name, reached through the Latin name of the place the Arabic matched).
+        """
+        if self._qualified is None:  # built on first use
+            qualifiers = {phonetic_of_normal(normal_key(w)) for w in _QUALIFIERS}
+            self._qualified = defaultdict(list)
+            for key, entries in self._phonetic.items():
+                words = key.split()
+                if len(words) > 1 and words[-1] in qualifiers:
+                    self._qualified[" ".join(words[:-1])].extend(i for i, _ in entries)
+        for index, (score, how, matched) in list(best.items()):
+            if score < SAME_NAME_SCORE:
+                continue
+            for other in self._qualified.get(self._primary_key(index), ()):
                 if other not in best or best[other][0] < score - _SIBLING_PENALTY:
                     best[other] = (score - _SIBLING_PENALTY, how, matched)
 
@@ -329,12 +400,13 @@ class Gazetteer:
             if top.score >= SAME_NAME_SCORE
             else top.score - AMBIGUITY_MARGIN
         )
-        rivals = [
-            m
-            for m in matches[1:]
-            if m.score >= floor
-            and distance_km(m.place.position, top.place.position) > SAME_PLACE_KM
-        ]
+        rivals: list[Match] = []
+        for m in matches[1:]:  # one rival per place: records within SAME_PLACE_KM are one
+            if m.score >= floor and all(
+                distance_km(m.place.position, seen.place.position) > SAME_PLACE_KM
+                for seen in (top, *rivals)
+            ):
+                rivals.append(m)
         if not rivals:
             return top
         tied = [top, *rivals]
@@ -461,7 +533,11 @@ class Gazetteer:
         on a generic word.
         """
         for choice, similarity, _ in process.extract(
-            phon, self._phonetic_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
+            phon,
+            self._by_length("phonetic").around(len(phon)),
+            scorer=fuzz.ratio,
+            score_cutoff=_FUZZY_CUTOFF,
+            limit=10,
         ):
             if fuzz.ratio(own, self._distinctive_of(choice)) < _DISTINCTIVE_CUTOFF:
                 continue
@@ -469,7 +545,11 @@ class Gazetteer:
                 yield index, 0.85 * similarity / 100, "fuzzy", name
         if len(skel) >= 3 and not arabic:  # noqa: PLR2004
             for choice, similarity, _ in process.extract(
-                skel, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
+                skel,
+                self._by_length("skeleton").around(len(skel)),
+                scorer=fuzz.ratio,
+                score_cutoff=_FUZZY_CUTOFF,
+                limit=10,
             ):
                 for index, name, name_phon in self._skeleton[choice]:
                     if fuzz.ratio(own, self._distinctive_of(name_phon)) < _DISTINCTIVE_CUTOFF:
@@ -487,7 +567,9 @@ class Gazetteer:
         """
         if written < TYPO_MIN_LETTERS - (2 if arabic else 0):
             return
-        keys = self._skeleton_keys if arabic else self._phonetic_keys
+        # One slip keeps the first letter and changes the length by at most one.
+        blocks = self._slip_blocks("skeleton" if arabic else "phonetic")
+        keys = [k for n in (-1, 0, 1) for k in blocks.get((key[:1], len(key) + n), ())]
         for choice, _, _ in process.extract(
             key, keys, scorer=OSA.distance, score_cutoff=1, limit=10
         ):
@@ -515,9 +597,48 @@ class Gazetteer:
         for index, name in self._leading.get(norm, ()):
             yield index, TYPO_SCORE, "partial", name
 
+    def _by_length(self, kind: str) -> _KeysByLength:
+        """Return the phonetic or skeleton keys sorted by length (built on first use)."""
+        if kind not in self._length_index:
+            keys = self._phonetic_keys if kind == "phonetic" else self._skeleton_keys
+            self._length_index[kind] = _KeysByLength(keys)
+        return self._length_index[kind]
+
+    def _slip_blocks(self, kind: str) -> dict[tuple[str, int], list[str]]:
+        """Return the phonetic or skeleton keys by (first letter, length), built on first use."""
+        if kind not in self._blocks:
+            keys = self._phonetic_keys if kind == "phonetic" else self._skeleton_keys
+            blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
+            for key in keys:
+                blocks[key[:1], len(key)].append(key)
+            self._blocks[kind] = blocks
+        return self._blocks[kind]
+
     def _distinctive_of(self, phon: str) -> str:
         """Return the distinctive part of an indexed phonetic key."""
         return self._distinctive.get(phon, phon)
+
+
+class _KeysByLength:
+    """Keys sorted by length, to pass rapidfuzz only those that can reach the fuzzy cutoff.
+
+    ``fuzz.ratio`` is 100 * (1 - indel distance / (len(a) + len(b))) and the distance is at
+    least the difference in length, so a key reaches ``_FUZZY_CUTOFF`` (75) only if its
+    length lies within 3/5 and 5/3 of the query's.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = sorted(keys, key=len)
+        self.lengths = [len(key) for key in self.keys]
+
+    def around(self, length: int) -> list[str]:
+        """Return the keys whose length can give a ratio of 75 with a key of ``length``."""
+        share = (100 - _FUZZY_CUTOFF) / 100  # |la - lb| / (la + lb) must not exceed it
+        low = math.ceil(length * (1 - share) / (1 + share) - 1e-9)
+        high = math.floor(length * (1 + share) / (1 - share) + 1e-9)
+        return self.keys[
+            bisect.bisect_left(self.lengths, low) : bisect.bisect_right(self.lengths, high)
+        ]
 
 
 #: Arabic generic words (the Latin GENERIC_WORDS' counterparts) a loose match must not rest on.
@@ -596,6 +717,12 @@ def _check_query(name: object) -> str:
         msg = f"place name is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS}"
         raise GeocodeInputError(msg)
     return text
+
+
+def _has_article(text: str) -> bool:
+    """Return True if a Latin-script name starts with an article word (al-, el-, ash- ...)."""
+    words = exact_key(text).split() if not is_arabic(text) else []
+    return len(words) > 1 and words[0] in ARTICLES and words[0] not in {"a", "i"}
 
 
 def _script_parts(text: str) -> list[tuple[str, float]]:

@@ -114,6 +114,8 @@ _PLACE_WORDS = frozenset(
 # Cerablus) even where no other Turkish letter shows.
 _G_FOR_J = re.compile(r"[gG](?![hH])")
 _INITIAL_C = re.compile(r"(?<!\w)C(?![hH])")
+# English reports write the nisba -iyah as -ian or -iyan (an Armenian-looking ending).
+_IYAN_END = re.compile(r"(?<=[^aeiou\W])i?yan\b|(?<=[^aeiouy\W])ian\b", re.IGNORECASE)
 #: Everyday words of reports that are also the name of some village (المدينة "the city",
 #: آذار "March", "Many"): running text never counts them as place mentions
 #: (:meth:`geo.geocode.Gazetteer.could_name`), though ``geocode`` still finds the village.
@@ -333,7 +335,8 @@ def query_readings(text: str) -> list[tuple[str, float]]:
     - an Arabic preposition or conjunction joined to the name (وسراقب، بإدلب);
     - a word for the kind of place dropped ("Idlib city", "city of Idlib", "مدينة إدلب",
       "Ariha camp");
-    - g or a word-initial C read as j (Gisr al-Shughur, Cerablus); in Arabic a final alef read
+    - g or a word-initial C read as j (Gisr al-Shughur, Cerablus); a final -ian or -iyan
+      read as the nisba -iyah (Yacoubian, Yaqoubiyan); in Arabic a final alef read
       as taa marbuta and back (كفريا، كفرية).
 
     Examples
@@ -365,11 +368,7 @@ def query_readings(text: str) -> list[tuple[str, float]]:
     if kept and len(kept) < len(words):
         out.append((" ".join(kept), 0.97))
     if not is_arabic(text):
-        if _G_FOR_J.search(text):
-            out.append((_G_FOR_J.sub(lambda m: "j" if m[0] == "g" else "J", text), 0.95))
-        if _INITIAL_C.search(text):
-            out.append((_INITIAL_C.sub("J", text), 0.95))
-        return out
+        return out + _latin_letter_readings(text)
     folded = fold_arabic(text)
     if folded.endswith(("ا", "ه")):  # final alef for taa marbuta and back: كفريا، كفرية
         out.append((folded[:-1] + ("ه" if folded.endswith("ا") else "ا"), 0.95))
@@ -378,6 +377,18 @@ def query_readings(text: str) -> list[tuple[str, float]]:
             rest = folded[len(prefix) :]
             if folded.startswith(prefix) and len(rest) >= 3:  # noqa: PLR2004
                 out.append((("ال" + rest) if prefix.endswith("ال") else rest, 0.95))
+    return out
+
+
+def _latin_letter_readings(text: str) -> list[tuple[str, float]]:
+    """Return the readings of letters other spellings use: g or C for j, -ian for -iyah."""
+    out = []
+    if _IYAN_END.search(text):  # Yacoubian, Yaqoubiyan for al-Yaqubiyah
+        out.append((_IYAN_END.sub("iyah", text), 0.95))
+    if _G_FOR_J.search(text):
+        out.append((_G_FOR_J.sub(lambda m: "j" if m[0] == "g" else "J", text), 0.95))
+    if _INITIAL_C.search(text):
+        out.append((_INITIAL_C.sub("J", text), 0.95))
     return out
 
 

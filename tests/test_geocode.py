@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.gazetteer import load_gazetteer
-from geo.geocode import Gazetteer, distance_km
+from geo.geocode import TYPO_SCORE, Gazetteer, distance_km
+from geo.places import Place
 from tests import geocode_corpus
 
 
@@ -241,3 +242,37 @@ def test_gazetteer_v2_has_the_small_villages_and_their_arabic_names(gazetteer: G
         assert gazetteer.geocode(name)[0].place.geonames_id
     primary = [p.name_en for p in gazetteer.places]
     assert not [name for name in primary if "`" in name]
+
+
+def _place(place_id: str, name: str, lon: float, lat: float, *, ar: str = "") -> Place:
+    return Place(place_id=place_id, name_en=name, name_ar=ar, alt_names=(), kind="village",
+                 position=LonLat(lon, lat), precision_m=300, admin1="", admin2="", admin3="",
+                 sources=("test",))  # fmt: skip
+
+
+def test_an_article_the_place_never_carries_weakens_the_match() -> None:
+    small = Gazetteer([
+        _place("dumah", "Dumah", 36.50, 35.80, ar="دومة"),
+        _place("al_bara", "Bara", 36.54, 35.68, ar="البارة"),
+    ])  # fmt: skip
+    added = small.geocode("al-Dumah")[0]
+    assert added.place.place_id == "dumah"
+    assert added.score < TYPO_SCORE < small.geocode("Dumah")[0].score  # ranks below a typo
+    # the Arabic name has the article: "al-Bara" keeps its normalised score
+    assert small.geocode("al-Bara")[0].score == pytest.approx(0.93)
+
+
+def test_a_bare_name_also_means_its_lower_and_upper_halves() -> None:
+    small = Gazetteer([
+        _place("zarqa", "Zarqa", 36.90, 35.60, ar="زرقا"),
+        _place("zarqa_tahtani", "Zarqa Tahtani", 36.20, 35.74),
+        _place("zarqa_fawqani", "Zarqa Fawqani", 36.21, 35.75),  # 1.4 km away: one place
+    ])  # fmt: skip
+    for query in ("Zarqa", "زرقا"):
+        with pytest.raises(AmbiguousPlaceError) as excinfo:
+            small.resolve(query)
+        ids = [m.place.place_id for m in excinfo.value.candidates]
+        assert ids[0] == "zarqa"
+        assert len(ids) == 2
+        assert ids[1] in {"zarqa_tahtani", "zarqa_fawqani"}
+    assert small.resolve("Zarqa Tahtani").place.place_id == "zarqa_tahtani"

@@ -2,7 +2,15 @@
 
 import pytest
 
-from geo.names import clean, exact_key, fold_arabic, normal_key, phonetic_key, skeleton_key
+from geo.names import (
+    clean,
+    exact_key,
+    fold_arabic,
+    normal_key,
+    phonetic_key,
+    query_readings,
+    skeleton_key,
+)
 
 SAME_NORMAL = [
     ("Jisr al-Shughur", "Jisr ash-Shughur", "JISR AL SHUGHUR", "Jisr el-Shughur"),
@@ -88,3 +96,10 @@ def test_clean_removes_controls_and_bidi_marks() -> None:
 def test_empty_keys_for_nameless_text(text: str) -> None:
     assert normal_key(text) == ""
     assert skeleton_key(text) == ""
+
+
+def test_an_ian_ending_is_also_read_as_the_nisba() -> None:
+    readings = [reading for reading, _ in query_readings("Al-Dawoudian")]
+    assert "Al-Dawoudiyah" in readings
+    assert "Al-Dawoudiyah" in [reading for reading, _ in query_readings("Al-Dawoudiyan")]
+    assert query_readings("Adnan") == []  # a vowel before -an: no nisba

@@ -135,6 +135,8 @@
     "kenti", "ilçesi", "beldesi", "şehri", "merkezi", "kampı", "مدينة", "بلدة", "قرية", "مركز", "مخيم"]);
   var G_FOR_J = /[gG](?![hH])/g;
   var INITIAL_C = /(?<![\p{L}\p{N}_])C(?![hH])/gu;
+  /* -ian / -iyan read as the nisba -iyah (Yacoubian), as geo.names._IYAN_END. */
+  var IYAN_END = /(?<=[\p{L}\p{N}_])(?<![aeiou])i?yan(?![\p{L}\p{N}_])|(?<=[\p{L}\p{N}_])(?<![aeiouy])ian(?![\p{L}\p{N}_])/giu;
 
   function looksTurkish(text) { return TURKISH_QUERY_MARKERS.test(text) || TURKISH_SUFFIX.test(text.trim()); }
   function readings(text) {
@@ -159,6 +161,7 @@
     });
     if (kept.length && kept.length < all.length) { out.push([kept.join(" "), 0.97]); }
     if (!isArabic(text)) {
+      if (text.search(IYAN_END) >= 0) { out.push([text.replace(IYAN_END, "iyah"), 0.95]); }
       if (/[gG](?![hH])/.test(text)) { out.push([text.replace(G_FOR_J, function (m) { return m === "g" ? "j" : "J"; }), 0.95]); }
       if (/(?<![\p{L}\p{N}_])C(?![hH])/u.test(text)) { out.push([text.replace(INITIAL_C, "J"), 0.95]); }
       return out;
@@ -241,7 +244,8 @@
   }
 
   function buildIndex(data) {
-    var byKey = [new Map(), new Map(), new Map(), new Map()], phonetic = [], siblings = new Map();
+    var byKey = [new Map(), new Map(), new Map(), new Map()], phonetic = [], siblings = new Map(), qualified = new Map();
+    var qualifiers = new Set(["tahtani", "fawqani"].map(function (w) { return phoneticOfNormal(normalKey(w)); }));
     function add(map, key, i) { var list = map.get(key); if (!list) { map.set(key, list = []); } if (list[list.length - 1] !== i) { list.push(i); } }
     data.id.forEach(function (id, i) {
       var names = [data.name[i]].concat(data.ar[i] ? [data.ar[i]] : [], data.names[i] ? data.names[i].split("|") : []);
@@ -250,11 +254,13 @@
         if (!k[1]) { return; }
         for (var t = 0; t < 4; t++) { add(byKey[t], k[t], i); }
         phonetic.push([k[2], distinctivePhonetic(k[1]), k[3], i]);
+        var ws = k[2].split(" ");  /* "X Tahtani" is also found as X (geocode's _add_qualified) */
+        if (ws.length > 1 && qualifiers.has(ws[ws.length - 1])) { add(qualified, ws.slice(0, -1).join(" "), i); }
       });
       add(siblings, phoneticOfNormal(normalKey(data.name[i])), i);
       if (data.ar[i]) { add(siblings, normalKey(data.ar[i]), i); }
     });
-    return { byKey: byKey, phonetic: phonetic, siblings: siblings };
+    return { byKey: byKey, phonetic: phonetic, siblings: siblings, qualified: qualified };
   }
 
   var TIER_SCORE = [1.0, 0.93, 0.91, 0.85];
@@ -294,6 +300,11 @@
       if (m.score < 0.91) { return; }
       var i = m.index, sib = [phoneticOfNormal(normalKey(data.name[i]))].concat(data.ar[i] ? [normalKey(data.ar[i])] : []);
       sib.forEach(function (key) { (index.siblings.get(key) || []).forEach(function (j) { offer(j, m.score - 0.005, m.how); }); });
+    });
+    Array.from(best.values()).forEach(function (m) {
+      if (m.score < 0.91) { return; }
+      var key = phoneticOfNormal(normalKey(data.name[m.index]));
+      (index.qualified.get(key) || []).forEach(function (j) { offer(j, m.score - 0.005, m.how); });
     });
     var exact = exactKey(text);
     if (exact.length >= 2) {
