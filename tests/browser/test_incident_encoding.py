@@ -95,7 +95,7 @@ def test_every_field_round_trips_through_the_page(tmp_path: Path, page_and_log: 
     writer.writerows(rows)
     store.write_text(out.getvalue(), encoding="utf-8")
     assert build_map.main(["--incidents", str(store), "--out", str(tmp_path), "-q"]) == 0
-    inputs = load_inputs(incidents_path=store)
+    inputs = load_inputs(store=store)
 
     page, log = page_and_log
     open_map(page, tmp_path / MAP_FILENAME)
