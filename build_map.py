@@ -143,7 +143,7 @@ def _parse_image_commands(commands: argparse._SubParsersAction[argparse.Argument
     chart = commands.add_parser("chart", help="chart incidents and casualties per month by side")
     for target in (figure, chart):
         target.add_argument("--out", type=Path, required=True, help="FILE.png, .svg (or .pdf)")
-        target.add_argument("--incidents", type=Path, default=None, help="incident store (CSV)")
+        options.add_store_option(target, config=True)
         target.add_argument("--from", dest="start", type=_parse_date, help="first day YYYY-MM-DD")
         target.add_argument("--to", dest="end", type=_parse_date, help="last day YYYY-MM-DD")
         target.add_argument("--types", help="e.g. shelling,air (keys: " + ", ".join(SYMBOLS) + ")")
@@ -300,7 +300,7 @@ def _cmd_figure(args: argparse.Namespace) -> int:
     from layers.plotting import FORMATS, check_format  # noqa: PLC0415
 
     check_format(args.out, formats=FORMATS if args.command == "figure" else CHART_FORMATS)
-    inputs = load_inputs(data_dir=args.data_dir, incidents_path=args.incidents,
+    inputs = load_inputs(data_dir=args.data_dir, store=options.store_location(args),
                          road_path=getattr(args, "road", None))  # fmt: skip
     bbox = parse_bbox(args.bbox) if getattr(args, "bbox", None) else None
     chosen = select(

@@ -6,8 +6,10 @@ synthetic store (``bench/synthetic.py``, 100,000 rows by default) into it, then 
 - **reading the store**: the CSV file's bytes vs one COPY from the database, each split into
   records as the build does (median of 7, alternating);
 - **a build**, whole process (Python start included) with an empty cache, ``--no-exports``
-  and with the exports, from the database vs from the CSV (median of 3, alternating); the
-  maps must be byte for byte the same;
+  and with the exports, from the database vs from the CSV (5 alternating pairs: the median
+  and least difference of a pair); the maps must be byte for byte the same;
+- **pushes**: the file into the empty store, the same file again (all unchanged), and the
+  file with every row's notes edited (all updated, one history entry each);
 - **concurrent adds**: 8 processes × 50 adds at once (each add its own connection and
   transaction, as ``build_map.py add`` makes it), adds per second and the latency of one
   add; and one process alone for comparison.
@@ -35,6 +37,8 @@ from report import BENCH_DIR, machine
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from geo.places import Place
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/pgserver.py starts the server
 
@@ -44,6 +48,7 @@ from geo.admin import AdminAreas  # noqa: E402
 from geo.datasets import DATA_DIR  # noqa: E402
 from geo.incidents.columns import read_columns  # noqa: E402
 from geo.incidents.store import read_store  # noqa: E402
+from geo.incidents.table import read_table, write_table  # noqa: E402
 from geo.places import load_places  # noqa: E402
 from geo.store.location import DatabaseLocation, parse_location  # noqa: E402
 from geo.store.migrate import init_store  # noqa: E402
@@ -53,6 +58,8 @@ from tests.pgserver import PgServer  # noqa: E402
 
 RESULTS_PATH = BENCH_DIR / "pgstore_results.json"
 WORKERS, ADDS = 8, 50
+#: Cold builds per store and kind, alternating CSV and database (medians reported).
+BUILD_RUNS = 5
 WORKER = """
 import json, sys, time
 from pathlib import Path
@@ -82,15 +89,20 @@ Path(plan["log"]).write_text(json.dumps({"times": times, "end": time.time()}), e
 """
 
 
-def median_of(runs: int, *jobs: Callable[[], object]) -> list[float]:
-    """Run each job ``runs`` times, alternating; return each one's median seconds."""
+def timed(runs: int, *jobs: Callable[[], object]) -> list[list[float]]:
+    """Run each job ``runs`` times, alternating; return each one's seconds, run by run."""
     seconds: list[list[float]] = [[] for _ in jobs]
     for _ in range(runs):
         for i, job in enumerate(jobs):
             start = time.perf_counter()
             job()
             seconds[i].append(time.perf_counter() - start)
-    return [statistics.median(s) for s in seconds]
+    return seconds
+
+
+def median_of(runs: int, *jobs: Callable[[], object]) -> list[float]:
+    """Run each job ``runs`` times, alternating; return each one's median seconds."""
+    return [statistics.median(s) for s in timed(runs, *jobs)]
 
 
 def build(store: str, out: Path, *, exports: bool) -> None:
@@ -135,6 +147,26 @@ def concurrent_adds(url: str, work: Path, workers: int, tag: str) -> dict[str, f
     }
 
 
+def repushes(
+    csv_path: Path, location: DatabaseLocation, *, admin: AdminAreas, places: dict[str, Place]
+) -> tuple[float, float]:
+    """Time a push of the same file again (all unchanged), then of it with every note edited."""
+    start = time.perf_counter()
+    report = push(csv_path, location, admin=admin, places=places)
+    unchanged_s = time.perf_counter() - start
+    print(f"push again, nothing changed: {unchanged_s:.1f} s ({report.describe()})")
+    table = read_table(csv_path)
+    table.data["notes"] = [f"{note} (edited)" for note in table.data["notes"]]
+    edited = csv_path.with_name("edited.csv")
+    write_table(table, edited)
+    start = time.perf_counter()
+    report = push(edited, location, admin=admin, places=places)
+    updated_s = time.perf_counter() - start
+    print(f"push with every row edited: {updated_s:.1f} s ({report.describe()})")
+    push(csv_path, location, admin=admin, places=places)  # back to the file the builds read
+    return unchanged_s, updated_s
+
+
 def reads_and_builds(
     csv_path: Path, url: str, database: DatabaseStore, work: Path
 ) -> tuple[float, float, dict[str, dict[str, float]]]:
@@ -150,18 +182,23 @@ def reads_and_builds(
     builds: dict[str, dict[str, float]] = {}
     for exports in (False, True):
         name = "build_with_exports" if exports else "build_map_only"
-        csv_s, db_s = median_of(
-            3,
+        csv_runs, db_runs = timed(
+            BUILD_RUNS,
             lambda e=exports: build(str(csv_path), work / "out-csv", exports=e),
             lambda e=exports: build(url, work / "out-db", exports=e),
         )
         csv_map, db_map = work / "out-csv/idlib_map.html", work / "out-db/idlib_map.html"
         if csv_map.read_bytes() != db_map.read_bytes():
             raise SystemExit("the maps from the database and from the CSV differ")
+        # The difference of each alternating pair: both builds ran under the same load.
+        pairs = [db - csv for csv, db in zip(csv_runs, db_runs, strict=True)]
+        csv_s, db_s, diff_s = (statistics.median(v) for v in (csv_runs, db_runs, pairs))
         builds[name] = {"csv_s": round(csv_s, 2), "database_s": round(db_s, 2),
-                        "difference_s": round(db_s - csv_s, 2)}  # fmt: skip
-        print(f"{name}: CSV {csv_s:.2f} s, database {db_s:.2f} s, "
-              f"difference {db_s - csv_s:+.2f} s (maps identical)")  # fmt: skip
+                        "difference_s": round(diff_s, 2), "difference_min_s": round(min(pairs), 2),
+                        "runs": BUILD_RUNS}  # fmt: skip
+        print(f"{name}: CSV {csv_s:.2f} s, database {db_s:.2f} s, difference median "
+              f"{diff_s:+.2f} s, min {min(pairs):+.2f} s over {BUILD_RUNS} pairs "
+              "(maps identical)")  # fmt: skip
     return read_csv, read_db, builds
 
 
@@ -195,6 +232,7 @@ def main() -> None:
         report = push(csv_path, location, admin=admin, places=places)
         push_s = time.perf_counter() - start
         print(f"push of {args.rows:,} rows: {push_s:.1f} s ({report.describe()})")
+        repush_s, update_s = repushes(csv_path, location, admin=admin, places=places)
         database = DatabaseStore(location)
         read_csv = read_db = float("nan")
         builds: dict[str, dict[str, float]] = {}
@@ -208,7 +246,8 @@ def main() -> None:
             "date": dt.datetime.now(tz=dt.UTC).date().isoformat(), "machine": machine(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            "rows": args.rows, "push_s": round(push_s, 1),
+            "rows": args.rows, "push_s": round(push_s, 1), "repush_unchanged_s": round(repush_s, 1),
+            "push_all_updated_s": round(update_s, 1),
             "read_split_csv_s": round(read_csv, 3), "read_split_database_s": round(read_db, 3),
             **builds, "adds_one_process": alone, "adds_eight_processes": together,
         }  # fmt: skip

@@ -63,7 +63,7 @@ def main() -> None:
         out = Path(folder)
         store = out / "incidents.csv"
         write_synthetic_store(store, size)
-        inputs = load_inputs(incidents_path=store)
+        inputs = load_inputs(store=store)
         rows = rows_from_store(inputs.store, inputs.classification)
         template = render_template(inputs.static, offline=True)
         plain_s = _median_s(lambda: fill_template(template, rows))

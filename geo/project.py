@@ -13,18 +13,22 @@ from geo.band import north_south_band
 from geo.corridor import Corridor, build_corridor, patrol_segment, to_corridor_crs
 from geo.corridor_query import CorridorIndex
 from geo.errors import GeometryError
-from geo.incidents import Incident, IncidentStore, load_store
 from geo.incidents.classify import Classification, classify
+from geo.incidents.store import check_store_text
 from geo.m4 import Road, load_m4
 from geo.places import Place, load_places
 from geo.posts import Post, load_posts
 from geo.road_file import load_road_file
+from geo.store.open import open_store
 from geo.user_layers import UserLayer, UserLayerSpec, load_user_layers
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from shapely import Polygon
+
+    from geo.incidents import Incident, IncidentStore
+    from geo.store.location import DatabaseLocation
 
 #: The patrol termini named by the 5 March 2020 protocol, as gazetteer place ids.
 PATROL_WEST_ID = "ain_al_hawr"
@@ -174,21 +178,19 @@ def load_static(
 def load_inputs(
     *,
     data_dir: Path = datasets.DATA_DIR,
-    incidents_path: Path | None = None,
+    store: Path | DatabaseLocation | None = None,
     road_path: Path | None = None,
     static: StaticInputs | None = None,
 ) -> MapInputs:
     """Load the static inputs (or reuse ``static``) and the validated, classified store.
 
-    ``incidents_path`` defaults to ``data_dir / "incidents.csv"``.
+    ``store`` is a CSV store's path or a database store's location (as ``--store`` gives
+    it; read with one COPY); it defaults to ``data_dir / "incidents.csv"``.
     """
     static = static or load_static(data_dir=data_dir, road_path=road_path)
-    store = load_store(
-        incidents_path or data_dir / "incidents.csv",
-        admin=static.admin,
-        places=static.places_by_id,
-    )
+    text = open_store(store or data_dir / "incidents.csv").read_text()
+    incidents = check_store_text(text, admin=static.admin, places=static.places_by_id)
     classes = classify(
-        store.parsed, index=static.corridor_index, places=static.places, admin=static.admin
+        incidents.parsed, index=static.corridor_index, places=static.places, admin=static.admin
     )
-    return MapInputs(static=static, store=store, classification=classes)
+    return MapInputs(static=static, store=incidents, classification=classes)

@@ -142,8 +142,61 @@ def _base(ax: Axes, inputs: MapInputs) -> None:
                 zorder=6)  # fmt: skip
 
 
-def _places(ax: Axes, fig: Figure, inputs: MapInputs, extent: tuple[float, ...]) -> None:
-    """Label places by importance, skipping any label that would overlap a placed one."""
+#: Where a label may go from its place's point, in points, tried in this order: right,
+#: left, above, below, first close and then clear of a larger marker on the point.
+_LABEL_SPOTS = tuple(
+    (dx * gap, dy * gap, ha, va)
+    for gap in (1.0, 2.4)
+    for dx, dy, ha, va in ((3, 2, "left", "bottom"), (3, -2, "left", "top"),
+                           (-3, 2, "right", "bottom"), (-3, -2, "right", "top"),
+                           (0, 3, "center", "bottom"), (0, -3, "center", "top"))
+)  # fmt: skip
+#: The M4 and the patrol segment are sampled this often (metres) as obstacles to labels.
+_LINE_SAMPLE_M = 150.0
+
+
+def _obstacles(ax: Axes, inputs: MapInputs, chosen: Selection) -> tuple[Any, Any]:
+    """Return display points labels must not cover, and each one's radius in pixels.
+
+    The incident markers (at their drawn size), the patrol ends, and points along the M4
+    and the patrol segment.
+    """
+    to_metres = transformer(WGS84, CORRIDOR_CRS)
+    px_per_pt = ax.figure.dpi / 72
+    xy = [np.column_stack(to_metres.transform(chosen.lon, chosen.lat))]
+    casualties = np.nan_to_num(chosen.killed) + np.nan_to_num(chosen.injured)
+    level = np.select([casualties >= 20, casualties >= 5, casualties >= 1], [3, 2, 1], 0)  # noqa: PLR2004
+    radius = [np.asarray(_MARKER_PT)[level] / 2 * px_per_pt]
+    ends = [to_metres.transform(end.position.lon, end.position.lat) for end in inputs.patrol_ends]
+    xy.append(np.asarray(ends, dtype=float).reshape(-1, 2))
+    radius.append(np.full(len(ends), 3 * px_per_pt))
+    for line in (inputs.road.line_lonlat, inputs.corridor.segment_lonlat):
+        projected = _project(line)
+        steps = np.arange(0.0, projected.length, _LINE_SAMPLE_M)
+        samples = shapely.get_coordinates(shapely.line_interpolate_point(projected, steps))
+        xy.append(samples[:, :2])
+        radius.append(np.full(len(samples), 1.2 * px_per_pt))
+    return ax.transData.transform(np.vstack(xy)), np.concatenate(radius)
+
+
+def _covers(box: Any, points: Any, radius: Any) -> int:  # noqa: ANN401 - a matplotlib Bbox
+    """Return how many obstacle discs the display box ``box`` touches."""
+    inside_x = (points[:, 0] + radius > box.x0) & (points[:, 0] - radius < box.x1)
+    inside_y = (points[:, 1] + radius > box.y0) & (points[:, 1] - radius < box.y1)
+    return int(np.count_nonzero(inside_x & inside_y))
+
+
+def _places(
+    ax: Axes, fig: Figure, inputs: MapInputs, chosen: Selection, extent: tuple[float, ...]
+) -> None:
+    """Label places by importance, each where it covers no label, marker or line if it can.
+
+    Drawn after the legend, scale bar and north arrow, which count as placed labels (a place
+    under one of them is not drawn). A label
+    goes to the first of :data:`_LABEL_SPOTS` inside the map that overlaps no placed label
+    and covers no obstacle (:func:`_obstacles`); a city or town label that finds no such
+    spot takes the one covering fewest, any other label is left out.
+    """
     to_metres = transformer(WGS84, CORRIDOR_CRS)
     ranked = []
     for place in inputs.places:
@@ -154,19 +207,64 @@ def _places(ax: Axes, fig: Figure, inputs: MapInputs, extent: tuple[float, ...])
         if extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3]:
             ranked.append((rank, place.name_en, x, y))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    placed: list[Any] = []
+    points, radius = _obstacles(ax, inputs, chosen)
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = [a.get_window_extent(renderer) for a in (*ax.texts, *ax.patches[-2:])]
+    legend = ax.get_legend()
+    if legend is not None:
+        placed.append(legend.get_window_extent(renderer))
+    fixed = list(placed)
     for rank, name, x, y in sorted(ranked):
-        size = (8.5, 7.5, 7.0, 6.5)[rank]
-        label = ax.annotate(name, (x, y), xytext=(3, 2), textcoords="offset points",
-                            fontsize=size, fontweight="bold" if rank == 0 else "normal",
-                            color="#222222", zorder=8)  # fmt: skip
-        box = label.get_window_extent(renderer).expanded(1.05, 1.15)
-        if any(box.overlaps(other) for other in placed):
-            label.remove()
+        anchor = ax.transData.transform((x, y))
+        if any(box.padded(8).contains(*anchor) for box in fixed):
+            continue  # the point is under the legend or the scale bar
+        style = {"fontsize": (8.5, 7.5, 7.0, 6.5)[rank], "color": "#222222", "zorder": 8,
+                 "fontweight": "bold" if rank == 0 else "normal"}  # fmt: skip
+        best = _best_spot(ax, name, (x, y), style, frame=frame, placed=placed,
+                          obstacles=(points, radius))  # fmt: skip
+        if best is None or (best[0] and rank >= _RANK["area"]):
+            if best is not None:
+                best[1].remove()
             continue
-        placed.append(box)
+        placed.append(best[2])
         ax.plot(x, y, "o", markersize=2.6 if rank else 3.4, markerfacecolor="white",
                 markeredgecolor="#333333", markeredgewidth=0.7, zorder=7)  # fmt: skip
+
+
+def _best_spot(
+    ax: Axes,
+    name: str,
+    xy: tuple[float, float],
+    style: dict[str, Any],
+    *,
+    frame: Any,  # noqa: ANN401 - matplotlib Bbox
+    placed: list[Any],
+    obstacles: tuple[Any, Any],
+) -> tuple[int, Any, Any] | None:
+    """Return (obstacles covered, label, its box) at the best of :data:`_LABEL_SPOTS`.
+
+    None when every spot leaves the map or overlaps a placed label.
+    """
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    best: tuple[int, Any, Any] | None = None
+    for dx, dy, ha, va in _LABEL_SPOTS:
+        label = ax.annotate(name, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                            va=va, **style)  # fmt: skip
+        box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+        clear = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+        if not clear or any(box.overlaps(other) for other in placed):
+            label.remove()
+            continue
+        hits = _covers(box, *obstacles)
+        if best is not None and hits >= best[0]:
+            label.remove()
+            continue
+        if best is not None:
+            best[1].remove()
+        best = (hits, label, box)
+        if hits == 0:
+            break
+    return best
 
 
 def _incidents(ax: Axes, chosen: Selection) -> None:
@@ -275,11 +373,11 @@ def draw_figure(
         ax.set_xticks([])
         ax.set_yticks([])
         _base(ax, inputs)
-        _places(ax, fig, inputs, extent)
         _incidents(ax, chosen)
         _legend(ax, chosen)
-        _scale_bar(ax, extent)
+        _scale_bar(ax, extent)  # its two bars are the last patches: _places reads them
         _north_arrow(ax)
+        _places(ax, fig, inputs, chosen, extent)
         as_of = chosen.as_of.isoformat() if chosen.as_of else "no incidents"
         fig.suptitle("Idlib de-escalation zone: M4 security corridor and incidents",
                      x=0.02, y=1 - 0.12 / height_in, ha="left", va="top", fontsize=13,

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 
 from geo.incidents.export import joined_bytes, json_strings
 from geo.incidents.rows import CERTAINTIES
+from geo.symbology import symbol_key
 from layers import style
 from layers.packing import pack, script_json, unpack
 
@@ -52,7 +53,6 @@ SCALE = 100_000
 SIDE_LABELS = ("north half (Turkish supervision)", "south half (Russian supervision)",
                "on the M4 (edge of both halves)", "outside the corridor")  # fmt: skip
 PHASE_LABELS = ("before", "after", "date too imprecise to say")
-TIME_PRECISION_LABELS = ("", " (within a week)", " (month only)")
 GEO_PRECISION_LABELS = ("at the named place", "near the named place", "in the wider region")
 #: The page's text columns and the row fields they come from.
 TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url", "notes": "notes",
@@ -63,13 +63,6 @@ DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
 _EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days
 #: Quantised longitude offsets stay below this (2**24 × 1e-5° is 167°).
 _KEY_SPAN = 2**24
-
-
-def display_type(sub_event_type: str, tags: str) -> str:
-    """Return the map's symbol key for an incident: shelling, air, ied, missile, clash or other."""
-    if "missile" in tags.casefold().split(";"):
-        return "missile"
-    return style.SYMBOL_OF_SUB_EVENT.get(sub_event_type, "other")
 
 
 def encode(rows: IncidentRows) -> dict[str, Any]:
@@ -130,7 +123,6 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "sides": list(SIDE_LABELS),
         "certainties": list(CERTAINTIES),
         "phases": list(PHASE_LABELS),
-        "timePrecision": list(TIME_PRECISION_LABELS),
         "geoPrecision": list(GEO_PRECISION_LABELS),
     }
 
@@ -235,9 +227,7 @@ def _symbols(rows: IncidentRows) -> NDArray[np.int64]:
     codes = np.array(
         [
             symbols.index(
-                display_type(
-                    rows.strings[pair // width].as_py(), rows.strings[pair % width].as_py()
-                )
+                symbol_key(rows.strings[pair // width].as_py(), rows.strings[pair % width].as_py())
             )
             for pair in unique.tolist()
         ],

@@ -64,6 +64,21 @@ def test_figure_filters(tmp_path: Path) -> None:
     assert "Ariha" in out.read_text(encoding="utf-8")
 
 
+def test_figure_and_chart_read_the_store_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = week_store(tmp_path)
+    for kind in ("figure", "chart"):
+        assert run(kind, "--store", str(store), "--out", str(tmp_path / f"{kind}.svg")) == 0
+        # --incidents is the same option, as for every other command
+        assert run(kind, "--incidents", str(store), "--out", str(tmp_path / f"{kind}.png")) == 0
+    assert "16 of 16 incidents" in capsys.readouterr().out
+    config = tmp_path / "idlib-map.toml"
+    config.write_text(f'[map]\nstore = "{tmp_path / "missing.csv"}"\n', encoding="utf-8")
+    assert run("chart", "--config", str(config), "--out", str(tmp_path / "c.svg")) == 1
+    assert "missing.csv: file not found" in capsys.readouterr().err
+
+
 def test_chart_png_and_svg(tmp_path: Path) -> None:
     png, svg = tmp_path / "chart.png", tmp_path / "chart.svg"
     assert run("chart", "--out", str(png)) == 0
@@ -121,7 +136,7 @@ def week_store(tmp_path: Path) -> Path:
 
 
 def test_selection_keeps_a_date_range_that_overlaps_the_period(tmp_path: Path) -> None:
-    inputs: MapInputs = load_inputs(incidents_path=week_store(tmp_path))
+    inputs: MapInputs = load_inputs(store=week_store(tmp_path))
     # 7 Sep ± 15 days reaches 22 Sep; the 17 Sep week dates (± 3 days) reach 20 Sep.
     late = select(inputs, start=dt.date(2020, 9, 21), end=dt.date(2020, 9, 30))
     assert len(late) == 1

@@ -233,7 +233,7 @@ def test_packed_data_stays_under_60_bytes_an_incident(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(INCIDENT_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    inputs = load_inputs(incidents_path=store)
+    inputs = load_inputs(store=store)
     data = incident_data.encode(map_rows(inputs))
     text_bytes = len(data["stringsDeflated"])
     per_incident = (len(script_json(data).encode("utf-8")) - text_bytes) / data["n"]

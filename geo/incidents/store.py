@@ -170,14 +170,32 @@ def load_store(
     IncidentValidationError
         Every row-level error, each with its line and column.
     """
+    store = check_store_text(read_store(path), today=today, admin=admin, places=places)
+    return IncidentStore(path=path, table=store.table, parsed=store.parsed)
+
+
+def check_store_text(
+    text: StoreText,
+    *,
+    today: dt.date | None = None,
+    admin: AdminAreas | None = None,
+    places: dict[str, Place] | None = None,
+) -> IncidentStore:
+    """Validate a store already read (from a file or a database), strictly, as :func:`load_store`.
+
+    Raises
+    ------
+    DataFileError, IncidentValidationError
+        As :func:`load_store`, naming the store by ``text.name``.
+    """
     from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
     from geo.incidents.table import table_from_columns  # noqa: PLC0415
     from geo.incidents.validate import check  # noqa: PLC0415
 
-    columns = read_columns(read_store(path))
+    columns = read_columns(text)
     checked = check(columns, today=today or dt.datetime.now(tz=dt.UTC).date(), admin=admin,
                     places=places, strict=True)  # fmt: skip
-    return IncidentStore(path=path, table=table_from_columns(columns), parsed=checked.parsed)
+    return IncidentStore(path=text.name, table=table_from_columns(columns), parsed=checked.parsed)
 
 
 def load_incidents(path: Path, *, today: dt.date | None = None) -> list[Incident]:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 10
 #: The schema version this code reads and writes (the last file in geo/store/sql/).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class DatabaseStoreError(DataFileError):

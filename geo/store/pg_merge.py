@@ -1,10 +1,13 @@
 """Merges into a database store (``store push``, ``import-acled``): upserts on the event id.
 
-One transaction holding the store's advisory lock alone: the stored rows with the incoming
-ids are read, each incoming row is added, updated (only the columns the merge writes) or
-left as it is, the new rows go in by COPY and the changed ones by one UPDATE each, and the
-sequence moves past the highest ``SYR-IDL-`` number stored. Counts come back as
-``import-acled`` reports them.
+One transaction holding the store's advisory lock alone. The incoming rows go by one COPY
+into a temporary table; the rows a merge would add or change are found in SQL (and, for an
+ACLED import, validated in Python as merged, before anything is written); then one
+``INSERT … SELECT … ON CONFLICT (event_id_cnty) DO UPDATE … WHERE`` the row differs writes
+them: new rows are inserted, changed ones updated (only the columns the merge writes), equal
+ones left untouched, so the history triggers record exactly the rows added and changed
+(inserts once per statement, updates row by row). The sequence moves past the highest
+``SYR-IDL-`` number added. Counts come back as ``import-acled`` reports them.
 """
 
 from __future__ import annotations
@@ -49,11 +52,10 @@ def _table(location: DatabaseLocation, name: str) -> sql.Identifier:
     return sql.Identifier(location.schema, name)
 
 
-def merge(  # noqa: PLR0913 - each option is one thing a merge must know
+def merge(
     location: DatabaseLocation,
-    rows: list[dict[str, str]],
+    incoming: IncidentTable,
     *,
-    lines: list[int],
     columns: tuple[str, ...],
     extras: list[str],
     analyst: str,
@@ -61,13 +63,12 @@ def merge(  # noqa: PLR0913 - each option is one thing a merge must know
     what: str,
     origin: str,
 ) -> tuple[int, int, int]:
-    """Upsert ``rows`` on ``event_id_cnty``, writing only ``columns`` (and ``extras``).
+    """Upsert the ``incoming`` rows on ``event_id_cnty``, writing only ``columns`` (and ``extras``).
 
     Returns (added, updated, unchanged). The merged rows pass ``check`` (the store's
-    validation; None when ``rows`` are whole rows validated already) before anything is
-    written; all of it is one transaction.
+    validation; None when the rows are whole rows validated already) before anything is
+    written; all of it is one transaction. Messages give the rows' ``incoming.lines``.
     """
-    rows = [as_written(row) for row in rows]
     with session(location, what=what) as conn:
         require_privilege(conn, location, "UPDATE", what=f"write {what}")
         set_analyst(conn, analyst)
@@ -76,31 +77,133 @@ def merge(  # noqa: PLR0913 - each option is one thing a merge must know
             [store_lock_key(location)],
         )
         known_extras = extra_columns(conn, location)
-        existing = _existing(conn, location, [row["event_id_cnty"] for row in rows], known_extras)
-        added, updated, merged_rows, merged_lines = [], [], [], []
-        for row, line in zip(rows, lines, strict=True):
-            before = existing.get(row["event_id_cnty"])
-            if before is None:
-                after = {c: row.get(c, "") for c in (*INCIDENT_COLUMNS, *extras)}
-                added.append(after)
-            elif any(before.get(c, "") != row.get(c, "") for c in (*columns, *extras)):
-                after = before | {c: row.get(c, "") for c in (*columns, *extras)}
-                updated.append(after)
-            else:
-                continue
-            merged_rows.append(after)
-            merged_lines.append(line)
+        _copy_incoming(conn, incoming, extras)
         if check is not None:
-            _check(check, merged_rows, merged_lines, origin)
+            _check(check, *_merged_rows(conn, location, columns, known_extras, extras), origin)
         _record_extras(conn, location, known_extras, extras)
-        all_extras = [*known_extras, *(e for e in extras if e not in known_extras)]
-        _copy_in(conn, location, added, all_extras)
-        _update(conn, location, updated, columns, extras)
-        _advance_sequence(conn, location, [row["event_id_cnty"] for row in added])
+        added, updated, highest = _upsert(conn, location, columns, extras)
+        if highest is not None:
+            _advance_sequence(conn, location, highest)
         commit(conn, location, what=what)
-        if len(added) + len(updated) > ANALYZE_AFTER_ROWS:
+        if added + updated > ANALYZE_AFTER_ROWS:
             _analyze(conn, location)
-    return len(added), len(updated), len(rows) - len(added) - len(updated)
+    return added, updated, len(incoming) - added - updated
+
+
+def _copy_incoming(
+    conn: psycopg.Connection[Any], incoming: IncidentTable, extras: list[str]
+) -> None:
+    """Send the rows, as the CSV store would hold them, by one COPY into ``incoming``."""
+    names = sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS))
+    kinds = sql.SQL(", ").join(
+        sql.SQL("{} text NOT NULL").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS
+    )
+    conn.execute(
+        sql.SQL(
+            "CREATE TEMPORARY TABLE incoming (line integer NOT NULL, {}, extra jsonb NOT NULL) "
+            "ON COMMIT DROP"
+        ).format(kinds)
+    )
+    empty = [""] * len(incoming)
+    known = [lf_line_breaks(incoming.data.get(c, empty)) for c in INCIDENT_COLUMNS]
+    extra = [lf_line_breaks(incoming.data.get(name, empty)) for name in extras]
+    query = sql.SQL("COPY pg_temp.incoming (line, {}, extra) FROM STDIN").format(names)
+    with conn.cursor() as cursor, cursor.copy(query) as copy:
+        for i, line in enumerate(incoming.lines):
+            given = {
+                name: values[i] for name, values in zip(extras, extra, strict=True) if values[i]
+            }
+            copy.write_row([line, *(values[i] for values in known), json.dumps(given)])
+
+
+def _differs(
+    stored: str, incoming: str, columns: tuple[str, ...], extras: list[str]
+) -> sql.Composed:
+    """Return SQL that is true when ``incoming`` would change the ``stored`` row (NULL-safe).
+
+    Extra columns compare as the CSV store shows them: an empty value is no value; the
+    incoming ``extra`` holds only the non-empty ones. ``%(extras)s`` is their names.
+    """
+    left: list[sql.Composable] = [
+        sql.SQL("{}.{}").format(sql.Identifier(stored), sql.Identifier(c)) for c in columns
+    ]
+    right: list[sql.Composable] = [
+        sql.SQL("{}.{}").format(sql.Identifier(incoming), sql.Identifier(c)) for c in columns
+    ]
+    if extras:
+        left.append(sql.SQL(
+            "(SELECT coalesce(jsonb_object_agg(key, value), '{{}}') FROM jsonb_each({}.extra) "
+            "WHERE key = ANY(%(extras)s::text[]) AND value <> '\"\"')"
+        ).format(sql.Identifier(stored)))  # fmt: skip
+        right.append(sql.SQL("{}.extra").format(sql.Identifier(incoming)))
+    return sql.SQL("({}) IS DISTINCT FROM ({})").format(
+        sql.SQL(", ").join(left), sql.SQL(", ").join(right)
+    )
+
+
+def _merged_rows(
+    conn: psycopg.Connection[Any],
+    location: DatabaseLocation,
+    columns: tuple[str, ...],
+    known_extras: list[str],
+    extras: list[str],
+) -> tuple[list[dict[str, str]], list[int]]:
+    """Return the rows the merge would write, as merged, with their lines, in input order."""
+    pick = [sql.SQL("t.{}").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS]
+    pick += [sql.SQL("s.{}").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS]
+    query = sql.SQL(
+        "SELECT t.line, s.event_id_cnty IS NULL, t.extra, s.extra, {} FROM pg_temp.incoming t "
+        "LEFT JOIN {} s ON s.event_id_cnty = t.event_id_cnty "
+        "WHERE s.event_id_cnty IS NULL OR {} ORDER BY t.line"
+    ).format(sql.SQL(", ").join(pick), _table(location, "incidents"),
+             _differs("s", "t", columns, extras))  # fmt: skip
+    width = len(INCIDENT_COLUMNS)
+    merged, lines = [], []
+    for record in conn.execute(query, {"extras": extras}):
+        line, new, extra_in, extra_stored = record[:4]
+        incoming = dict(zip(INCIDENT_COLUMNS, record[4 : 4 + width], strict=True))
+        incoming |= {name: str(extra_in.get(name, "")) for name in extras}
+        if new:
+            merged.append(incoming)
+        else:
+            before = dict(zip(INCIDENT_COLUMNS, (str(v) for v in record[4 + width :]), strict=True))
+            before |= {name: str(extra_stored.get(name, "")) for name in known_extras}
+            merged.append(before | {c: incoming[c] for c in (*columns, *extras)})
+        lines.append(int(line))
+    return merged, lines
+
+
+def _upsert(
+    conn: psycopg.Connection[Any],
+    location: DatabaseLocation,
+    columns: tuple[str, ...],
+    extras: list[str],
+) -> tuple[int, int, int | None]:
+    """Write the incoming rows in one statement; return added, updated, highest number added."""
+    names = sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS))
+    targets: list[sql.Composable] = [
+        sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
+        for c in columns
+        if c != "event_id_cnty"
+    ]
+    if extras:
+        targets.append(sql.SQL("extra = (stored.extra - %(extras)s::text[]) || EXCLUDED.extra"))
+    query = sql.SQL(
+        "WITH written AS (INSERT INTO {table} AS stored ({names}, extra) "
+        "SELECT {names}, extra FROM pg_temp.incoming "
+        "ON CONFLICT (event_id_cnty) DO UPDATE SET {targets} WHERE {differs} "
+        "RETURNING stored.event_id_cnty AS id, stored.xmax = 0 AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), "
+        "max(CASE WHEN inserted AND id ~ '^SYR-IDL-[0-9]{{1,18}}$' "
+        "THEN substr(id, 9)::bigint END) FROM written"
+    ).format(table=_table(location, "incidents"), names=names,
+             targets=sql.SQL(", ").join(targets),
+             differs=_differs("stored", "excluded", columns, extras))  # fmt: skip
+    # xmax is 0 on a row version this statement inserted, the updater's xid on one it updated.
+    result = conn.execute(query, {"extras": extras}).fetchone()
+    if result is None:
+        return 0, 0, None
+    return int(result[0]), int(result[1]), None if result[2] is None else int(result[2])
 
 
 def _analyze(conn: psycopg.Connection[Any], location: DatabaseLocation) -> None:
@@ -115,20 +218,6 @@ def _analyze(conn: psycopg.Connection[Any], location: DatabaseLocation) -> None:
         conn.commit()
 
 
-def _existing(
-    conn: psycopg.Connection[Any], location: DatabaseLocation, ids: list[str], extras: list[str]
-) -> dict[str, dict[str, str]]:
-    query = sql.SQL("SELECT {}, extra FROM {} WHERE event_id_cnty = ANY(%s)").format(
-        sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS)), _table(location, "incidents")
-    )
-    found = {}
-    for record in conn.execute(query, [ids]):
-        row = dict(zip(INCIDENT_COLUMNS, (str(v) for v in record[:-1]), strict=True))
-        row |= {name: str(record[-1].get(name, "")) for name in extras}
-        found[row["event_id_cnty"]] = row
-    return found
-
-
 def _record_extras(
     conn: psycopg.Connection[Any], location: DatabaseLocation, known: list[str], extras: list[str]
 ) -> None:
@@ -140,59 +229,16 @@ def _record_extras(
         )
 
 
-def _copy_in(
-    conn: psycopg.Connection[Any],
-    location: DatabaseLocation,
-    rows: list[dict[str, str]],
-    extras: list[str],
-) -> None:
-    if not rows:
-        return
-    query = sql.SQL("COPY {} ({}, extra) FROM STDIN").format(
-        _table(location, "incidents"), sql.SQL(", ").join(map(sql.Identifier, INCIDENT_COLUMNS))
-    )
-    with conn.cursor() as cursor, cursor.copy(query) as copy:
-        for row in rows:
-            extra = {name: row[name] for name in extras if row.get(name)}
-            copy.write_row([*(row[c] for c in INCIDENT_COLUMNS), json.dumps(extra)])
-
-
-def _update(
-    conn: psycopg.Connection[Any],
-    location: DatabaseLocation,
-    rows: list[dict[str, str]],
-    columns: tuple[str, ...],
-    extras: list[str],
-) -> None:
-    if not rows:
-        return
-    targets = [c for c in columns if c != "event_id_cnty"]
-    query = sql.SQL("UPDATE {} SET {}, extra = extra || %s::jsonb WHERE event_id_cnty = %s").format(
-        _table(location, "incidents"),
-        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in targets),
-    )
-    params = [
-        [*(row[c] for c in targets), json.dumps({e: row.get(e, "") for e in extras}),
-         row["event_id_cnty"]]
-        for row in rows
-    ]  # fmt: skip
-    with conn.cursor() as cursor:
-        cursor.executemany(query, params)
-
-
 def _advance_sequence(
-    conn: psycopg.Connection[Any], location: DatabaseLocation, ids: list[str]
+    conn: psycopg.Connection[Any], location: DatabaseLocation, highest: int
 ) -> None:
-    """Let later adds number after the highest ``SYR-IDL-`` id just stored."""
-    numbers = [int(i[8:]) for i in ids if i.startswith("SYR-IDL-") and i[8:].isdigit()]
-    if not numbers:
-        return
+    """Let later adds number after ``highest``, the highest ``SYR-IDL-`` number just added."""
     sequence = _table(location, "event_number")
     conn.execute(
         sql.SQL(
             "SELECT setval({seq_name}, %s) FROM {seq} WHERE NOT is_called OR last_value < %s"
         ).format(seq_name=sql.Literal(f"{location.schema}.event_number"), seq=sequence),
-        [max(numbers), max(numbers)],
+        [highest, highest],
     )
 
 

@@ -238,9 +238,13 @@ class DatabaseStore:
         """Merge an ACLED export (ACLED's fields only; ours are kept on update)."""
         today = today or dt.datetime.now(tz=dt.UTC).date()
         rows, report = acled_rows(export, admin=admin, today=today)
-        lines = list(range(2, 2 + len(rows)))
+        incoming = IncidentTable(
+            columns=list(ACLED_FIELDS),
+            data={name: [row.get(name, "") for row in rows] for name in ACLED_FIELDS},
+            lines=list(range(2, 2 + len(rows))),
+        )
         merged = merge(
-            self.location, rows, lines=lines, columns=ACLED_FIELDS, extras=[], analyst=analyst,
+            self.location, incoming, columns=ACLED_FIELDS, extras=[], analyst=analyst,
             check=lambda table: validate(table, today=today, admin=admin, places=places),
             what="the import", origin=str(export),
         )  # fmt: skip

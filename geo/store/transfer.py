@@ -47,9 +47,8 @@ def push(
     loaded = load_store(csv_path, today=today, admin=admin, places=places)
     table = loaded.table
     extras = [c for c in table.columns if c not in INCIDENT_COLUMNS]
-    rows = [table.row(i) for i in range(len(table))]
     merged = merge(
-        location, rows, lines=table.lines, columns=INCIDENT_COLUMNS, extras=extras, analyst=analyst,
+        location, table, columns=INCIDENT_COLUMNS, extras=extras, analyst=analyst,
         check=None,  # whole rows, validated above as a build validates them
         what="the push", origin=str(csv_path),
     )  # fmt: skip

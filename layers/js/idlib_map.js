@@ -108,7 +108,7 @@
     });
     var members = group.getLayers();
     function update(state) {
-      var api = api_.incidentData, end = api && api.set.n ? api.isoDay(state.to) : null;
+      var data = api.incidentData, end = data && data.set.n ? data.isoDay(state.to) : null;
       members.forEach(function (layer) {
         var p = layer.feature.properties;
         var valid = end === null || ((!p.validFrom || p.validFrom <= end) && (!p.validTo || end <= p.validTo));
@@ -117,17 +117,17 @@
       });
       group.shownOn = end;
     }
-    if (options.dated && api_.incidentData) {
+    if (options.dated && api.incidentData) {
       var days = [];
       members.forEach(function (layer) {
         var p = layer.feature.properties;
-        [p.validFrom, p.validTo].forEach(function (iso) { if (iso) { days.push(api_.incidentData.dayOf(iso)); } });
+        [p.validFrom, p.validTo].forEach(function (iso) { if (iso) { days.push(api.incidentData.dayOf(iso)); } });
       });
-      if (days.length && api_.incidentData.set.n) {
-        api_.incidentData.extendRange(Math.min.apply(null, days), Math.max.apply(null, days));
+      if (days.length && api.incidentData.set.n) {
+        api.incidentData.extendRange(Math.min.apply(null, days), Math.max.apply(null, days));
       }
-      api_.incidentData.onChange(update);
-      update(api_.incidentData.state);
+      api.incidentData.onChange(update);
+      update(api.incidentData.state);
     }
     return register(options, group);
   }
@@ -177,7 +177,6 @@
   var api = { points: points, shapes: shapes, userLayer: userLayer, legend: legend,
               attribution: attribution, popupContent: popupContent, layers: registry, map: null,
               el: el, registerLayer: register };
-  var api_ = api;
   /* The given [[south, west], [north, east]] extended to every incident. */
   api.viewBounds = function (bounds) {
     var out = L.latLngBounds(bounds), incidents = api.incidentData;

@@ -16,6 +16,7 @@ from geo.build import MAP_FILENAME
 from geo.incidents.rows import CERTAINTIES, PHASES, SIDES
 from geo.incidents.schema import GEO_PRECISION_RADIUS_M, TIME_PRECISION_DAYS
 from geo.project import load_inputs
+from geo.symbology import symbol_key
 from layers import incident_data, style
 from layers.incidents import TIME_LABELS
 from tests.browser.conftest import open_map
@@ -50,7 +51,7 @@ def date_text(day: Any, tp: int) -> str:
 def expected_popup(inputs: Any, i: int) -> dict[str, Any]:
     """What the popup of store row i must show, built from the store and classification."""
     data, parsed, classes = inputs.store.table.data, inputs.store.parsed, inputs.classification
-    symbol = incident_data.display_type(data["sub_event_type"][i], data["tags"][i])
+    symbol = symbol_key(data["sub_event_type"][i], data["tags"][i])
     label = style.SYMBOLS[symbol][0]
 
     def count(values: Any) -> str:
@@ -95,7 +96,7 @@ def test_every_field_round_trips_through_the_page(tmp_path: Path, page_and_log: 
     writer.writerows(rows)
     store.write_text(out.getvalue(), encoding="utf-8")
     assert build_map.main(["--incidents", str(store), "--out", str(tmp_path), "-q"]) == 0
-    inputs = load_inputs(incidents_path=store)
+    inputs = load_inputs(store=store)
 
     page, log = page_and_log
     open_map(page, tmp_path / MAP_FILENAME)
