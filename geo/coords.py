@@ -38,6 +38,9 @@ class LonLatBbox(NamedTuple):
 
 #: North-west Syria: Idlib governorate with the edges of Latakia, Hama and Aleppo.
 AREA_OF_INTEREST = LonLatBbox(west=35.7, south=35.2, east=37.6, north=36.7)
+#: Where gazetteer places may lie: the area of interest and, 8 km south of it, Hama city, the
+#: seat of a governorate it covers (reports locate by "the Hama countryside").
+PLACES_AREA = LonLatBbox(west=35.7, south=35.1, east=37.6, north=36.7)
 
 
 def to_latlon(point: LonLat) -> tuple[float, float]:

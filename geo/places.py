@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.coords import AREA_OF_INTEREST, LonLat
+from geo.coords import PLACES_AREA, LonLat
 from geo.csvfile import read_rows
 from geo.errors import DataFileError
 
@@ -82,8 +82,8 @@ def load_places(path: Path) -> list[Place]:
         if place_id in places:
             raise row.error("place_id", f"{place_id!r} is used twice")
         position = LonLat(
-            lon=row.number("lon", low=AREA_OF_INTEREST.west, high=AREA_OF_INTEREST.east),
-            lat=row.number("lat", low=AREA_OF_INTEREST.south, high=AREA_OF_INTEREST.north),
+            lon=row.number("lon", low=PLACES_AREA.west, high=PLACES_AREA.east),
+            lat=row.number("lat", low=PLACES_AREA.south, high=PLACES_AREA.north),
         )
         places[place_id] = Place(
             place_id=place_id,
@@ -136,8 +136,8 @@ def load_extra_places(path: Path, *, admin: AdminAreas, taken_ids: set[str]) -> 
             raise row.error("place_id", f"{place_id!r} is already used; give this row its own id")
         taken.add(place_id)
         position = LonLat(
-            lon=row.number("lon", low=AREA_OF_INTEREST.west, high=AREA_OF_INTEREST.east),
-            lat=row.number("lat", low=AREA_OF_INTEREST.south, high=AREA_OF_INTEREST.north),
+            lon=row.number("lon", low=PLACES_AREA.west, high=PLACES_AREA.east),
+            lat=row.number("lat", low=PLACES_AREA.south, high=PLACES_AREA.north),
         )
         area = admin.at(position)
         optional = {

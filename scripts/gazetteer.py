@@ -27,6 +27,9 @@ from geo.places import PLACE_COLUMNS
 __all__ = ["PLACE_COLUMNS", "MergeLog", "Record", "assign_ids", "merge_sources", "report_name"]
 
 AOI = (35.7, 35.2, 37.6, 36.7)  # west, south, east, north
+#: Governorate seats just outside the AOI, kept because reports locate by them ("the Hama
+#: countryside"): Hama city (GeoNames 170017) lies at 35.13 N, 8 km south of the AOI.
+SEATS_OUTSIDE_AOI = frozenset({"170017"})
 MERGE_RADIUS_KM = 2.5
 CONFLICT_KM = 1.0
 #: Skeleton similarity (0-100) an alternate name needs to count as a spelling of the name.
@@ -480,7 +483,7 @@ def _unit_names(label: str) -> list[str]:
 
 def _merge_geonames(row: dict[str, str], index: _Index, log: MergeLog) -> None:
     lon, lat = float(row["longitude"]), float(row["latitude"])
-    if not _in_aoi(lon, lat):
+    if not _in_aoi(lon, lat) and row["geonameid"] not in SEATS_OUTSIDE_AOI:
         return
     latin = [row["name"], *_latin_alternates(row["alternatenames"])]
     arabic = [name for name in row["names_ar"].split("|") if name.strip()]

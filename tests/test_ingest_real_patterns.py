@@ -19,7 +19,7 @@ from geo.gazetteer import load_gazetteer
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import find_dateline, read_date
 from geo.ingest.extract import Candidate, extract
-from geo.ingest.mentions import MentionFinder
+from geo.ingest.mentions import MentionFinder, is_governorate
 from geo.ingest.text import drop_furniture, split_headline, strip_dateline_lead
 from geo.ingest.wording import read_wording
 from tests import ingest_corpus
@@ -382,7 +382,7 @@ def test_the_turkish_reports_written_for_the_project_read_fully() -> None:
     assert measured.problems == []
 
 
-def test_a_province_the_gazetteer_has_no_city_for_is_no_point() -> None:
+def test_a_governorate_named_as_a_region_is_no_point() -> None:
     found = extract(
         "Artillery shelled Kansafra in the southern countryside of Idlib and positions in "
         "the western countryside of Hama.",
@@ -391,7 +391,7 @@ def test_a_province_the_gazetteer_has_no_city_for_is_no_point() -> None:
     )
     assert [c.location for c in found.candidates] == ["Kansafra"]
     hama = [p for p in found.places if p.text == "Hama"]
-    assert [p.role for p in hama] == ["province"]
+    assert [is_governorate(p) for p in hama] == [True]
 
 
 def test_a_sentence_naming_only_governorates_gives_no_candidate() -> None:
@@ -519,3 +519,13 @@ def test_a_drone_carrying_its_explosive_is_one_drone_strike(text: str) -> None:
     assert [(c.location, c.kind.tag, c.killed) for c in candidates(text)] == [
         ("Kansafra", "drone", 2)
     ]
+
+
+def test_hama_city_is_a_point_only_when_named_as_the_city() -> None:
+    found = extract(
+        "A car bomb went off in the city of Hama, killing two people.",
+        published=FRIDAY,
+        finder=FINDER,
+    )
+    assert [(c.location, c.killed) for c in found.candidates] == [("Hamah", 2)]
+    assert FINDER.gazetteer.resolve("Hama").place.kind == "city"

@@ -342,10 +342,10 @@ _INTRODUCED = re.compile(
 )
 #: Governorate seats (place ids of data/places.csv): a bare "Idlib" or إدلب is usually the
 #: province, the city only with "city" (or مدينة, "kenti") beside it.
-_SEATS = frozenset(("idlib", "aleppo", "latakia"))
+_SEATS = frozenset(("idlib", "aleppo", "latakia", "hamah__hama"))
 #: Names of the governorates the reports name (English, Arabic, Turkish spellings, folded).
-#: One whose match is not a city (the gazetteer has no Hama city: "Hama" reads as a village
-#: of Aleppo) is a province mention, never a point.
+#: One whose match is not a city (a "Hama" read as the Aleppo village Hamah) is a province
+#: mention, never a point.
 PROVINCE_NAMES = frozenset(
     ("idlib", "idleb", "edlib", "إدلب", "ادلب", "aleppo", "halab", "halep", "حلب", "hama",
      "hamah", "hamaa", "حماة", "حماه", "latakia", "lattakia", "lazkiye", "اللاذقية")
