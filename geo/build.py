@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import json
 import logging
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -246,6 +247,7 @@ def _build(
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
+    _use_fast_arrow_pool()
     from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when needed
 
     columns = read_columns(store)
@@ -283,6 +285,24 @@ def _build(
         problems=record["problems"], rejected=rejected, static=static.loaded, written=written,
         exports_enabled=settings.exports,
     )  # fmt: skip
+
+
+def _use_fast_arrow_pool() -> None:
+    """Give pyarrow jemalloc (or the system allocator) unless the user chose a pool.
+
+    pyarrow's default, mimalloc, is slow to take memory from the system the first time: at
+    100,000 incidents a cold build took 0.5 to 1.4 s longer with it (measured 1 Dec 2026,
+    2-core shared machine), and it held about 80 MB more at its peak.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa  # noqa: PLC0415
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
 
 
 @dataclass

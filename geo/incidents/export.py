@@ -335,27 +335,42 @@ def write_rejected(
 def summary(
     parsed: Parsed, classes: Classification, sub_event_type: pa.ChunkedArray
 ) -> dict[str, Any]:
-    """Return counts of incidents, killed and injured by side, type, month and phase."""
-    month = parsed.date.astype("datetime64[M]").astype(str)
-    side = np.asarray(classes.corridor_side, dtype=str)
-    after = np.asarray(classes.phase) == "after"
+    """Return counts of incidents, killed and injured by side, type, month and phase.
+
+    Every grouping works on integer codes (one sort of each small label set), not on text.
+    """
+    side, side_labels = _grouping(classes.corridor_side)
+    phase, phase_labels = _grouping(classes.phase)
+    months = parsed.date.astype("datetime64[M]").astype(np.int64)
+    month, month_values = np.unique(months, return_inverse=True)[1].ravel(), np.unique(months)
+    month_labels = month_values.astype("datetime64[M]").astype(str).tolist()
+    kind, kinds = dictionary_of(sub_event_type)
+    after = np.flatnonzero(np.asarray(classes.phase) == "after")
+    side_month = side[after] * max(len(month_labels), 1) + month[after]
+    side_month_labels = [f"{s} {m}" for s in side_labels for m in month_labels]
     groups = {
-        "by_side": (side, None),
-        "by_type": (np.asarray(sub_event_type.to_pylist(), dtype=str), None),
-        "by_month": (month, None),
-        "by_phase": (np.asarray(classes.phase, dtype=str), None),
-        "after_ceasefire_by_side_and_month": (np.char.add(np.char.add(side, " "), month), after),
+        "by_side": (side, side_labels, None),
+        "by_type": (kind, kinds.to_pylist(), None),
+        "by_month": (month, month_labels, None),
+        "by_phase": (phase, phase_labels, None),
+        "after_ceasefire_by_side_and_month": (side_month, side_month_labels, after),
     }
     result: dict[str, Any] = {
         "as_of": str(parsed.date.max()) if len(parsed.date) else None,
         "total": _buckets(np.zeros(len(side), dtype=np.int64), 1, parsed)[0],
     }
-    for name, (keys, mask) in groups.items():
-        chosen = np.arange(len(keys)) if mask is None else np.flatnonzero(mask)
-        labels, inverse = np.unique(keys[chosen], return_inverse=True)
-        buckets = _buckets(inverse.ravel(), len(labels), parsed, rows=chosen)
-        result[name] = dict(zip(labels.tolist(), buckets, strict=True))
+    for name, (codes, labels, rows) in groups.items():
+        used, inverse = np.unique(codes, return_inverse=True)
+        buckets = _buckets(inverse.ravel(), len(used), parsed, rows=rows)
+        result[name] = {labels[int(code)]: bucket for code, bucket in zip(used, buckets,
+                                                                          strict=True)}  # fmt: skip
     return result
+
+
+def _grouping(values: NDArray[np.str_]) -> tuple[NDArray[np.int64], list[str]]:
+    """Return each row's index into the sorted distinct labels, and those labels."""
+    labels, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return inverse.ravel().astype(np.int64), labels.tolist()
 
 
 def _buckets(
