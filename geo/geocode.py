@@ -410,8 +410,10 @@ class Gazetteer:
         if not rivals:
             return top
         tied = [top, *rivals]
+        # The one city among same-named places is meant, when the name is the city's own
+        # (a variant that needed an article dropped, "al-Hamah", is no name of Hama's).
         cities = [m for m in tied if m.place.kind == "city"]
-        if len(cities) == 1:
+        if len(cities) == 1 and top.score >= SAME_NAME_SCORE - _SIBLING_PENALTY:
             return cities[0]
         curated = [m for m in tied if "curated" in m.place.sources]
         if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):

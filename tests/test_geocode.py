@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,14 @@ def test_an_article_the_place_never_carries_weakens_the_match() -> None:
     assert added.score < TYPO_SCORE < small.geocode("Dumah")[0].score  # ranks below a typo
     # the Arabic name has the article: "al-Bara" keeps its normalised score
     assert small.geocode("al-Bara")[0].score == pytest.approx(0.93)
+
+
+def test_the_city_wins_among_namesakes_only_under_its_own_name() -> None:
+    city = dataclasses.replace(_place("dumah_city", "Dumah", 36.75, 35.13), kind="city")
+    small = Gazetteer([city, _place("dumah", "Dumah", 37.10, 35.95)])
+    assert small.resolve("Dumah").place.place_id == "dumah_city"
+    with pytest.raises(AmbiguousPlaceError):  # an article neither carries: not the city's name
+        small.resolve("al-Dumah")
 
 
 def test_a_bare_name_also_means_its_lower_and_upper_halves() -> None:
