@@ -150,6 +150,12 @@ def main() -> None:
                 t, published=dt.date.fromisoformat(p) if p else None,
                 finder=MentionFinder(gazetteer)), label="real"))  # fmt: skip
         results["real_cold_reports_per_cpu_s"] = round(CPU_RATES["real"])
+        real_finder = MentionFinder(gazetteer)
+        results["real_warm_reports_per_s"] = round(
+            per_second(real_reports, lambda t, p: extract(
+                t, published=dt.date.fromisoformat(p) if p else None,
+                finder=real_finder), label="real_warm"))  # fmt: skip
+        results["real_warm_reports_per_cpu_s"] = round(CPU_RATES["real_warm"])
         for name in ("real", "seeds"):
             summary = measure_real(gazetteer, name).summary()
             table[f"{name} ({summary['reports']}, ../shared/reports/{name})"] = summary

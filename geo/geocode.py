@@ -199,6 +199,7 @@ class Gazetteer:
         near: LonLat | str | None = None,
         kinds: Iterable[str] | None = None,
         limit: int = 10,
+        fuzzy: bool = True,
     ) -> list[Match]:
         """Return the places ``name`` may mean, best first.
 
@@ -213,6 +214,9 @@ class Gazetteer:
             Keep only places of these kinds (``village``, ``town``, ``area`` ...).
         limit
             At most this many matches.
+        fuzzy
+            Run the rapidfuzz pass among the loose candidates. Scanning running text for
+            mentions turns it off: it is the slowest pass.
 
         Raises
         ------
@@ -234,7 +238,7 @@ class Gazetteer:
         if max((score for score, _, _ in best.values()), default=0.0) < TYPO_SCORE:
             # Loose candidates score at most TYPO_SCORE: they cannot change what resolve()
             # decides once a same-name match exists, so they run only when none does.
-            self._collect(variants, best, loose=True)
+            self._collect(variants, best, loose=True, fuzzy=fuzzy)
         if _has_article(text):
             self._penalise_added_article(best)
         self._add_siblings(best)
@@ -262,10 +266,11 @@ class Gazetteer:
         best: dict[int, tuple[float, str, str]],
         *,
         loose: bool,
+        fuzzy: bool = True,
     ) -> None:
         """Add the (strict or loose) candidates of every variant to ``best``, weighted."""
         for part, weight in variants:
-            found = self._loose(part) if loose else self._strict(part)
+            found = self._loose(part, fuzzy=fuzzy) if loose else self._strict(part)
             for index, raw_score, how, matched in found:
                 score = raw_score * weight
                 if index not in best or score > best[index][0]:
@@ -511,7 +516,7 @@ class Gazetteer:
         for index, name, name_phon in self._skeleton.get(skel, ()):
             yield index, 0.50 + 0.40 * fuzz.ratio(phon, name_phon) / 100, "normalised", name
 
-    def _loose(self, text: str) -> Iterable[tuple[int, float, str, str]]:
+    def _loose(self, text: str, *, fuzzy: bool = True) -> Iterable[tuple[int, float, str, str]]:
         """Typo, first-words and fuzzy candidates; they must match the distinctive part."""
         norm = normal_key(text)
         phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
@@ -524,7 +529,8 @@ class Gazetteer:
         written = len(distinctive(norm).replace(" ", "")) if not arabic else len(own)
         yield from self._typos(phon if not arabic else skel, own, written=written, arabic=arabic)
         yield from self._leading_words(norm, own)
-        yield from self._fuzzy(phon, skel, own, arabic=arabic)
+        if fuzzy:
+            yield from self._fuzzy(phon, skel, own, arabic=arabic)
 
     def _fuzzy(
         self, phon: str, skel: str, own: str, *, arabic: bool

@@ -464,7 +464,7 @@ class MentionFinder:
     def _lookup(self, text: str) -> tuple[Match, ...]:
         if not self.gazetteer.could_name(text):
             return ()
-        matches = self.gazetteer.geocode(text, limit=8)
+        matches = self.gazetteer.geocode(text, limit=8, fuzzy=False)
         if not matches:
             return ()
         top = matches[0]
