@@ -3,7 +3,8 @@
 Everything is done on columns. The CSV goes through pyarrow's writer; the GeoJSON is
 assembled from per-column JSON fragments (each distinct text encoded once by :mod:`json`,
 then joined row-wise by pyarrow) with sorted keys, so the same store gives the same bytes;
-the GeoPackage is written by GDAL from the Arrow table (``pyogrio.write_arrow``). Every
+the GeoPackage is written by GDAL from the Arrow table (``pyogrio.write_arrow``), with its
+timestamps fixed so that it too is byte-deterministic. Every
 file is written to a temporary file beside its target, fsynced, and renamed into place
 only when all of them are complete.
 
@@ -19,6 +20,7 @@ import io
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +37,7 @@ from geo.incidents.rows import area_or_none, dictionary_of
 from geo.incidents.schema import INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from numpy.typing import NDArray
 
@@ -248,6 +250,31 @@ def _point_wkb(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> pa.Array:
     )
 
 
+#: SQLite settings while GDAL writes the GeoPackage. No fsync per transaction: the file is a
+#: temporary that is fsynced as a whole before it is renamed into place, so a crash leaves
+#: the old export. 64 KiB pages: fewer, larger writes. The R-tree spatial index is kept (QGIS
+#: draws and selects with it); without it the write took about 0.1 s less at 100,000 rows.
+#: A fixed "current date" for GDAL's timestamps makes the same store give the same bytes.
+_GPKG_WRITE_CONFIG = {
+    "OGR_SQLITE_SYNCHRONOUS": "OFF",
+    "OGR_SQLITE_PRAGMA": "page_size=65536",
+    "OGR_CURRENT_DATE": "2020-03-05T00:00:00.000Z",
+}
+
+
+@contextmanager
+def _gdal_config(options: dict[str, str]) -> Iterator[None]:
+    """Set GDAL configuration options for the block, then restore the previous values."""
+    import pyogrio  # noqa: PLC0415 - GDAL, loaded only when writing the GeoPackage
+
+    previous = {name: pyogrio.get_gdal_config_option(name) for name in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(previous)
+
+
 def _write_gpkg(
     path: Path, columns: pa.Table, parsed: Parsed, map_layers: dict[str, dict[str, Any]]
 ) -> None:
@@ -267,10 +294,12 @@ def _write_gpkg(
             fields[name] = columns[name]
     fields["geom"] = _point_wkb(np.round(parsed.lon, geojson.COORD_DECIMALS),
                                 np.round(parsed.lat, geojson.COORD_DECIMALS))  # fmt: skip
-    pyogrio.write_arrow(pa.table(fields), path, layer="incidents", driver="GPKG",
-                        geometry_name="geom", geometry_type="Point", crs="EPSG:4326")  # fmt: skip
-    for name, collection in sorted(map_layers.items()):
-        _write_layer(path, name.removesuffix(".geojson"), collection)
+    with _gdal_config(_GPKG_WRITE_CONFIG):
+        pyogrio.write_arrow(pa.table(fields), path, layer="incidents", driver="GPKG",
+                            geometry_name="geom", geometry_type="Point",
+                            crs="EPSG:4326")  # fmt: skip
+        for name, collection in sorted(map_layers.items()):
+            _write_layer(path, name.removesuffix(".geojson"), collection)
     add_layer_styles(path)  # QGIS opens the layers coloured like the web map
 
 
