@@ -174,6 +174,7 @@ def _json_values(column: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
 _JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
                  ("\b", "\\b"), ("\f", "\\f"))  # fmt: skip
 _OTHER_CONTROL = "[\x00-\x07\x0b\x0e-\x1f]"
+_NEEDS_ESCAPE = '[\\\\"\x00-\x1f]'
 
 
 def json_strings(values: pa.Array) -> pa.Array:
@@ -184,10 +185,15 @@ def json_strings(values: pa.Array) -> pa.Array:
     >>> print(json_strings(pa.array(['say "hi"', "tab\there"]))[0])
     "say \"hi\""
     """
-    escaped = values
+    quoted = pc.binary_join_element_wise('"', values, '"', "")
+    special = pc.match_substring_regex(values, _NEEDS_ESCAPE)
+    if not pc.any(special).as_py():  # most columns: one scan, no rewriting
+        return quoted
+    escaped = values.filter(special)  # only the texts with a character to escape
     for char, escape in _JSON_ESCAPES:
         escaped = pc.replace_substring(escaped, char, escape)
-    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    fixed = pc.binary_join_element_wise('"', escaped, '"', "")
+    quoted = pc.replace_with_mask(quoted, special, fixed)
     other = pc.match_substring_regex(values, _OTHER_CONTROL)
     if pc.any(other).as_py():  # json.dumps for the few texts with other control characters
         rows = np.flatnonzero(other.to_numpy(zero_copy_only=False))
