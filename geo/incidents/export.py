@@ -64,9 +64,14 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def spreadsheet_safe(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+def spreadsheet_safe(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """Return a text column with line breaks as LF and formulas neutralised (on arrays)."""
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if isinstance(column, pa.ChunkedArray):  # chunk by chunk: unchanged chunks are not copied
+        return pa.chunked_array([_safe_chunk(c) for c in column.chunks], column.type)
+    return _safe_chunk(column)
+
+
+def _safe_chunk(array: pa.Array) -> pa.Array:
     first, data = _first_bytes(array)
     if (data == ord("\r")).any():
         array = pc.replace_substring(pc.replace_substring(array, "\r\n", "\n"), "\r", "\n")
