@@ -418,7 +418,7 @@ def test_sigkill_during_builds_leaves_old_or_new_files(tmp_path: Path) -> None:
     args = ["--incidents", str(store), "--out", str(out)]
 
     # A normal run of each kind, timed. The command line writes the clean build's files:
-    # builds are deterministic (except GDAL's timestamps inside the GeoPackage).
+    # builds are deterministic (the GeoPackage too, its GDAL timestamps fixed; compared by content).
     store.write_bytes(versions[0])
     cold_s = timed_normal_run(args, log)
     assert_files(out, references[0])

@@ -23,6 +23,18 @@ if TYPE_CHECKING:
     from geo.store.location import DatabaseLocation
 
 log = logging.getLogger(__name__)
+
+
+def _not_a_second_report(record: logging.LogRecord) -> bool:
+    """Drop psycopg's "error ignored terminating <Pipeline>/<Copy>" warning.
+
+    psycopg logs it when closing a pipeline or COPY fails while an error is already on its
+    way out, which is the lost connection the command then reports in its one line.
+    """
+    return not str(record.msg).startswith("error ignored terminating")
+
+
+logging.getLogger("psycopg").addFilter(_not_a_second_report)
 CONNECT_TIMEOUT_S = 10
 #: The schema version this code reads and writes (the last file in geo/store/sql/).
 SCHEMA_VERSION = 2
