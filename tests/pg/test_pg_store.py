@@ -10,6 +10,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import psycopg.sql
@@ -23,7 +24,10 @@ from geo.incidents.table import read_table
 from geo.store.migrate import init_store, migrations
 from geo.store.pg_connect import SCHEMA_VERSION
 from geo.store.pg_store import DatabaseStore
-from tests.pg.conftest import ANALYST, PgStore
+from tests.pg.conftest import ANALYST, TEMPLATE, PgStore
+
+if TYPE_CHECKING:
+    from tests.pgserver import PgServer
 
 BUNDLED = DATA_DIR / "incidents.csv"
 EXPORTS = ("incidents_classified.csv", "layers/incidents.geojson", "summary.json")
@@ -280,3 +284,37 @@ def test_a_push_reports_and_records_only_what_it_changes(
     code, out, _ = run(capsys, "add", "--store", pg_store.owner, "--date", "2020-10-01", *ADD)
     assert code == 0
     assert "added SYR-IDL-000041" in out
+
+
+def test_a_populated_version_1_store_is_refused_then_migrated_with_its_rows_and_history(
+    pg_server: PgServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A store made and filled before migration 002 is refused, then ``store init`` updates it."""
+    database = "store_v1"
+    pg_server.create_database(database, template=TEMPLATE)
+    store = PgStore(pg_server, database)
+    with monkeypatch.context() as patch:  # the code of version 1: one migration, version 1
+        patch.setattr("geo.store.migrate.migrations", lambda: migrations()[:1])
+        patch.setattr("geo.store.pg_connect.SCHEMA_VERSION", 1)
+        assert init_store(store.location()) == (1, ["001_incidents"])
+        assert "added 16" in run(capsys, "store", "push", str(BUNDLED), store.owner)[1]
+    code, _, err = run(capsys, "store", "pull", store.owner, str(tmp_path / "refused.csv"))
+    assert code != 0
+    assert "store init" in err  # today's code refuses the old schema and says what to run
+    assert init_store(store.location()) == (SCHEMA_VERSION, ["002_update_history_speed"])
+    pulled = tmp_path / "pulled.csv"
+    assert run(capsys, "store", "pull", store.owner, str(pulled))[0] == 0
+    assert pulled.read_bytes() == BUNDLED.read_bytes()  # every row kept, byte for byte
+    edited = read_table(BUNDLED)
+    edited.set(0, {"notes": "edited after the migration"})
+    changed = tmp_path / "changed.csv"
+    changed.write_text(edited.to_csv(), encoding="utf-8")
+    assert "updated 1" in run(capsys, "store", "push", str(changed), store.owner)[1]
+    with psycopg.connect(pg_server.conninfo(database)) as conn:
+        history = conn.execute(
+            "SELECT operation, count(*) FROM idlib.incident_history GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert history == [("INSERT", 16), ("UPDATE", 1)]  # the old trigger's rows, then the new
