@@ -309,6 +309,44 @@ def test_force_adds_a_duplicate_and_lat_lon_works(tmp_path: Path) -> None:
     assert len(read_table(store)) == 18
 
 
+def test_add_splices_one_line_into_a_store_with_a_column_of_its_own(tmp_path: Path) -> None:
+    """The new row lands in date order with the analyst's own column empty; no other byte moves.
+
+    The add compares the new row only with the stored rows of its date or id: a clash on
+    the date, place and type is still found (refused without ``--force``), one with another
+    date is not a clash, and a given id already used is refused.
+    """
+    lines = STORE.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",analyst_comment"] + [line + ",seen" for line in lines[1:]]
+    store = tmp_path / "incidents.csv"
+    store.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = store.read_bytes()
+    base = ["add", "--incidents", str(store), "--no-build", "--type", "shelling", "--source", "x"]
+    clash = run_cli(*base, "--date", "2020-09-07", "--place", "Ariha")
+    assert clash.returncode != 0
+    assert "--force" in clash.stderr
+    assert store.read_bytes() == before
+    result = run_cli(*base, "--date", "2020-09-10", "--place", "Ariha")
+    assert result.returncode == 0, result.stderr
+    table = read_table(store)
+    added = table.row(table.data["event_id_cnty"].index("SYR-IDL-000017"))
+    assert (added["event_date"], added["analyst_comment"]) == ("2020-09-10", "")
+    assert table.data["event_date"] == sorted(table.data["event_date"])
+    kept = [line for line in store.read_bytes().splitlines(keepends=True)
+            if not line.startswith(b"SYR-IDL-000017,")]  # fmt: skip
+    assert b"".join(kept) == before
+    reviewed = tmp_path / "reviewed.csv"
+    row = {**table.row(0), "event_id_cnty": table.data["event_id_cnty"][3],
+           "event_date": "2021-01-05"}  # fmt: skip
+    with reviewed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    reused = run_cli("add", "--incidents", str(store), "--no-build", "--from", str(reviewed))
+    assert reused.returncode != 0
+    assert "is already in the store" in reused.stderr
+
+
 def test_add_from_a_reviewed_file(tmp_path: Path) -> None:
     store = store_copy(tmp_path)
     batch = tmp_path / "candidates.csv"

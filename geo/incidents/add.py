@@ -29,15 +29,18 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
+    import pyarrow as pa
+
     from geo.admin import AdminAreas
     from geo.geocode import Gazetteer
+    from geo.incidents.columns import StoreColumns
     from geo.places import Place
 
 #: The columns an add compares new rows with (ids, events, order).
 ADD_COLUMNS = ("event_id_cnty", "event_date", "place_id", "location", "sub_event_type")
 #: A position this close to a gazetteer place is named after it.
 SAME_PLACE_KM = 2.0
-_ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"(\d+)$")
+_ID_NUMBER = re.compile("^" + re.escape(ID_PREFIX) + r"(?P<number>\d+)$")
 
 
 class DuplicateIncidentError(DataFileError):
@@ -235,11 +238,12 @@ def add_rows(
 ) -> list[str]:
     """Append ``rows`` (each with its origin, for messages) to ``store``; return their ids.
 
-    Under an exclusive lock: the store is read, the rows get ids after the highest
-    ``SYR-IDL-`` number, every check runs on the new rows (and their ids and events are
-    compared with the store's), and only then is the store rewritten atomically with the
-    rows in date order. The rest of the store is not re-validated here (the build does that),
-    so one bad hand-edited row elsewhere does not block today's add.
+    Under an exclusive lock: the store is read into columns, the rows get ids after the
+    highest ``SYR-IDL-`` number, every check runs on the new rows (their ids and events are
+    compared with the stored rows that share an id or a date with them), and only then is
+    the store rewritten atomically with the rows in date order. The rest of the store is not
+    re-validated here (the build does that), so one bad hand-edited row elsewhere does not
+    block today's add.
 
     Raises
     ------
@@ -251,17 +255,15 @@ def add_rows(
     added: list[str] = []
 
     def change(text: str) -> str:
-        table = parse_table(text, store, only=ADD_COLUMNS)
-        ids = table.data["event_id_cnty"]
-        numbers = itertools.count(
-            1 + max((int(m[1]) for v in ids if (m := _ID_NUMBER.match(v))), default=0)
-        )
+        columns = _store_columns(text, store)
+        numbers = itertools.count(1 + _highest_number(columns.text("event_id_cnty")))
         new = check_new_rows(
-            rows, stored=table, new_id=lambda _: f"{ID_PREFIX}{next(numbers):06d}",
+            rows, stored=_related_rows(columns, rows),
+            new_id=lambda _: f"{ID_PREFIX}{next(numbers):06d}",
             admin=admin, places=places, force=force, today=today, store_name=store,
         )  # fmt: skip
         added[:] = new.data["event_id_cnty"]
-        return _with_rows(store, text, table, new)
+        return _with_rows(store, text, columns, new)
 
     update_store(store, change, header=_header_text())
     return added
@@ -365,23 +367,71 @@ def _same_events(
     return clashes
 
 
-def _with_rows(store: Path, text: str, table: IncidentTable, new: IncidentTable) -> str:
+def _store_columns(text: str, store: Path) -> StoreColumns:
+    """Read the store's text with the build's reader; a record of the wrong width stops the add."""
+    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
+    from geo.incidents.store import StoreText  # noqa: PLC0415
+
+    columns = read_columns(StoreText(text.encode("utf-8"), str(store), ""))
+    if columns.bad_records:
+        first = columns.bad_records[0]
+        raise DataFileError(f"{store}, line {first.line}: {first.message}")
+    return columns
+
+
+def _highest_number(ids: pa.ChunkedArray) -> int:
+    """Return the highest number of an id ``SYR-IDL-<digits>`` (0 when there is none)."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    digits = pc.struct_field(pc.extract_regex(ids, _ID_NUMBER.pattern).drop_null(), "number")
+    return max((int(value) for value in digits.to_pylist()), default=0)
+
+
+def _related_rows(columns: StoreColumns, rows: list[tuple[str, dict[str, str]]]) -> IncidentTable:
+    """Return the stored rows that share a date or an id with ``rows``, in :data:`ADD_COLUMNS`.
+
+    Those are the only rows :func:`check_new_rows` can find a clash with (a new id is
+    numbered past every stored one), so the other 99,999 of a large store stay in columns.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    days = pa.array(sorted({row.get("event_date", "").strip() for _, row in rows}), pa.string())
+    given = pa.array(sorted({r["event_id_cnty"] for _, r in rows if r.get("event_id_cnty")}),
+                     pa.string())  # fmt: skip
+    table = columns.table
+    related = pc.or_(
+        pc.is_in(pc.utf8_trim_whitespace(table.column("event_date")), value_set=days),
+        pc.is_in(table.column("event_id_cnty"), value_set=given),
+    )
+    chosen = table.select(list(ADD_COLUMNS)).filter(related)
+    return IncidentTable(
+        columns=list(ADD_COLUMNS),
+        data={name: chosen.column(name).to_pylist() for name in ADD_COLUMNS},
+        lines=columns.lines[related.to_numpy(zero_copy_only=False)].tolist(),
+    )
+
+
+def _with_rows(store: Path, text: str, columns: StoreColumns, new: IncidentTable) -> str:
     """Return the store's text with the new rows in date order.
 
     When the file is already in order with one row per line and every schema column, the
     new lines are spliced into the original text, leaving every other byte as it was;
     otherwise the whole table is rewritten in the store's canonical form.
     """
-    keys = list(zip(table.data["event_date"], table.data["event_id_cnty"], strict=True))
+    import numpy as np  # noqa: PLC0415
+
+    keys = list(zip(columns.text("event_date").to_pylist(),
+                    columns.text("event_id_cnty").to_pylist(), strict=True))  # fmt: skip
     first_body_line = 2
     # One record per LF-ended line (no record holds a line break), in order: splice.
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     simple = (
-        table.columns[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
-        and table.lines == list(range(first_body_line, first_body_line + len(table)))
-        and len(lines) == len(table) + 1
+        columns.header[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
+        and np.array_equal(columns.lines, np.arange(first_body_line, first_body_line + len(keys)))
+        and len(lines) == len(keys) + 1
         and all(a <= b for a, b in itertools.pairwise(keys))
     )
     if not simple:
@@ -400,7 +450,7 @@ def _with_rows(store: Path, text: str, table: IncidentTable, new: IncidentTable)
         key = (new.data["event_date"][i], new.data["event_id_cnty"][i])
         at = bisect.bisect_right(keys, key) + 1  # + 1 for the header line
         out = io.StringIO()
-        values = lf_line_breaks([new.data[c][i] for c in table.columns])
+        values = lf_line_breaks([new.data[c][i] if c in new.data else "" for c in columns.header])
         csv.writer(out, lineterminator=newline).writerow(values)
         inserts.setdefault(at, []).append(out.getvalue())
     pieces, previous = [], 0
