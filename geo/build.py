@@ -4,10 +4,12 @@ The store arrives as CSV bytes through :func:`geo.incidents.store.read_store` (t
 seam) and is read into columns (:mod:`geo.incidents.columns`), checked column by column
 (:mod:`geo.incidents.validate`), classified (:mod:`geo.incidents.classify`), packed for the
 page (:mod:`geo.incidents.rows` and the caller's ``fill_template``) and written: the map
-first, then the exports (:mod:`geo.incidents.export`). Rows with errors are left off the map
-and written with their problems to ``rejected.csv``; with ``strict`` any error stops the
-build and nothing is written. The bytes read once serve the map, the exports and the
-digest the outputs are recorded under, so a build describes one state of the store.
+by this process while a forked child (:mod:`geo.background`) writes the exports
+(:mod:`geo.incidents.export`); the build returns when both are on disk. Rows with errors
+are left off the map and written with their problems to ``rejected.csv``; with ``strict``
+any error stops the build and nothing is written. The bytes read once serve the map, the
+exports and the digest the outputs are recorded under, so a build describes one state of
+the store.
 
 ``OUT/.cache`` (:mod:`geo.cache`) keeps the page without incident data (keyed by the
 static inputs, the options and the code: rendering it is folium's work) and a record of
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
+from geo import background
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.datasets import static_files
@@ -253,29 +256,31 @@ def _build(
     columns = read_columns(store)
     del store  # the columns hold the text now
     checked, rows = _checked_rows(columns, static(), strict=settings.strict)
-    progress.step("rendering the page")
-    template, page_cached = _page_template(
-        cache, page_key, lambda: render_template(static(), offline=settings.offline)
-    )
-    html = fill_template(template, rows.rows)
-    from geo.incidents.export import write_rejected  # noqa: PLC0415
+    # The exports are written by a child process while this one renders and writes the map.
+    exports = None
+    if settings.exports and not exports_current:
+        exports = background.start(lambda: _write_exports(settings, static(), rows))
+    try:
+        progress.step("rendering the page")
+        template, page_cached = _page_template(
+            cache, page_key, lambda: render_template(static(), offline=settings.offline)
+        )
+        html = fill_template(template, rows.rows)
+        from geo.incidents.export import write_rejected  # noqa: PLC0415
 
-    rejected = write_rejected(settings.out / REJECTED_FILENAME, columns.header,
-                              _rejected_rows(columns, checked))  # fmt: skip
-    atomic_write_text(map_path, html)
-    map_seconds = time.perf_counter() - started
-    record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
+        rejected = write_rejected(settings.out / REJECTED_FILENAME, columns.header,
+                                  _rejected_rows(columns, checked))  # fmt: skip
+        atomic_write_text(map_path, html)
+        map_seconds = time.perf_counter() - started
+        record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
+    except BaseException:
+        if exports is not None:
+            exports.cancel()
+        raise
     progress.step("writing data exports")
     written: list[Path] = []
-    if settings.exports and not exports_current:
-        from geo.export import write_corridor_layers  # noqa: PLC0415
-        from geo.incidents.export import write_exports  # noqa: PLC0415
-
-        written = write_corridor_layers(static(), settings.out) + write_exports(
-            settings.out, rows.table, rows.parsed, rows.classes,
-            map_layers=_corridor_layers(static()),
-        )  # fmt: skip
-        written += _kml_export(settings, static(), rows.rows)
+    if exports is not None:
+        written = [settings.out / name for name in exports.wait()]
         _record_exports(cache, exports_key, settings.out, written)
     progress.done()
     return BuildResult(
@@ -350,6 +355,18 @@ def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[in
     records += [(record.line, record.values) for record in columns.bad_records]
     for line, cells in sorted(records, key=lambda record: record[0]):
         yield line, "; ".join(problems[line]), cells
+
+
+def _write_exports(settings: BuildSettings, static: StaticInputs, rows: _Mapped) -> list[str]:
+    """Write the corridor layers and the incident exports; return their paths under ``out``."""
+    from geo.export import write_corridor_layers  # noqa: PLC0415
+    from geo.incidents.export import write_exports  # noqa: PLC0415
+
+    written = write_corridor_layers(static, settings.out) + write_exports(
+        settings.out, rows.table, rows.parsed, rows.classes, map_layers=_corridor_layers(static)
+    )
+    written += _kml_export(settings, static, rows.rows)
+    return [path.relative_to(settings.out).as_posix() for path in written]
 
 
 def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
