@@ -253,6 +253,9 @@ def add_rows(
         A new row looks like an existing event and ``force`` is False (nothing is written).
     """
     added: list[str] = []
+    # Every check that needs no stored row first: a bad add never waits for the lock.
+    check_new_rows(rows, stored=empty_table(), new_id=lambda origin: origin, admin=admin,
+                   places=places, force=force, today=today, store_name=store)  # fmt: skip
 
     def change(text: str) -> str:
         columns = _store_columns(text, store)
