@@ -250,21 +250,23 @@ def _build(
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
     progress.step("reading incidents")
-    _use_fast_arrow_pool()
-    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when needed
-
-    columns = read_columns(store)
-    del store  # the columns hold the text now
-    checked, rows = _checked_rows(columns, static(), strict=settings.strict)
-    # The exports are written by a child process while this one renders and writes the map.
+    # Without a cached page template a child renders it (folium) while this process reads,
+    # checks and classifies the store.
+    page = _PageTemplate(cache, page_key, static(), offline=settings.offline,
+                         render=render_template)  # fmt: skip
     exports = None
-    if settings.exports and not exports_current:
-        exports = background.start(lambda: _write_exports(settings, static(), rows))
     try:
+        _use_fast_arrow_pool()
+        from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when needed
+
+        columns = read_columns(store)
+        del store  # the columns hold the text now
+        checked, rows = _checked_rows(columns, static(), strict=settings.strict)
+        # The exports are written by a child process while this one writes the map.
+        if settings.exports and not exports_current:
+            exports = background.start(lambda: _write_exports(settings, static(), rows))
         progress.step("rendering the page")
-        template, page_cached = _page_template(
-            cache, page_key, lambda: render_template(static(), offline=settings.offline)
-        )
+        template, page_cached = page.template()
         html = fill_template(template, rows.rows)
         from geo.incidents.export import write_rejected  # noqa: PLC0415
 
@@ -274,6 +276,7 @@ def _build(
         map_seconds = time.perf_counter() - started
         record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
     except BaseException:
+        page.cancel()
         if exports is not None:
             exports.cancel()
         raise
@@ -407,14 +410,32 @@ class _StaticLoader:
         return self.loaded
 
 
-def _page_template(cache: BuildCache, key: str, render: Callable[[], str]) -> tuple[str, bool]:
-    """Return the page template from the cache, or render and cache it; and whether cached."""
-    cached = cache.read("page", key=key)
-    if cached is not None:
-        return cached.decode("utf-8"), True
-    template = render()
-    cache.write("page", template.encode("utf-8"), key=key)
-    return template, False
+class _PageTemplate:
+    """The page template: from the cache, or rendered by a child started at once and cached."""
+
+    def __init__(
+        self, cache: BuildCache, key: str, static: StaticInputs, *, offline: bool,
+        render: TemplateRenderer,
+    ) -> None:  # fmt: skip
+        self.cache, self.key = cache, key
+        cached = cache.read("page", key=key)
+        self.cached = None if cached is None else cached.decode("utf-8")
+        self.job = None
+        if self.cached is None:
+            self.job = background.start(lambda: render(static, offline=offline))
+
+    def template(self) -> tuple[str, bool]:
+        """Return the template and whether it came from the cache (caching a new one)."""
+        if self.job is None:
+            return str(self.cached), True
+        template = self.job.wait()
+        self.cache.write("page", template.encode("utf-8"), key=self.key)
+        return template, False
+
+    def cancel(self) -> None:
+        """Stop the rendering child, if any (the build failed)."""
+        if self.job is not None:
+            self.job.cancel()
 
 
 def _unchanged(map_path: Path, record: dict[str, Any], seconds: float) -> BuildResult:

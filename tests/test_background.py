@@ -11,6 +11,10 @@ import pytest
 
 from geo import background
 from geo.background import BackgroundJobError
+from geo.build import STAGES, BuildSettings, build
+from geo.datasets import DATA_DIR
+from geo.progress import Progress
+from layers.page import fill_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,3 +62,20 @@ def test_cancel_stops_the_child_before_it_writes(tmp_path: Path) -> None:
     running.cancel()
     time.sleep(2.5)
     assert not (tmp_path / "late.txt").exists()
+
+
+def test_a_build_whose_page_cannot_be_rendered_fails_and_leaves_no_process(tmp_path: Path) -> None:
+    """The template is rendered by a child: its error stops the build, named, and nothing waits."""
+
+    def no_assets(inputs: object, *, offline: bool) -> str:
+        del inputs  # what a renderer gets; this one fails before using it
+        raise OSError(f"leaflet.js is missing (offline={offline}): run `make assets`")
+
+    settings = BuildSettings(data_dir=DATA_DIR, out=tmp_path / "out",
+                             store=DATA_DIR / "incidents.csv")  # fmt: skip
+    with pytest.raises(BackgroundJobError, match=r"leaflet\.js is missing"):
+        build(settings, render_template=no_assets, fill_template=fill_page,
+              progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
+    assert not (tmp_path / "out" / "idlib_map.html").exists()
+    with pytest.raises(ChildProcessError):  # every child was waited for
+        os.waitpid(-1, os.WNOHANG)
