@@ -475,8 +475,9 @@ def _html_size(run: dict[str, Any], page: Path) -> None:
 def _rebuild_after_add(store: Path, outdir: Path) -> dict[str, Any]:
     """Add one incident (no rebuild), rebuild, then rebuild again with nothing changed.
 
-    The first rebuild reuses the cached rows and page of the build before; it is timed as
-    a process and by the build itself ("map in X s"), with and without the exports.
+    The first rebuild reads, checks and classifies the whole store again (the page template
+    comes from the cache); it is timed as a process, to the new map on disk and by the build
+    itself ("map in X s").
     """
     add = _timed(
         [
