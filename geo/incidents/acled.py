@@ -17,7 +17,7 @@ import numpy as np
 from geo.csvfile import read_rows
 from geo.incidents.issues import IncidentValidationError
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
-from geo.incidents.store import update_store
+from geo.incidents.store import store_text, update_store
 from geo.incidents.table import empty_table, parse_table
 from geo.incidents.validate import validate
 
@@ -115,8 +115,8 @@ def import_acled(
     today = today or dt.datetime.now(tz=dt.UTC).date()
     rows, report = acled_rows(export, admin=admin, today=today)
 
-    def change(text: str) -> str | None:
-        table = parse_table(text, store)
+    def change(data: bytes) -> bytes | None:
+        table = parse_table(store_text(data, store), store)
         position = {event_id: i for i, event_id in enumerate(table.data["event_id_cnty"])}
         for row in rows:
             index = position.get(row["event_id_cnty"])
@@ -133,7 +133,7 @@ def import_acled(
         if not (report.added or report.updated):
             return None
         table.sort()
-        return table.to_csv()
+        return table.to_csv().encode("utf-8")
 
     update_store(store, change, header=",".join(INCIDENT_COLUMNS) + "\n")
     return report

@@ -21,7 +21,7 @@ from geo.csvfile import lf_line_breaks, read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
 from geo.incidents.issues import IncidentValidationError, Issue
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
-from geo.incidents.store import update_store
+from geo.incidents.store import store_text, update_store
 from geo.incidents.table import IncidentTable, empty_table, parse_table
 from geo.incidents.validate import validate
 
@@ -257,8 +257,8 @@ def add_rows(
     check_new_rows(rows, stored=empty_table(), new_id=lambda origin: origin, admin=admin,
                    places=places, force=force, today=today, store_name=store)  # fmt: skip
 
-    def change(text: str) -> str:
-        columns = _store_columns(text, store)
+    def change(data: bytes) -> bytes:
+        columns = _store_columns(data, store)
         numbers = itertools.count(1 + _highest_number(columns.text("event_id_cnty")))
         new = check_new_rows(
             rows, stored=_related_rows(columns, rows),
@@ -266,7 +266,7 @@ def add_rows(
             admin=admin, places=places, force=force, today=today, store_name=store,
         )  # fmt: skip
         added[:] = new.data["event_id_cnty"]
-        return _with_rows(store, text, columns, new)
+        return _with_rows(store, data, columns, new)
 
     update_store(store, change, header=_header_text())
     return added
@@ -370,12 +370,12 @@ def _same_events(
     return clashes
 
 
-def _store_columns(text: str, store: Path) -> StoreColumns:
-    """Read the store's text with the build's reader; a record of the wrong width stops the add."""
+def _store_columns(data: bytes, store: Path) -> StoreColumns:
+    """Read the store's bytes with the build's reader; a record of the wrong width stops the add."""
     from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
     from geo.incidents.store import StoreText  # noqa: PLC0415
 
-    columns = read_columns(StoreText(text.encode("utf-8"), str(store), ""))
+    columns = read_columns(StoreText(data, str(store), ""))
     if columns.bad_records:
         first = columns.bad_records[0]
         raise DataFileError(f"{store}, line {first.line}: {first.message}")
@@ -415,11 +415,11 @@ def _related_rows(columns: StoreColumns, rows: list[tuple[str, dict[str, str]]])
     )
 
 
-def _with_rows(store: Path, text: str, columns: StoreColumns, new: IncidentTable) -> str:
-    """Return the store's text with the new rows in date order.
+def _with_rows(store: Path, data: bytes, columns: StoreColumns, new: IncidentTable) -> bytes:
+    """Return the store's bytes with the new rows in date order.
 
     When the file is already in order with one row per line and every schema column, the
-    new lines are spliced into the original text, leaving every other byte as it was;
+    new lines are spliced into the original bytes, leaving every other byte as it was;
     otherwise the whole table is rewritten in the store's canonical form.
     """
     import numpy as np  # noqa: PLC0415
@@ -427,26 +427,25 @@ def _with_rows(store: Path, text: str, columns: StoreColumns, new: IncidentTable
     keys = list(zip(columns.text("event_date").to_pylist(),
                     columns.text("event_id_cnty").to_pylist(), strict=True))  # fmt: skip
     first_body_line = 2
-    # One record per LF-ended line (no record holds a line break), in order: splice.
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    # One record per LF-ended line (no record holds a line break), in order: splice. Split
+    # at LF only: CR, U+2028, \v, \f … may sit inside fields.
+    body = data if data.endswith(b"\n") or not data else data + b"\n"
+    breaks = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n"))
     simple = (
         columns.header[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
         and np.array_equal(columns.lines, np.arange(first_body_line, first_body_line + len(keys)))
-        and len(lines) == len(keys) + 1
+        and len(breaks) == len(keys) + 1
         and all(a <= b for a, b in itertools.pairwise(keys))
     )
     if not simple:
-        table = parse_table(text, store)  # every column, to rewrite the whole file
+        table = parse_table(store_text(data, store), store)  # every column, to rewrite it all
         for i in range(len(new)):
             table.append(new.row(i), line=0)
         table.sort()
-        return table.to_csv()
-    # Split at LF only: str.splitlines would also split at U+2028, \\v, \\f … inside fields.
-    newline = "\r\n" if lines and lines[0].endswith("\r") else "\n"
-    lines = [line + "\n" for line in lines]
-    inserts: dict[int, list[str]] = {}
+        return table.to_csv().encode("utf-8")
+    newline = "\r\n" if body[int(breaks[0]) - 1 : int(breaks[0])] == b"\r" else "\n"
+    starts = np.concatenate([[0], breaks + 1])  # where each line begins, then the end
+    inserts: dict[int, list[bytes]] = {}
     for i in sorted(
         range(len(new)), key=lambda k: (new.data["event_date"][k], new.data["event_id_cnty"][k])
     ):
@@ -455,14 +454,14 @@ def _with_rows(store: Path, text: str, columns: StoreColumns, new: IncidentTable
         out = io.StringIO()
         values = lf_line_breaks([new.data[c][i] if c in new.data else "" for c in columns.header])
         csv.writer(out, lineterminator=newline).writerow(values)
-        inserts.setdefault(at, []).append(out.getvalue())
+        inserts.setdefault(at, []).append(out.getvalue().encode("utf-8"))
     pieces, previous = [], 0
     for at in sorted(inserts):
-        pieces.append("".join(lines[previous:at]))
+        pieces.append(body[int(starts[previous]) : int(starts[at])])
         pieces.extend(inserts[at])
         previous = at
-    pieces.append("".join(lines[previous:]))
-    return "".join(pieces)
+    pieces.append(body[int(starts[previous]) :])
+    return b"".join(pieces)
 
 
 def _header_text() -> str:

@@ -107,7 +107,10 @@ def _header(data: bytes, name: str) -> list[str]:
         text = first.decode("utf-8")
     except UnicodeDecodeError:
         raise DataFileError(f"{name}, line 1: not UTF-8 text; save the file as UTF-8") from None
-    header = [column.strip() for column in next(csv.reader([text.rstrip("\r")]), [])]
+    try:
+        header = [column.strip() for column in next(csv.reader([text.rstrip("\r")]), [])]
+    except csv.Error as exc:  # e.g. a carriage return inside the header line
+        raise DataFileError(f"{name}, line 1: malformed header ({exc})") from None
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.atomic import atomic_write_text
+from geo.atomic import atomic_write_bytes
 from geo.coords import LonLat
 from geo.errors import DataFileError
 from geo.filelock import locked
@@ -69,25 +69,36 @@ def read_store(path: Path) -> StoreText:
     return StoreText.of(data, str(path))
 
 
-def update_store(path: Path, change: Callable[[str], str | None], *, header: str) -> None:
-    """Apply ``change`` to the store's CSV text under the store's lock; write what it returns.
+def update_store(path: Path, change: Callable[[bytes], bytes | None], *, header: str) -> None:
+    """Apply ``change`` to the store's CSV bytes under the store's lock; write what it returns.
 
-    ``change`` receives the text as it is (``header`` when there is no store yet) and
-    returns the new text, or None to leave the store as it is. Writers queue on the lock,
-    so each sees the previous one's rows; the new text replaces the file atomically, so a
-    failure or a kill leaves the store byte for byte as it was.
+    ``change`` receives the bytes as they are, without a BOM (``header`` when there is no
+    store yet), and returns the new bytes, or None to leave the store as it is. Writers queue
+    on the lock, so each sees the previous one's rows; the new bytes replace the file
+    atomically, so a failure or a kill leaves the store byte for byte as it was.
     """
     with locked(path):
         check_file_size(path, limit_bytes=MAX_STORE_BYTES, what="an incident store")
         check_store_lines(path)
-        try:
-            text = path.read_bytes().decode("utf-8-sig") if path.exists() else header
-        except UnicodeDecodeError as exc:
-            msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
-            raise DataFileError(msg) from None
-        new = change(text)
-        if new is not None and new != text:
-            atomic_write_text(path, new)
+        data = path.read_bytes().removeprefix(_BOM) if path.exists() else header.encode()
+        new = change(data)
+        if new is not None and new != data:
+            atomic_write_bytes(path, new)
+
+
+def store_text(data: bytes, path: Path) -> str:
+    """Return the store's bytes as text.
+
+    Raises
+    ------
+    DataFileError
+        The bytes are not UTF-8 (the message gives the offset of the first bad byte).
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+        raise DataFileError(msg) from None
 
 
 @dataclass(frozen=True, slots=True)
