@@ -86,6 +86,9 @@ _FUZZY_CUTOFF = 75.0
 _DISTINCTIVE_CUTOFF = 65.0
 #: Same-name siblings rank just below the place the query matched directly.
 _SIBLING_PENALTY = 0.005
+#: The lowest score of a place that is as good a reading of the name as the best one: a
+#: same-name sibling of a place matched at :data:`SAME_NAME_SCORE` scores this.
+SAME_NAME_FLOOR = SAME_NAME_SCORE - _SIBLING_PENALTY
 #: A normalised match that drops an article the place never carries ("al-Hamah" for Hamah).
 _ADDED_ARTICLE_FACTOR = 0.9
 #: Words that make two halves of one village name ("Barza Tahtani", "Barza Fawqani").
@@ -401,7 +404,7 @@ class Gazetteer:
         top = matches[0]
         # A same-name sibling ranks a hair below the place matched directly but rivals it.
         floor = (
-            SAME_NAME_SCORE - _SIBLING_PENALTY
+            SAME_NAME_FLOOR
             if top.score >= SAME_NAME_SCORE
             else top.score - AMBIGUITY_MARGIN
         )
@@ -418,7 +421,7 @@ class Gazetteer:
         # The one city among same-named places is meant, when the name is the city's own
         # (a variant that needed an article dropped, "al-Hamah", is no name of Hama's).
         cities = [m for m in tied if m.place.kind == "city"]
-        if len(cities) == 1 and top.score >= SAME_NAME_SCORE - _SIBLING_PENALTY:
+        if len(cities) == 1 and top.score >= SAME_NAME_FLOOR:
             return cities[0]
         curated = [m for m in tied if "curated" in m.place.sources]
         if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):

@@ -7,7 +7,12 @@ from the city in that direction. An ambiguous name is read as the place nearest 
 points of its own sentence, else of the whole report, by the geocoder's own rule
 (:meth:`geo.geocode.Gazetteer.resolve` with ``context``: within
 :data:`geo.geocode.CONTEXT_KM` of them, every other reading at least twice as far);
-otherwise it stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
+If the geocoder's rule does not settle it, a wider one may: the reading nearest the
+report's points lies within :data:`WIDE_CONTEXT_KM` of one and every other reading is at
+least twice as far and :data:`WIDE_CONTEXT_KM` farther (a region word's point stands for a
+countryside tens of kilometres across; same-named villages are usually much farther apart). A town
+named like villages ("al-Dana") is the town unless the context picks a village; otherwise
+the name stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from typing import TYPE_CHECKING
 
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
+from geo.geocode import distance_km
 
 if TYPE_CHECKING:
-    from geo.geocode import Gazetteer
+    from geo.geocode import Gazetteer, Match
     from geo.ingest.mentions import PlaceMention, SentenceMentions
 
 #: A headline's city this close to the body's candidates repeats the body's incident, and
@@ -29,6 +35,9 @@ if TYPE_CHECKING:
 CONTEXT_KM = 30.0
 #: How far from its city a region word's point is put ("southern Idlib": 20 km south of it).
 REGION_OFFSET_KM = 20.0
+#: The wider rule: the nearest reading within this distance of a context point, every
+#: other reading at least twice as far and this much farther.
+WIDE_CONTEXT_KM = 30.0
 _KM_PER_DEGREE = 111.2
 _DIRECTIONS = {
     "north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0),
@@ -102,10 +111,33 @@ def settle(
         try:
             chosen = gazetteer.resolve(mention.text, context=others)
         except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
-            return mention
+            break
         best = options.get(chosen.place.place_id)
-        return replace(mention, match=best, alternatives=()) if best is not None else mention
+        if best is not None:
+            return replace(mention, match=best, alternatives=(), town_first=False)
+        break
+    for points in (sentence, report):
+        others = [p for p in points if p not in positions]
+        wide = _wide_choice(list(options.values()), others)
+        if wide is not None:
+            return replace(mention, match=wide, alternatives=(), town_first=False)
+    if mention.town_first:  # the town, not the villages of its name
+        return replace(mention, alternatives=(), town_first=False)
     return mention
+
+
+def _wide_choice(options: list[Match], points: list[LonLat]) -> Match | None:
+    """Return the reading nearest ``points`` if the wider rule (see the module) picks it."""
+    if not points or len(options) < 2:  # noqa: PLR2004
+        return None
+    ranked = sorted(
+        (min(distance_km(m.place.position, p) for p in points), m.place.place_id, m)
+        for m in options
+    )
+    (nearest, _, match), (second, _, _) = ranked[0], ranked[1]
+    if nearest <= WIDE_CONTEXT_KM and second >= max(2 * nearest, nearest + WIDE_CONTEXT_KM):
+        return match
+    return None
 
 
 def _direction(sentence: str, p: PlaceMention) -> tuple[int, int] | None:

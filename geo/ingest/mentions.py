@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from geo.geocode import SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
-from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic
+from geo.geocode import SAME_NAME_FLOOR, SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
+from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
     from geo.geocode import Gazetteer, Match
@@ -369,6 +369,8 @@ class PlaceMention:
     ``start`` and ``end`` are character offsets in the sentence; ``role`` says whether it is
     a specific place, an area (Jabal al-Zawiya) or a city named as a region ("southern
     Idlib"); ``near`` is True when the text puts the event near it rather than in it.
+    ``town_first`` is True when ``match`` is a town and ``alternatives`` villages of its
+    name: the town is meant unless the report's context picks one of the villages.
     """
 
     start: int
@@ -378,6 +380,7 @@ class PlaceMention:
     alternatives: tuple[Match, ...]
     role: Role
     near: bool
+    town_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +465,9 @@ class MentionFinder:
         return found
 
     def _lookup(self, text: str) -> tuple[Match, ...]:
-        if not self.gazetteer.could_name(text):
+        could = self.gazetteer.could_name
+        # "Yacoubian" (-iyah written -ian) and "al-Gouz" (g for j) are indexed only as read.
+        if not could(text) and not any(could(r) for r in letter_readings(text)):
             return ()
         matches = self.gazetteer.geocode(text, limit=8, fuzzy=False)
         if not matches:
@@ -470,7 +475,9 @@ class MentionFinder:
         top = matches[0]
         if top.score < (SAME_NAME_SCORE if len(text) < 5 else MIN_VARIANT_SCORE):  # noqa: PLR2004
             return ()
-        floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - 0.03
+        # A same-name sibling (another village of the name) scores a hair below the place
+        # matched directly, and is as good a reading: "Cairo" is three villages.
+        floor = SAME_NAME_FLOOR if top.score >= SAME_NAME_SCORE else top.score - 0.03
         tied = [top]
         for match in matches[1:]:
             far = all(
@@ -679,12 +686,15 @@ def _mention(
         villages = [m for m in matches if m.place.kind not in {"city", "town"}]
         matches = tuple(villages) or matches  # "the village of Jabala": not the town Jableh
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
+    town_first = False
     if (
         len(ranked) > 1
         and ranked[0].place.kind in {"city", "town"}
         and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(ranked[1].place.kind, 0)
     ):
-        ranked = ranked[:1]  # the city, not the village of the same name
+        # The city, not the village of the same name; a town unless context says otherwise.
+        town_first = ranked[0].place.kind == "town"
+        ranked = ranked if town_first else ranked[:1]
     else:
         ranked = list(matches)
     place = ranked[0].place
@@ -696,4 +706,6 @@ def _mention(
     elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
     near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
-    return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near)
+    if role != "place":  # a town named as a region is the town
+        ranked, town_first = ranked[:1] if town_first else ranked, False
+    return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near, town_first)
