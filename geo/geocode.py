@@ -403,11 +403,7 @@ class Gazetteer:
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
         # A same-name sibling ranks a hair below the place matched directly but rivals it.
-        floor = (
-            SAME_NAME_FLOOR
-            if top.score >= SAME_NAME_SCORE
-            else top.score - AMBIGUITY_MARGIN
-        )
+        floor = SAME_NAME_FLOOR if top.score >= SAME_NAME_SCORE else top.score - AMBIGUITY_MARGIN
         rivals: list[Match] = []
         for m in matches[1:]:  # one rival per place: records within SAME_PLACE_KM are one
             if m.score >= floor and all(

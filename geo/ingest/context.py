@@ -1,7 +1,8 @@
 """Settle a name several places share by the report's other places and region words.
 
 The *context* of a report is a set of points: every place it names that has one reading
-(villages, towns, areas such as Jabal al-Zawiya), and for region words ("the southern
+(villages, towns, areas such as Jabal al-Zawiya), the M4's waypoints for a sentence that
+names the M4 ("a patrol on the M4 near Musaybin"), and for region words ("the southern
 countryside of Idlib", ريف إدلب الجنوبي, "north of Hama") a point :data:`REGION_OFFSET_KM`
 from the city in that direction. An ambiguous name is read as the place nearest the context
 points of its own sentence, else of the whole report, by the geocoder's own rule
@@ -10,13 +11,17 @@ points of its own sentence, else of the whole report, by the geocoder's own rule
 If the geocoder's rule does not settle it, a wider one may: the reading nearest the
 report's points lies within :data:`WIDE_CONTEXT_KM` of one and every other reading is at
 least twice as far and :data:`WIDE_CONTEXT_KM` farther (a region word's point stands for a
-countryside tens of kilometres across; same-named villages are usually much farther apart). A town
+countryside tens of kilometres across; same-named villages are usually much farther apart).
+A region word of the sentence also says on which side of its city the place lies ("Kawkaba,
+south of Idlib"; برزة غربي إدلب): when exactly one reading lies within :data:`REGION_REACH_KM`
+of the city and within 67.5° of that direction, it is meant. A town
 named like villages ("al-Dana") is the town unless the context picks a village; otherwise
 the name stays ambiguous (an ``unresolved`` row with its candidates), never a guess.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import replace
@@ -24,9 +29,11 @@ from typing import TYPE_CHECKING
 
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
-from geo.geocode import distance_km
+from geo.geocode import SAME_PLACE_KM, distance_km
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from geo.geocode import Gazetteer, Match
     from geo.ingest.mentions import PlaceMention, SentenceMentions
 
@@ -38,6 +45,10 @@ REGION_OFFSET_KM = 20.0
 #: The wider rule: the nearest reading within this distance of a context point, every
 #: other reading at least twice as far and this much farther.
 WIDE_CONTEXT_KM = 30.0
+#: How far from its city a place "south of Idlib" may lie (the governorate's reach).
+REGION_REACH_KM = 60.0
+#: Half the angle of the sector a direction word stands for ("south": 180° ± 67.5°).
+SECTOR_HALF_DEG = 67.5
 _KM_PER_DEGREE = 111.2
 _DIRECTIONS = {
     "north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0),
@@ -60,9 +71,18 @@ _AR_DIRECTION_BEFORE = re.compile(r"(?:^|\s)[وب]?(?:ال)?(شمال|جنوب|�
 _TR_DIRECTION = re.compile(r"^['’]?\w*\s+(kuzey|güney|doğu|batı)", re.IGNORECASE)
 
 
+@functools.cache
+def m4_points() -> tuple[LonLat, ...]:
+    """Return the bundled M4 waypoints (``data/m4_waypoints.csv``), read once."""
+    from geo.datasets import M4_WAYPOINTS_CSV  # noqa: PLC0415 - read on first use only
+    from geo.m4 import load_m4  # noqa: PLC0415
+
+    return tuple(w.position for w in load_m4(M4_WAYPOINTS_CSV).waypoints)
+
+
 def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
-    """Return the points a sentence's unambiguous places and region words give."""
-    points = []
+    """Return the points a sentence's unambiguous places, the M4 and region words give."""
+    points = list(m4_points()) if any(h.road == "M4" for h in mentions.highways) else []
     for p in mentions.places:
         if p.alternatives or p.role == "province":
             continue
@@ -75,17 +95,30 @@ def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
     return points
 
 
+def region_words(sentence: str, mentions: SentenceMentions) -> list[tuple[LonLat, tuple[int, int]]]:
+    """Return each region word of a sentence with a direction: its city and the direction."""
+    out = []
+    for p in mentions.places:
+        if p.role == "region" and not p.alternatives:
+            offset = _direction(sentence, p)
+            if offset:
+                out.append((p.match.place.position, offset))
+    return out
+
+
 def settle(
     mention: PlaceMention,
     gazetteer: Gazetteer,
     *,
     sentence: list[LonLat],
     report: list[LonLat],
+    regions: Sequence[tuple[LonLat, tuple[int, int]]] = (),
 ) -> PlaceMention:
     """Return ``mention`` read by its context, or unchanged when the context does not settle it.
 
     The choice is the geocoder's (:meth:`geo.geocode.Gazetteer.resolve` with ``context``):
-    the sentence's points are tried first, then the whole report's.
+    the sentence's points are tried first, then the whole report's; then the sentence's
+    region words (``regions``, from :func:`region_words`) and the wider rule.
 
     Examples
     --------
@@ -116,6 +149,9 @@ def settle(
         if best is not None:
             return replace(mention, match=best, alternatives=(), town_first=False)
         break
+    sided = _on_the_side(list(options.values()), regions)
+    if sided is not None:
+        return replace(mention, match=sided, alternatives=(), town_first=False)
     for points in (sentence, report):
         others = [p for p in points if p not in positions]
         wide = _wide_choice(list(options.values()), others)
@@ -124,6 +160,35 @@ def settle(
     if mention.town_first:  # the town, not the villages of its name
         return replace(mention, alternatives=(), town_first=False)
     return mention
+
+
+def _on_the_side(
+    options: list[Match], regions: Sequence[tuple[LonLat, tuple[int, int]]]
+) -> Match | None:
+    """Return the one reading (as one place) on the side of a city a region word names."""
+    sided = [
+        m
+        for m in options
+        if any(_in_sector(m.place.position, city, offset) for city, offset in regions)
+    ]
+    if not sided or any(
+        distance_km(m.place.position, sided[0].place.position) > SAME_PLACE_KM for m in sided
+    ):
+        return None
+    return sided[0]
+
+
+def _in_sector(position: LonLat, city: LonLat, offset: tuple[int, int]) -> bool:
+    """Return True if ``position`` lies within reach of ``city`` in the ``offset`` direction."""
+    dist = distance_km(position, city)
+    if dist > REGION_REACH_KM or dist == 0:
+        return False
+    east_km = (position.lon - city.lon) * _KM_PER_DEGREE * math.cos(math.radians(city.lat))
+    north_km = (position.lat - city.lat) * _KM_PER_DEGREE
+    bearing = math.atan2(east_km, north_km)
+    wanted = math.atan2(offset[0], offset[1])
+    turn = abs((math.degrees(bearing - wanted) + 180) % 360 - 180)
+    return turn <= SECTOR_HALF_DEG
 
 
 def _wide_choice(options: list[Match], points: list[LonLat]) -> Match | None:
