@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from geo.geocode import SAME_NAME_FLOOR, SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
+from geo.geocode import SAME_NAME_FLOOR, SAME_NAME_SCORE, SAME_PLACE_KM, distance_km, scan_keys
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
@@ -303,6 +303,8 @@ _TURKISH_CASE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = frozenset((" ", "-", "‑", "_"))
+#: Letters that make the whole of a name read the Turkish way (see geo.names.fold_latin).
+_TURKISH_LETTERS = frozenset("ıİğĞ")
 #: Turkish orthography joins names with "eş" (Cisr eş Şuğur).
 _JOINED_ARTICLES = (ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}) | {"eş"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -424,6 +426,18 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._lookups: dict[str, tuple[Match, ...]] = {}
+        self._extends: dict[str, bool] = {}
+        self._keys: dict[str, tuple[str, str]] = {}
+
+    def _scan_keys(self, text: str) -> tuple[str, str]:
+        """Return :func:`geo.geocode.scan_keys` of ``text``, remembered."""
+        keys = self._keys.get(text)
+        if keys is None:
+            keys = self._keys[text] = scan_keys(text)
+        return keys
+
+    def _could(self, text: str) -> bool:
+        return self.gazetteer.could_name_keys(*self._scan_keys(text))
 
     def find(self, sentence: str) -> SentenceMentions:
         """Return the places, unknown introduced names and highways ``sentence`` names.
@@ -465,7 +479,7 @@ class MentionFinder:
         return found
 
     def _lookup(self, text: str) -> tuple[Match, ...]:
-        could = self.gazetteer.could_name
+        could = self._could
         # "Yacoubian" (-iyah written -ian) and "al-Gouz" (g for j) are indexed only as read.
         if not could(text) and not any(could(r) for r in letter_readings(text)):
             return ()
@@ -486,6 +500,27 @@ class MentionFinder:
             if match.score >= floor and far:
                 tied.append(match)
         return tuple(tied)
+
+    def _may_extend(self, text: str) -> bool:
+        """Return True if a name could start with ``text`` and go on (cheap; remembered).
+
+        Running text has long runs of capitalised (or Arabic) words; only those that begin
+        some name are read further, so most runs stop after a word or two.
+        """
+        found = self._extends.get(text)
+        if found is None:
+            words = text.replace("-", " ").split()
+            found = (
+                all(w.casefold() in ARTICLES for w in words)
+                or not _TURKISH_LETTERS.isdisjoint(text)
+                or any(
+                    self.gazetteer.could_begin_keys(self._scan_keys(reading)[1])
+                    for _, candidate in _arabic_readings(text)
+                    for reading in (candidate, *letter_readings(candidate))
+                )
+            )
+            self._extends[text] = found
+        return found
 
     def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
@@ -530,6 +565,7 @@ class MentionFinder:
             and sentence[tokens[last][1] : tokens[last + 1][0]] in _JOIN
             and _may_continue(sentence, tokens[last + 1])
             and not _inside(tokens[last + 1], masked)
+            and self._may_extend(sentence[tokens[i][0] : tokens[last][1]])
         ):
             last += 1
         for j in range(last, i - 1, -1):
