@@ -283,6 +283,26 @@ def test_a_town_after_a_place_in_it_only_locates_that_place() -> None:
     assert [(c.place, c.mention) for c in unknown] == [(None, "Tal Hamdan")]
 
 
+def test_an_introduced_name_is_the_place_the_geocoder_resolves_it_to() -> None:
+    # Too short to be taken as a spelling variant in running text, but introduced as a village.
+    assert _place_ids("Artillery hit Tqad at noon.") == []
+    assert _place_ids("Artillery hit the village of Tqad at noon.") == ["taqad"]
+    assert _place_ids("Jets struck the town of Trmala.") == ["tarmala"]
+    unknown = candidates("Jets struck the village of Abu Ali.")
+    assert [(c.place, c.mention) for c in unknown] == [(None, "Abu Ali")]
+
+
+def test_the_names_of_an_arabic_list_are_read_with_one_letter_variants() -> None:
+    # الموزر is written without its final taa marbuta, أرينبة with an extra yaa.
+    assert _place_ids("قصفت المدفعية الموزر.") == []
+    listed = "قصفت المدفعية بلدات “كنصفرة، والموزر” في جبل الزاوية."
+    assert _place_ids(listed) == ["kansafra", "mawzarah"]
+    pair = "استهدف القصف قريتي “جبالا وأرينبة” بريف إدلب الجنوبي."
+    assert _place_ids(pair) == ["jibala", "arnabah"]
+    # Words of a list that resolve to no place give no row, not even an unresolved one.
+    assert candidates("قصفت قوات النظام بلدات المدفعية الثقيلة صباح اليوم.") == []
+
+
 def test_the_headline_names_the_incident_once() -> None:
     repeated = "Jets strike Sarmin, killing three\nRussian jets struck Sarmin today, killing three."
     assert summary(repeated) == [("Sarmin", "Air/drone strike", 3, None)]

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.geocode import SAME_NAME_FLOOR, SAME_NAME_SCORE, SAME_PLACE_KM, distance_km, scan_keys
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
@@ -522,6 +523,15 @@ class MentionFinder:
             self._extends[text] = found
         return found
 
+    def _resolve_introduced(self, text: str) -> Match | None:
+        """Return the one place an introduced name means by the geocoder's rule, or None."""
+        if is_arabic(text) and text in ARABIC_EVERYDAY:
+            return None
+        try:
+            return self.gazetteer.resolve(text)
+        except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
+            return None
+
     def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
         out = []
@@ -595,10 +605,16 @@ class MentionFinder:
         """Return the places kept and the introduced names the gazetteer does not know.
 
         A name introduced as "the village of Kafr Taal" is one name: a place matching only
-        part of it ("Taal") is dropped, and offered as a suggestion for the whole.
+        part of it ("Taal") is dropped, and offered as a suggestion for the whole. The text
+        says an introduced name is a place, so a spelling that running text would not take
+        ("Tqad": too short for a variant) is the place when the geocoder resolves it
+        (:meth:`geo.geocode.Gazetteer.resolve`: one reading at 0.80 or better, no fuzzy one).
+        The names of an Arabic list (بلدات “…، و…”) count only when resolved: the list's
+        end is not always clear, and its other words are often no name.
         """
         kept, out = list(places), []
-        for start, end in _introduced(sentence):
+        listed = set(_arabic_list(sentence))
+        for start, end in sorted({*_introduced(sentence), *listed}):
             text = sentence[start:end]
             if any(s < end and start < e for s, e in masked) or text.casefold() in STOPWORDS:
                 continue
@@ -609,6 +625,13 @@ class MentionFinder:
                 continue
             partial = tuple(p.match for p in inside)
             kept = [p for p in kept if p not in inside]
+            resolved = self._resolve_introduced(text)
+            if resolved is not None:
+                kept = sorted([*kept, _mention(sentence, start, end, text, (resolved,))],
+                              key=lambda p: p.start)  # fmt: skip
+                continue
+            if (start, end) in listed:
+                continue  # an Arabic list's word the geocoder does not resolve: often no name
             suggestions = partial + tuple(
                 m
                 for m in self.gazetteer.geocode(text, limit=3)
@@ -616,6 +639,51 @@ class MentionFinder:
             )
             out.append(UnresolvedMention(start, end, text, suggestions))
         return kept, out
+
+
+#: An Arabic word for several places, then their list: بلدات “البارة، وعين لاروز، والموزر”.
+_ARABIC_LIST_HEAD = re.compile(
+    r"(?:^|\s)و?(?:ال)?(?:بلدات|قرى|قريتي|بلدتي|مدن|مدينتي)"
+    r"(?:\s+و(?:ال)?(?:بلدات|قرى|مدن))?\s+(?:كل(?:اً|ا)? من\s+)?[“\"«]?"
+)
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
+#: Words that end an Arabic list (a preposition, a relative pronoun, a region word).
+_ARABIC_LIST_END = frozenset(
+    ("في", "التي", "الذي", "من", "على", "إلى", "الى", "عن", "مع", "بريف", "ريف", "منطقة",
+     "بمنطقة", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ضمن", "قرب",
+     "بالقرب", "الواقعة", "بعشرات", "بأكثر", "ما", "مما", "حيث", "بعد", "قبل", "أمس", "اليوم")
+)  # fmt: skip
+#: The longest Arabic name, in words, that a list item may be.
+_ARABIC_ITEM_WORDS = 3
+
+
+def _arabic_list(sentence: str) -> list[tuple[int, int]]:
+    """Return the names listed after an Arabic word for places (one to three words each).
+
+    Items are parted by ، or by the conjunction و joined to the next word; the list ends at
+    a closing quote, a preposition or region word, or anything that is not an Arabic word.
+    """
+    spans: list[tuple[int, int]] = []
+    for head in _ARABIC_LIST_HEAD.finditer(sentence):
+        item: list[tuple[int, int]] = []
+        at = head.end()
+        while (word := _ARABIC_WORD.match(sentence, at)) is not None:
+            text, gap = word.group(), sentence[item[-1][1] : word.start()] if item else ""
+            if text in _ARABIC_LIST_END:
+                break
+            joined = text.startswith("و") and len(text) > 3  # noqa: PLR2004
+            if item and ("،" in gap or joined or len(item) == _ARABIC_ITEM_WORDS):
+                spans.append((item[0][0], item[-1][1]))
+                item = []
+            first = word.start() + (1 if joined and spans and not item else 0)
+            item.append((first, word.end()))
+            rest = re.compile(r"\s*،\s*|\s+").match(sentence, word.end())
+            if rest is None:
+                break
+            at = rest.end()
+        if item:
+            spans.append((item[0][0], item[-1][1]))
+    return spans
 
 
 def _introduced(sentence: str) -> list[tuple[int, int]]:
