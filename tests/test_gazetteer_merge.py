@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-import gazetteer  # noqa: E402
+import gazetteer
 
 
 def test_an_alternate_opening_with_the_mark_of_ayn_is_kept() -> None:
