@@ -1,8 +1,7 @@
 """Settle a name several places share by the report's other places and region words.
 
 The *context* of a report is a set of points: every place it names that has one reading
-(villages, towns, areas such as Jabal al-Zawiya), the M4's waypoints for a sentence that
-names the M4 ("a patrol on the M4 near Musaybin"), and for region words ("the southern
+(villages, towns, areas such as Jabal al-Zawiya), and for region words ("the southern
 countryside of Idlib", ريف إدلب الجنوبي, "north of Hama") a point :data:`REGION_OFFSET_KM`
 from the city in that direction. An ambiguous name is read as the place nearest the context
 points of its own sentence, else of the whole report, by the geocoder's own rule
@@ -12,7 +11,10 @@ If the geocoder's rule does not settle it, a wider one may: the reading nearest 
 report's points lies within :data:`WIDE_CONTEXT_KM` of one and every other reading is at
 least twice as far and :data:`WIDE_CONTEXT_KM` farther (a region word's point stands for a
 countryside tens of kilometres across; same-named villages are usually much farther apart).
-A region word of the sentence also says on which side of its city the place lies ("Kawkaba,
+A sentence that names the M4 ("a patrol on the M4 near Musaybin") means the reading nearest
+the road (the line through ``data/m4_waypoints.csv``) when it lies within :data:`M4_KM` of
+it and every other reading is twice as far and :data:`M4_MARGIN_KM` farther. A region word
+of the sentence also says on which side of its city the place lies ("Kawkaba,
 south of Idlib"; برزة غربي إدلب): when exactly one reading lies within :data:`REGION_REACH_KM`
 of the city and within 67.5° of that direction, it is meant. A town
 named like villages ("al-Dana") is the town unless the context picks a village; otherwise
@@ -22,6 +24,7 @@ the name stays ambiguous (an ``unresolved`` row with its candidates), never a gu
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import replace
@@ -45,6 +48,10 @@ REGION_OFFSET_KM = 20.0
 #: The wider rule: the nearest reading within this distance of a context point, every
 #: other reading at least twice as far and this much farther.
 WIDE_CONTEXT_KM = 30.0
+#: A place named with the M4 lies this close to the road ...
+M4_KM = 5.0
+#: ... and every other reading of its name at least this much farther (and twice as far).
+M4_MARGIN_KM = 2.0
 #: How far from its city a place "south of Idlib" may lie (the governorate's reach).
 REGION_REACH_KM = 60.0
 #: Half the angle of the sector a direction word stands for ("south": 180° ± 67.5°).
@@ -73,16 +80,29 @@ _TR_DIRECTION = re.compile(r"^['’]?\w*\s+(kuzey|güney|doğu|batı)", re.IGNOR
 
 @functools.cache
 def m4_points() -> tuple[LonLat, ...]:
-    """Return the bundled M4 waypoints (``data/m4_waypoints.csv``), read once."""
+    """Return the bundled M4 waypoints (``data/m4_waypoints.csv``), west to east, read once."""
     from geo.datasets import M4_WAYPOINTS_CSV  # noqa: PLC0415 - read on first use only
     from geo.m4 import load_m4  # noqa: PLC0415
 
     return tuple(w.position for w in load_m4(M4_WAYPOINTS_CSV).waypoints)
 
 
+def m4_distance_km(position: LonLat) -> float:
+    """Return how far ``position`` lies from the M4 line, in km (flat-earth, near the road)."""
+    scale = _KM_PER_DEGREE * math.cos(math.radians(position.lat))
+    best = math.inf
+    for a, b in itertools.pairwise(m4_points()):
+        ax, ay = (a.lon - position.lon) * scale, (a.lat - position.lat) * _KM_PER_DEGREE
+        bx, by = (b.lon - position.lon) * scale, (b.lat - position.lat) * _KM_PER_DEGREE
+        dx, dy = bx - ax, by - ay
+        t = max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
 def context_points(sentence: str, mentions: SentenceMentions) -> list[LonLat]:
-    """Return the points a sentence's unambiguous places, the M4 and region words give."""
-    points = list(m4_points()) if any(h.road == "M4" for h in mentions.highways) else []
+    """Return the points a sentence's unambiguous places and region words give."""
+    points = []
     for p in mentions.places:
         if p.alternatives or p.role == "province":
             continue
@@ -113,12 +133,14 @@ def settle(
     sentence: list[LonLat],
     report: list[LonLat],
     regions: Sequence[tuple[LonLat, tuple[int, int]]] = (),
+    on_m4: bool = False,
 ) -> PlaceMention:
     """Return ``mention`` read by its context, or unchanged when the context does not settle it.
 
     The choice is the geocoder's (:meth:`geo.geocode.Gazetteer.resolve` with ``context``):
-    the sentence's points are tried first, then the whole report's; then the sentence's
-    region words (``regions``, from :func:`region_words`) and the wider rule.
+    a sentence naming the M4 (``on_m4``) first picks the reading on the road; then the
+    sentence's points are tried, then the whole report's; then the sentence's region words
+    (``regions``, from :func:`region_words`) and the wider rule.
 
     Examples
     --------
@@ -137,6 +159,9 @@ def settle(
         return mention
     options = {m.place.place_id: m for m in (mention.match, *mention.alternatives)}
     positions = {m.place.position for m in options.values()}
+    road = _on_the_road(list(options.values())) if on_m4 else None
+    if road is not None:
+        return replace(mention, match=road, alternatives=(), town_first=False)
     for points in (sentence, report):
         others = [p for p in points if p not in positions]
         if not others:
@@ -160,6 +185,15 @@ def settle(
     if mention.town_first:  # the town, not the villages of its name
         return replace(mention, alternatives=(), town_first=False)
     return mention
+
+
+def _on_the_road(options: list[Match]) -> Match | None:
+    """Return the reading on the M4 if the road rule (see the module) picks one."""
+    ranked = sorted((m4_distance_km(m.place.position), m.place.place_id, m) for m in options)
+    (nearest, _, match), (second, _, _) = ranked[0], ranked[1]
+    if nearest <= M4_KM and second >= max(2 * nearest, nearest + M4_MARGIN_KM):
+        return match
+    return None
 
 
 def _on_the_side(

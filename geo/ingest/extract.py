@@ -184,7 +184,8 @@ def extract(
     found = [
         replace(m, places=tuple(
             settle(p, finder.gazetteer, sentence=ps, report=report_points,
-                   regions=region_words(s.text, m))
+                   regions=region_words(s.text, m),
+                   on_m4=any(h.road == "M4" for h in m.highways))
             if p.role == "place" else p
             for p in m.places
         ))
