@@ -158,33 +158,33 @@ def settle(
     if not mention.alternatives:
         return mention
     options = {m.place.place_id: m for m in (mention.match, *mention.alternatives)}
-    positions = {m.place.position for m in options.values()}
-    road = _on_the_road(list(options.values())) if on_m4 else None
-    if road is not None:
-        return replace(mention, match=road, alternatives=(), town_first=False)
-    for points in (sentence, report):
-        others = [p for p in points if p not in positions]
-        if not others:
-            continue
-        try:
-            chosen = gazetteer.resolve(mention.text, context=others)
-        except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
-            break
-        best = options.get(chosen.place.place_id)
-        if best is not None:
-            return replace(mention, match=best, alternatives=(), town_first=False)
-        break
-    sided = _on_the_side(list(options.values()), regions)
-    if sided is not None:
-        return replace(mention, match=sided, alternatives=(), town_first=False)
-    for points in (sentence, report):
-        others = [p for p in points if p not in positions]
-        wide = _wide_choice(list(options.values()), others)
-        if wide is not None:
-            return replace(mention, match=wide, alternatives=(), town_first=False)
-    if mention.town_first:  # the town, not the villages of its name
-        return replace(mention, alternatives=(), town_first=False)
-    return mention
+    readings = list(options.values())
+    positions = {m.place.position for m in readings}
+    points = [[p for p in ps if p not in positions] for ps in (sentence, report)]
+    chosen = (
+        (_on_the_road(readings) if on_m4 else None)
+        or _by_geocoder(mention.text, gazetteer, options, points)
+        or _on_the_side(readings, regions)
+        or next((m for ps in points if (m := _wide_choice(readings, ps)) is not None), None)
+        or (mention.match if mention.town_first else None)  # the town, not its villages
+    )
+    if chosen is None:
+        return mention
+    return replace(mention, match=chosen, alternatives=(), town_first=False)
+
+
+def _by_geocoder(
+    name: str, gazetteer: Gazetteer, options: dict[str, Match], points: list[list[LonLat]]
+) -> Match | None:
+    """Return the reading the geocoder's context rule picks from the first points given."""
+    others = next((ps for ps in points if ps), None)
+    if others is None:
+        return None
+    try:
+        chosen = gazetteer.resolve(name, context=others)
+    except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
+        return None
+    return options.get(chosen.place.place_id)
 
 
 def _on_the_road(options: list[Match]) -> Match | None:
