@@ -22,7 +22,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
-from geo.geocode import SAME_NAME_FLOOR, SAME_NAME_SCORE, SAME_PLACE_KM, distance_km, scan_keys
+from geo.geocode import (
+    RESOLVE_MIN_SCORE,
+    SAME_NAME_FLOOR,
+    SAME_NAME_SCORE,
+    SAME_PLACE_KM,
+    distance_km,
+    scan_keys,
+)
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
@@ -526,6 +533,10 @@ class MentionFinder:
     def _resolve_introduced(self, text: str) -> Match | None:
         """Return the one place an introduced name means by the geocoder's rule, or None."""
         if is_arabic(text) and text in ARABIC_EVERYDAY:
+            return None
+        # resolve() takes no fuzzy match: without one at its floor it would only fail, slowly.
+        matches = self.gazetteer.geocode(text, limit=1, fuzzy=False)
+        if not matches or matches[0].score < RESOLVE_MIN_SCORE:
             return None
         try:
             return self.gazetteer.resolve(text)
