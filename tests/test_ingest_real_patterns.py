@@ -303,6 +303,16 @@ def test_the_names_of_an_arabic_list_are_read_with_one_letter_variants() -> None
     assert candidates("قصفت قوات النظام بلدات المدفعية الثقيلة صباح اليوم.") == []
 
 
+def test_a_name_settled_in_one_sentence_is_settled_in_the_others() -> None:
+    first = "Jets struck al-Jadida at dawn, killing two."
+    assert _place_ids(first) == [None]  # several villages are called al-Jadida
+    both = f"{first} In the afternoon, regime shells hit al-Jadida, west of Idlib."
+    (one, two) = candidates(both)
+    assert one.place is not None and two.place is not None
+    assert one.place.place.place_id == two.place.place.place_id
+    assert one.killed == 2
+
+
 def test_the_headline_names_the_incident_once() -> None:
     repeated = "Jets strike Sarmin, killing three\nRussian jets struck Sarmin today, killing three."
     assert summary(repeated) == [("Sarmin", "Air/drone strike", 3, None)]

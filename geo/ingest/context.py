@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.geocode import SAME_PLACE_KM, distance_km
+from geo.names import exact_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -171,6 +172,35 @@ def settle(
     if chosen is None:
         return mention
     return replace(mention, match=chosen, alternatives=(), town_first=False)
+
+
+def one_reading_per_name(found: list[SentenceMentions]) -> list[SentenceMentions]:
+    """Give a name left ambiguous the one reading the same report settled it to elsewhere.
+
+    "al-Jadida town in Idlib countryside" does not say which al-Jadida; "al-Jadida, in the
+    western countryside" two sentences on does. A name settled to different places in one
+    report (two villages of one name) is left as it is.
+    """
+    readings: dict[str, set[str]] = {}
+    for mentions in found:
+        for p in mentions.places:
+            if p.role == "place" and not p.alternatives:
+                readings.setdefault(exact_key(p.text), set()).add(p.match.place.place_id)
+    out = []
+    for mentions in found:
+        places = []
+        for p in mentions.places:
+            known = readings.get(exact_key(p.text), set()) if p.alternatives else set()
+            if len(known) == 1:
+                (place_id,) = known
+                chosen = next(
+                    (m for m in (p.match, *p.alternatives) if m.place.place_id == place_id), None
+                )
+                if chosen is not None:
+                    p = replace(p, match=chosen, alternatives=(), town_first=False)  # noqa: PLW2901
+            places.append(p)
+        out.append(replace(mentions, places=tuple(places)))
+    return out
 
 
 def _by_geocoder(

@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING
 from geo.geocode import distance_km
 from geo.ingest.breakdown import breakdown
 from geo.ingest.casualties import Casualties, read_casualties
-from geo.ingest.context import CONTEXT_KM, context_points, region_words, settle
+from geo.ingest.context import (
+    CONTEXT_KM,
+    context_points,
+    one_reading_per_name,
+    region_words,
+    settle,
+)
 from geo.ingest.dates import DateMention, find_dateline, read_date
 from geo.ingest.mentions import (
     MentionFinder,
@@ -191,6 +197,7 @@ def extract(
         ))
         for s, m, ps in zip(sentences, found, points, strict=True)
     ]  # fmt: skip
+    found = one_reading_per_name(found)
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
     for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
