@@ -308,7 +308,8 @@ def test_a_name_settled_in_one_sentence_is_settled_in_the_others() -> None:
     assert _place_ids(first) == [None]  # several villages are called al-Jadida
     both = f"{first} In the afternoon, regime shells hit al-Jadida, west of Idlib."
     (one, two) = candidates(both)
-    assert one.place is not None and two.place is not None
+    assert one.place is not None
+    assert two.place is not None
     assert one.place.place.place_id == two.place.place.place_id
     assert one.killed == 2
 
