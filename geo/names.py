@@ -385,8 +385,8 @@ def letter_readings(text: str) -> list[str]:
 
     Examples
     --------
-    >>> letter_readings("Aroum al-Gouz")
-    ['Aroum al-Jouz']
+    >>> letter_readings("Urum al-Gawz")
+    ['Urum al-Jawz']
     >>> letter_readings("Yacoubian")
     ['Yacoubiyah']
     """

@@ -177,8 +177,8 @@ def settle(
 def one_reading_per_name(found: list[SentenceMentions]) -> list[SentenceMentions]:
     """Give a name left ambiguous the one reading the same report settled it to elsewhere.
 
-    "al-Jadida town in Idlib countryside" does not say which al-Jadida; "al-Jadida, in the
-    western countryside" two sentences on does. A name settled to different places in one
+    "Jets struck al-Jadida" does not say which al-Jadida; "shells hit al-Jadida, west of
+    Idlib" a sentence later does. A name settled to different places in one
     report (two villages of one name) is left as it is.
     """
     readings: dict[str, set[str]] = {}

@@ -443,7 +443,7 @@ def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
     )
 
 
-#: What joins a place to the town it lies in: "al-Ziainia in Jisr al-Shughur city".
+#: What joins a place to the town it lies in: "Tal Hamdan in Maarat al-Numan city".
 _IN_TOWN_BETWEEN = re.compile(
     r"\s*(?:(?:village|town|countryside|area|neighbou?rhood|outskirts)\s+)?in\s+(?:the\s+)?"
     r"(?:(?:city|town)\s+of\s+)?",
@@ -454,8 +454,8 @@ _IN_TOWN_BETWEEN = re.compile(
 def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], text: str) -> bool:
     """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib").
 
-    A town or city right after a place "in" it ("Kafr Ruma in Maarat al-Numan", "al-Ziainia
-    in Jisr al-Shughur city") locates that place too.
+    A town or city right after a place "in" it ("Kafr Ruma in Maarat al-Numan", "the
+    village of Tal Hamdan in Maarat al-Numan city") locates that place too.
     """
     if any(o.start < p.start for o in named) and _LOCATOR_BEFORE.search(text[: p.start]):
         return True

@@ -488,7 +488,7 @@ class MentionFinder:
 
     def _lookup(self, text: str) -> tuple[Match, ...]:
         could = self._could
-        # "Yacoubian" (-iyah written -ian) and "al-Gouz" (g for j) are indexed only as read.
+        # "Yacoubian" (-iyah written -ian) and "al-Gawz" (g for j) are indexed only as read.
         if not could(text) and not any(could(r) for r in letter_readings(text)):
             return ()
         matches = self.gazetteer.geocode(text, limit=8, fuzzy=False)
