@@ -314,6 +314,12 @@ def test_a_name_settled_in_one_sentence_is_settled_in_the_others() -> None:
     assert one.killed == 2
 
 
+def test_villages_near_a_place_are_the_incident_the_place_only_locates_them() -> None:
+    assert _place_ids("Shells hit Kansafra and Bara villages near Ariha.") == ["kansafra", "bara"]
+    assert _place_ids("Shells hit villages near Ariha.") == ["ariha"]
+    assert _place_ids("Shells hit Kansafra and fell near Bara.") == ["kansafra", "bara"]
+
+
 def test_the_headline_names_the_incident_once() -> None:
     repeated = "Jets strike Sarmin, killing three\nRussian jets struck Sarmin today, killing three."
     assert summary(repeated) == [("Sarmin", "Air/drone strike", 3, None)]

@@ -451,13 +451,25 @@ _IN_TOWN_BETWEEN = re.compile(
 )
 
 
+#: What joins villages to the place they are near: "Kansafra and Bara villages near Ariha".
+_VILLAGES_NEAR_BETWEEN = re.compile(
+    r"\s+(?:villages|towns|village|town)\s+(?:near|close to|in the vicinity of)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
 def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], text: str) -> bool:
     """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib").
 
     A town or city right after a place "in" it ("Kafr Ruma in Maarat al-Numan", "the
-    village of Tal Hamdan in Maarat al-Numan city") locates that place too.
+    village of Tal Hamdan in Maarat al-Numan city") locates that place too, and so does a
+    place the villages just named are near ("Kansafra and Bara villages near Ariha").
     """
     if any(o.start < p.start for o in named) and _LOCATOR_BEFORE.search(text[: p.start]):
+        return True
+    if any(o.end <= p.start and _VILLAGES_NEAR_BETWEEN.fullmatch(text[o.end : p.start])
+           for o in named):  # fmt: skip
         return True
     return p.match.place.kind in {"city", "town"} and any(
         o.end <= p.start and _IN_TOWN_BETWEEN.fullmatch(text[o.end : p.start]) for o in named
