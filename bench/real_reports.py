@@ -206,6 +206,7 @@ def measure(gazetteer: Gazetteer, name: str, *, dated_only: bool = False) -> Mea
     reports, spots, sources = load(name)
     finder = MentionFinder(gazetteer)
     result = Measures()
+    known = _gazetteer_sources(gazetteer)
     for number, report in enumerate(reports):
         label = f"{name}[{number}] {report.get('outlet', '')} {report['lang']}"
         found, refused = run_extract(report, finder, dated_only=dated_only)
@@ -213,7 +214,7 @@ def measure(gazetteer: Gazetteer, name: str, *, dated_only: bool = False) -> Mea
         result.refused += refused
         result.undated += report["published"] is None
         _score_mentions(report, found, result, label)
-        _score_places(report, found, spots, sources, result, label)
+        _score_places(report, found, spots, sources, result, label, known=known)
         _score_incidents(report, found, spots, result, label)
         if report["published"] is None and not dated_only:
             result.needs_date += any(c.date is None for c in found.candidates)
@@ -234,6 +235,27 @@ def _score_text_date(
         result.problems.append(
             f"{label}: publication date from the text {undated.published} != {report['published']}"
         )
+
+
+_SOURCE_ID = re.compile(r"^(WOF|GN):(\d+)|^WP:([^(]+?)(?:\s*\(|$)|^CUR:(\w+)")
+
+
+def _gazetteer_sources(gazetteer: Gazetteer) -> set[str]:
+    """Return every source id the gazetteer's places carry, and their place ids as CUR:id."""
+    known = {source for place in gazetteer.places for source in place.sources}
+    return known | {f"CUR:{place.place_id}" for place in gazetteer.places}
+
+
+def _in_gazetteer(source: str, known: set[str]) -> bool:
+    """Return True if an annotation's source id (WOF:…, GN:…, WP:…, CUR:…) is a gazetteer source."""
+    m = _SOURCE_ID.match(source)
+    if m is None:
+        return False
+    if m[1]:
+        return f"{m[1]}:{m[2]}" in known
+    if m[3]:
+        return f"WP:{m[3].strip()}" in known
+    return f"CUR:{m[4]}" in known
 
 
 def _found_names(found: Extraction) -> list[str]:
@@ -278,6 +300,8 @@ def _score_places(
     sources: dict[str, str],
     result: Measures,
     label: str,
+    *,
+    known: set[str],
 ) -> None:
     canon = {p for i in report["incidents"] for p in i["canonical_places"]}
     written_unlocated = {
@@ -295,7 +319,7 @@ def _score_places(
             result.place_tp += 1
         else:
             source = sources.get(place, "")
-            kind = "not in today's gazetteer" if source.startswith("WOF") else "in the gazetteer"
+            kind = "in the gazetteer" if _in_gazetteer(source, known) else "not in the gazetteer"
             result.missed_places[kind] = result.missed_places.get(kind, 0) + 1
             result.problems.append(f"{label}: place missed {place} ({source}) [{kind}]")
     seen: set[str] = set()

@@ -86,6 +86,9 @@ _FUZZY_CUTOFF = 75.0
 _DISTINCTIVE_CUTOFF = 65.0
 #: Same-name siblings rank just below the place the query matched directly.
 _SIBLING_PENALTY = 0.005
+#: The lowest score of a place that is as good a reading of the name as the best one: a
+#: same-name sibling of a place matched at :data:`SAME_NAME_SCORE` scores this.
+SAME_NAME_FLOOR = SAME_NAME_SCORE - _SIBLING_PENALTY
 #: A normalised match that drops an article the place never carries ("al-Hamah" for Hamah).
 _ADDED_ARTICLE_FACTOR = 0.9
 #: Words that make two halves of one village name ("Barza Tahtani", "Barza Fawqani").
@@ -191,6 +194,7 @@ class Gazetteer:
                     self._siblings[norm].append(index)
         self._phonetic_keys = list(self._phonetic)
         self._skeleton_keys = list(self._skeleton)
+        self._sorted_skeletons: list[str] | None = None  # for could_begin, built on first use
 
     def geocode(
         self,
@@ -400,11 +404,7 @@ class Gazetteer:
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
         # A same-name sibling ranks a hair below the place matched directly but rivals it.
-        floor = (
-            SAME_NAME_SCORE - _SIBLING_PENALTY
-            if top.score >= SAME_NAME_SCORE
-            else top.score - AMBIGUITY_MARGIN
-        )
+        floor = SAME_NAME_FLOOR if top.score >= SAME_NAME_SCORE else top.score - AMBIGUITY_MARGIN
         rivals: list[Match] = []
         for m in matches[1:]:  # one rival per place: records within SAME_PLACE_KM are one
             if m.score >= floor and all(
@@ -418,7 +418,7 @@ class Gazetteer:
         # The one city among same-named places is meant, when the name is the city's own
         # (a variant that needed an article dropped, "al-Hamah", is no name of Hama's).
         cities = [m for m in tied if m.place.kind == "city"]
-        if len(cities) == 1 and top.score >= SAME_NAME_SCORE - _SIBLING_PENALTY:
+        if len(cities) == 1 and top.score >= SAME_NAME_FLOOR:
             return cities[0]
         curated = [m for m in tied if "curated" in m.place.sources]
         if len(curated) == 1 and all(_prominence(m.place) == 0 for m in tied if m not in curated):
@@ -465,15 +465,31 @@ class Gazetteer:
         everyday word that is also a village name (:data:`geo.names.COMMON_WORDS`: المدينة
         "the city", آذار "March") answers False: in running text it is not a place.
         """
-        norm = normal_key(text)
-        if not norm or norm in COMMON_WORDS:
-            return False
-        return (
-            exact_key(text) in self._exact
-            or norm in self._normal
-            or phonetic_of_normal(norm) in self._phonetic
-            or skeleton_of_normal(norm) in self._skeleton
-        )
+        return self.could_name_keys(*scan_keys(text))
+
+    def could_name_keys(self, norm: str, skel: str) -> bool:
+        """Return :meth:`could_name` of a text whose :func:`scan_keys` are given."""
+        # The exact, normal and phonetic keys each determine the skeleton (see
+        # geo.names), so a name sharing any of them shares the skeleton: one test does.
+        return bool(norm) and norm not in COMMON_WORDS and skel in self._skeleton
+
+    def could_begin(self, text: str) -> bool:
+        """Return True if a longer name could start with ``text`` (its skeleton begins one).
+
+        Every key :meth:`could_name` tests determines the skeleton, and the skeleton of a
+        name of several words starts with the skeleton of its first words, so when this is
+        False no name that starts with ``text`` passes :meth:`could_name` (articles alone and
+        Turkish letters, which change the reading of the words before them, aside).
+        """
+        return self.could_begin_keys(scan_keys(text)[1])
+
+    def could_begin_keys(self, skel: str) -> bool:
+        """Return :meth:`could_begin` of a text whose skeleton is ``skel``."""
+        if self._sorted_skeletons is None:
+            self._sorted_skeletons = sorted(self._skeleton_keys)
+        keys = self._sorted_skeletons
+        at = bisect.bisect_left(keys, skel)
+        return at < len(keys) and keys[at].startswith(skel)
 
     def search(self, text: str, *, limit: int = 20) -> list[Match]:
         """Browse: places whose names contain ``text`` (folded), then fuzzy matches."""
@@ -677,6 +693,12 @@ def _distinctive_phonetic(norm: str) -> str:
     if is_arabic(norm):
         return " ".join(word for word in norm.split() if word not in _ARABIC_GENERIC)
     return phonetic_of_normal(distinctive(norm))
+
+
+def scan_keys(text: str) -> tuple[str, str]:
+    """Return the normal key and the skeleton of ``text``: what scanning running text tests."""
+    norm = normal_key(text)
+    return norm, skeleton_of_normal(norm)
 
 
 def describe_result(result: dict[str, object]) -> str:

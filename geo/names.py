@@ -380,6 +380,19 @@ def query_readings(text: str) -> list[tuple[str, float]]:
     return out
 
 
+def letter_readings(text: str) -> list[str]:
+    """Return the readings of a Latin name's letters other spellings use (see below).
+
+    Examples
+    --------
+    >>> letter_readings("Urum al-Gawz")
+    ['Urum al-Jawz']
+    >>> letter_readings("Yacoubian")
+    ['Yacoubiyah']
+    """
+    return [reading for reading, _ in _latin_letter_readings(text)] if text.isascii() else []
+
+
 def _latin_letter_readings(text: str) -> list[tuple[str, float]]:
     """Return the readings of letters other spellings use: g or C for j, -ian for -iyah."""
     out = []

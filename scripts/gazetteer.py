@@ -166,6 +166,26 @@ class Record:
         }  # fmt: skip
 
 
+def _keep_apart(records: list[Record]) -> None:
+    """Drop from a place the curated notes call another place the curated place's names.
+
+    ``NOT_ALIASES`` says a name the curated file lists (the module's "Al Hawr") is another
+    place; that place then does not carry the curated place's own names either (GeoNames
+    gives Al Hawr the alternate ‘Ayn al Ḩawr), or both would answer to them.
+    """
+    by_id = {record.place_id: record for record in records if record.place_id}
+    for place_id, others in NOT_ALIASES.items():
+        curated = by_id[place_id]
+        own = {normal_key(name) for name in [curated.name_en, *curated.names, *curated.names_ar]}
+        other_keys = {exact_key(name) for name in others}
+        for record in records:
+            names = {exact_key(name) for name in [record.name_en, *record.names]}
+            if record is curated or not names & other_keys:
+                continue
+            record.names = [n for n in record.names if normal_key(n) not in own]
+            record.names_ar = [n for n in record.names_ar if normal_key(n) not in own]
+
+
 def _name_parts(name: str) -> tuple[str, str]:
     """Split an "Outer (Inner)" label; return (outer, inner), inner empty when none."""
     match = re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", name)
@@ -296,8 +316,13 @@ def _gn_kind(population: int) -> str:
     return "village"
 
 
+_AYN_MARKS = "`'‘’ʿʾ"
+
+
 def _latin_alternates(raw: str) -> list[str]:
     """Return the GeoNames alternates worth keeping: Latin script and capitalised.
+
+    A leading mark of ʿayn does not count against the capital ("‘Ayn Lārūz" is kept).
 
     Lower-case alternates are machine romanisations of the Arabic ("alkramt") and are dropped.
     """
@@ -305,7 +330,9 @@ def _latin_alternates(raw: str) -> list[str]:
     for raw_name in raw.split("|"):
         name = raw_name.strip()
         too_long = len(name) > 40  # noqa: PLR2004
-        if not name or too_long or any(ch.isdigit() for ch in name) or not name[0].isupper():
+        # A name may open with the mark of ʿayn ("‘Ayn Lārūz"): its first letter decides.
+        first = name.lstrip(_AYN_MARKS)[:1]
+        if not name or too_long or any(ch.isdigit() for ch in name) or not first.isupper():
             continue
         if all(_is_latin(ch) for ch in name):
             keep.append(name)
@@ -401,6 +428,7 @@ def merge_sources(
     for row in wof or []:
         _merge_wof(row, index, log)
     _resolve_inner_names(index.records)
+    _keep_apart(index.records)
     for record in index.records:
         if record.kind in {"hill", "base"}:
             record.add_names(_height_names(record.name_en) + _unit_names(record.name_en))

@@ -238,6 +238,88 @@ def test_a_shared_name_is_settled_by_context_or_left_unresolved() -> None:
     assert [c.place.place.place_id for c in by_region if c.place] == ["sheikh_ali"]
 
 
+def _place_ids(text: str) -> list[str | None]:
+    return [c.place.place.place_id if c.place else None for c in candidates(text)]
+
+
+def test_villages_of_one_name_all_tie_and_the_report_chooses() -> None:
+    # "Cairo" is the English for three al-Qahira villages; only one lies in the Ghab.
+    alone = candidates("Artillery shelled Cairo on Monday.")
+    assert alone[0].place is None
+    assert {m.place.place_id for m in alone[0].alternatives} >= {"al_qahira", "al_qahirah"}
+    ghab = "Regime artillery shelled Cairo, a village of the Ghab plain, on Monday."
+    assert _place_ids(ghab) == ["al_qahira"]
+
+
+def test_a_region_word_says_which_side_of_its_city_the_place_lies() -> None:
+    assert _place_ids("Rockets hit Kawkaba at dawn.") == [None]
+    assert _place_ids("Rockets hit Kawkaba, south of Idlib, at dawn.") == ["kawkabah"]
+    assert _place_ids("قصفت قوات النظام قرية برزة.") == [None]
+    west = _place_ids("قصفت قوات النظام قرية برزة غربي إدلب.")
+    assert west[0] in {"barza_at_tahtani", "barza_al_fawqani"}
+
+
+def test_a_town_is_meant_unless_the_report_points_to_a_village_of_its_name() -> None:
+    assert _place_ids("An airstrike hit al-Dana.") == ["al_dana"]
+    assert _place_ids("Shelling hit al-Dana and Maarat al-Numan.") == ["ad_dana", "maarat_al_numan"]
+
+
+def test_letter_spellings_are_looked_up_in_running_text() -> None:
+    found = candidates("A Russian jet struck the al-Yacoubian area north of Jisr al-Shughur.")
+    assert (found[0].mention, found[0].place and found[0].place.place.place_id) == (
+        "al-Yacoubian", "yaqubiyah",
+    )  # fmt: skip
+
+
+def test_the_m4_named_in_the_sentence_places_a_shared_name_on_the_road() -> None:
+    assert _place_ids("An IED exploded near Musaybin.") == [None]
+    on_road = "An IED exploded under a joint patrol on the M4 near Musaybin."
+    assert _place_ids(on_road) == ["tel_musaybeen"]
+
+
+def test_a_town_after_a_place_in_it_only_locates_that_place() -> None:
+    assert _place_ids("Regime shells hit Kafr Ruma in Maarat al-Numan.") == ["kafr_rumah"]
+    unknown = candidates("Regime shells hit the village of Tal Hamdan in Maarat al-Numan city.")
+    assert [(c.place, c.mention) for c in unknown] == [(None, "Tal Hamdan")]
+
+
+def test_an_introduced_name_is_the_place_the_geocoder_resolves_it_to() -> None:
+    # Too short to be taken as a spelling variant in running text, but introduced as a village.
+    assert _place_ids("Artillery hit Tqad at noon.") == []
+    assert _place_ids("Artillery hit the village of Tqad at noon.") == ["taqad"]
+    assert _place_ids("Jets struck the town of Trmala.") == ["tarmala"]
+    unknown = candidates("Jets struck the village of Abu Ali.")
+    assert [(c.place, c.mention) for c in unknown] == [(None, "Abu Ali")]
+
+
+def test_the_names_of_an_arabic_list_are_read_with_one_letter_variants() -> None:
+    # الموزر is written without its final taa marbuta, أرينبة with an extra yaa.
+    assert _place_ids("قصفت المدفعية الموزر.") == []
+    listed = "قصفت المدفعية بلدات “كنصفرة، والموزر” في جبل الزاوية."
+    assert _place_ids(listed) == ["kansafra", "mawzarah"]
+    pair = "استهدف القصف قريتي “جبالا وأرينبة” بريف إدلب الجنوبي."
+    assert _place_ids(pair) == ["jibala", "arnabah"]
+    # Words of a list that resolve to no place give no row, not even an unresolved one.
+    assert candidates("قصفت قوات النظام بلدات المدفعية الثقيلة صباح اليوم.") == []
+
+
+def test_a_name_settled_in_one_sentence_is_settled_in_the_others() -> None:
+    first = "Jets struck al-Jadida at dawn, killing two."
+    assert _place_ids(first) == [None]  # several villages are called al-Jadida
+    both = f"{first} In the afternoon, regime shells hit al-Jadida, west of Idlib."
+    (one, two) = candidates(both)
+    assert one.place is not None
+    assert two.place is not None
+    assert one.place.place.place_id == two.place.place.place_id
+    assert one.killed == 2
+
+
+def test_villages_near_a_place_are_the_incident_the_place_only_locates_them() -> None:
+    assert _place_ids("Shells hit Kansafra and Bara villages near Ariha.") == ["kansafra", "bara"]
+    assert _place_ids("Shells hit villages near Ariha.") == ["ariha"]
+    assert _place_ids("Shells hit Kansafra and fell near Bara.") == ["kansafra", "bara"]
+
+
 def test_the_headline_names_the_incident_once() -> None:
     repeated = "Jets strike Sarmin, killing three\nRussian jets struck Sarmin today, killing three."
     assert summary(repeated) == [("Sarmin", "Air/drone strike", 3, None)]

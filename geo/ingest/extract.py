@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING
 from geo.geocode import distance_km
 from geo.ingest.breakdown import breakdown
 from geo.ingest.casualties import Casualties, read_casualties
-from geo.ingest.context import CONTEXT_KM, context_points, settle
+from geo.ingest.context import (
+    CONTEXT_KM,
+    context_points,
+    one_reading_per_name,
+    region_words,
+    settle,
+)
 from geo.ingest.dates import DateMention, find_dateline, read_date
 from geo.ingest.mentions import (
     MentionFinder,
@@ -183,12 +189,15 @@ def extract(
     report_points = [p for ps in points for p in ps]
     found = [
         replace(m, places=tuple(
-            settle(p, finder.gazetteer, sentence=ps, report=report_points)
+            settle(p, finder.gazetteer, sentence=ps, report=report_points,
+                   regions=region_words(s.text, m),
+                   on_m4=any(h.road == "M4" for h in m.highways))
             if p.role == "place" else p
             for p in m.places
         ))
-        for m, ps in zip(found, points, strict=True)
+        for s, m, ps in zip(sentences, found, points, strict=True)
     ]  # fmt: skip
+    found = one_reading_per_name(found)
     anchor = _anchor(found)
     state = _State(published=published, anchor=anchor)
     for sentence, mentions in zip(sentences[heads:], found[heads:], strict=True):
@@ -326,8 +335,9 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     date = read_date(text, published=state.published)
     _note(text, number, wording, date, state)
     specific = [p for p in mentions.places if p.role == "place"]
+    named: list[PlaceMention | UnresolvedMention] = [*specific, *mentions.unresolved]
     specific = [
-        p for p in specific if not _locator(p, specific, text) and not _origin(p, specific, text)
+        p for p in specific if not _locator(p, named, text) and not _origin(p, specific, text)
     ]
     wide = [p for p in mentions.places if p.role == "area"] or [
         p for p in mentions.places if p.role == "region"
@@ -433,10 +443,36 @@ def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
     )
 
 
-def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:
-    """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib")."""
-    return any(o.start < p.start for o in specific) and bool(
-        _LOCATOR_BEFORE.search(text[: p.start])
+#: What joins a place to the town it lies in: "Tal Hamdan in Maarat al-Numan city".
+_IN_TOWN_BETWEEN = re.compile(
+    r"\s*(?:(?:village|town|countryside|area|neighbou?rhood|outskirts)\s+)?in\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
+#: What joins villages to the place they are near: "Kansafra and Bara villages near Ariha".
+_VILLAGES_NEAR_BETWEEN = re.compile(
+    r"\s+(?:villages|towns|village|town)\s+(?:near|close to|in the vicinity of)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], text: str) -> bool:
+    """Return True for a place that only locates an earlier one ("Sarmin, east of Idlib").
+
+    A town or city right after a place "in" it ("Kafr Ruma in Maarat al-Numan", "the
+    village of Tal Hamdan in Maarat al-Numan city") locates that place too, and so does a
+    place the villages just named are near ("Kansafra and Bara villages near Ariha").
+    """
+    if any(o.start < p.start for o in named) and _LOCATOR_BEFORE.search(text[: p.start]):
+        return True
+    if any(o.end <= p.start and _VILLAGES_NEAR_BETWEEN.fullmatch(text[o.end : p.start])
+           for o in named):  # fmt: skip
+        return True
+    return p.match.place.kind in {"city", "town"} and any(
+        o.end <= p.start and _IN_TOWN_BETWEEN.fullmatch(text[o.end : p.start]) for o in named
     )
 
 

@@ -21,8 +21,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from geo.geocode import SAME_NAME_SCORE, SAME_PLACE_KM, distance_km
-from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic
+from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
+from geo.geocode import (
+    RESOLVE_MIN_SCORE,
+    SAME_NAME_FLOOR,
+    SAME_NAME_SCORE,
+    SAME_PLACE_KM,
+    distance_km,
+    scan_keys,
+)
+from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
     from geo.geocode import Gazetteer, Match
@@ -303,6 +311,8 @@ _TURKISH_CASE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = frozenset((" ", "-", "‑", "_"))
+#: Letters that make the whole of a name read the Turkish way (see geo.names.fold_latin).
+_TURKISH_LETTERS = frozenset("ıİğĞ")
 #: Turkish orthography joins names with "eş" (Cisr eş Şuğur).
 _JOINED_ARTICLES = (ARTICLES - {"a", "i", "an", "at", "as", "es", "il", "ul"}) | {"eş"}
 _ARABIC_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -369,6 +379,8 @@ class PlaceMention:
     ``start`` and ``end`` are character offsets in the sentence; ``role`` says whether it is
     a specific place, an area (Jabal al-Zawiya) or a city named as a region ("southern
     Idlib"); ``near`` is True when the text puts the event near it rather than in it.
+    ``town_first`` is True when ``match`` is a town and ``alternatives`` villages of its
+    name: the town is meant unless the report's context picks one of the villages.
     """
 
     start: int
@@ -378,6 +390,7 @@ class PlaceMention:
     alternatives: tuple[Match, ...]
     role: Role
     near: bool
+    town_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +434,18 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._lookups: dict[str, tuple[Match, ...]] = {}
+        self._extends: dict[str, bool] = {}
+        self._keys: dict[str, tuple[str, str]] = {}
+
+    def _scan_keys(self, text: str) -> tuple[str, str]:
+        """Return :func:`geo.geocode.scan_keys` of ``text``, remembered."""
+        keys = self._keys.get(text)
+        if keys is None:
+            keys = self._keys[text] = scan_keys(text)
+        return keys
+
+    def _could(self, text: str) -> bool:
+        return self.gazetteer.could_name_keys(*self._scan_keys(text))
 
     def find(self, sentence: str) -> SentenceMentions:
         """Return the places, unknown introduced names and highways ``sentence`` names.
@@ -462,7 +487,9 @@ class MentionFinder:
         return found
 
     def _lookup(self, text: str) -> tuple[Match, ...]:
-        if not self.gazetteer.could_name(text):
+        could = self._could
+        # "Yacoubian" (-iyah written -ian) and "al-Gawz" (g for j) are indexed only as read.
+        if not could(text) and not any(could(r) for r in letter_readings(text)):
             return ()
         matches = self.gazetteer.geocode(text, limit=8, fuzzy=False)
         if not matches:
@@ -470,7 +497,9 @@ class MentionFinder:
         top = matches[0]
         if top.score < (SAME_NAME_SCORE if len(text) < 5 else MIN_VARIANT_SCORE):  # noqa: PLR2004
             return ()
-        floor = SAME_NAME_SCORE if top.score >= SAME_NAME_SCORE else top.score - 0.03
+        # A same-name sibling (another village of the name) scores a hair below the place
+        # matched directly, and is as good a reading: "Cairo" is three villages.
+        floor = SAME_NAME_FLOOR if top.score >= SAME_NAME_SCORE else top.score - 0.03
         tied = [top]
         for match in matches[1:]:
             far = all(
@@ -479,6 +508,40 @@ class MentionFinder:
             if match.score >= floor and far:
                 tied.append(match)
         return tuple(tied)
+
+    def _may_extend(self, text: str) -> bool:
+        """Return True if a name could start with ``text`` and go on (cheap; remembered).
+
+        Running text has long runs of capitalised (or Arabic) words; only those that begin
+        some name are read further, so most runs stop after a word or two.
+        """
+        found = self._extends.get(text)
+        if found is None:
+            words = text.replace("-", " ").split()
+            found = (
+                all(w.casefold() in ARTICLES for w in words)
+                or not _TURKISH_LETTERS.isdisjoint(text)
+                or any(
+                    self.gazetteer.could_begin_keys(self._scan_keys(reading)[1])
+                    for _, candidate in _arabic_readings(text)
+                    for reading in (candidate, *letter_readings(candidate))
+                )
+            )
+            self._extends[text] = found
+        return found
+
+    def _resolve_introduced(self, text: str) -> Match | None:
+        """Return the one place an introduced name means by the geocoder's rule, or None."""
+        if is_arabic(text) and text in ARABIC_EVERYDAY:
+            return None
+        # resolve() takes no fuzzy match: without one at its floor it would only fail, slowly.
+        matches = self.gazetteer.geocode(text, limit=1, fuzzy=False)
+        if not matches or matches[0].score < RESOLVE_MIN_SCORE:
+            return None
+        try:
+            return self.gazetteer.resolve(text)
+        except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
+            return None
 
     def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
@@ -523,6 +586,7 @@ class MentionFinder:
             and sentence[tokens[last][1] : tokens[last + 1][0]] in _JOIN
             and _may_continue(sentence, tokens[last + 1])
             and not _inside(tokens[last + 1], masked)
+            and self._may_extend(sentence[tokens[i][0] : tokens[last][1]])
         ):
             last += 1
         for j in range(last, i - 1, -1):
@@ -552,10 +616,16 @@ class MentionFinder:
         """Return the places kept and the introduced names the gazetteer does not know.
 
         A name introduced as "the village of Kafr Taal" is one name: a place matching only
-        part of it ("Taal") is dropped, and offered as a suggestion for the whole.
+        part of it ("Taal") is dropped, and offered as a suggestion for the whole. The text
+        says an introduced name is a place, so a spelling that running text would not take
+        ("Tqad": too short for a variant) is the place when the geocoder resolves it
+        (:meth:`geo.geocode.Gazetteer.resolve`: one reading at 0.80 or better, no fuzzy one).
+        The names of an Arabic list (بلدات “…، و…”) count only when resolved: the list's
+        end is not always clear, and its other words are often no name.
         """
         kept, out = list(places), []
-        for start, end in _introduced(sentence):
+        listed = set(_arabic_list(sentence))
+        for start, end in sorted({*_introduced(sentence), *listed}):
             text = sentence[start:end]
             if any(s < end and start < e for s, e in masked) or text.casefold() in STOPWORDS:
                 continue
@@ -566,6 +636,13 @@ class MentionFinder:
                 continue
             partial = tuple(p.match for p in inside)
             kept = [p for p in kept if p not in inside]
+            resolved = self._resolve_introduced(text)
+            if resolved is not None:
+                kept = sorted([*kept, _mention(sentence, start, end, text, (resolved,))],
+                              key=lambda p: p.start)  # fmt: skip
+                continue
+            if (start, end) in listed:
+                continue  # an Arabic list's word the geocoder does not resolve: often no name
             suggestions = partial + tuple(
                 m
                 for m in self.gazetteer.geocode(text, limit=3)
@@ -573,6 +650,51 @@ class MentionFinder:
             )
             out.append(UnresolvedMention(start, end, text, suggestions))
         return kept, out
+
+
+#: An Arabic word for several places, then their list: بلدات “البارة، وعين لاروز، والموزر”.
+_ARABIC_LIST_HEAD = re.compile(
+    r"(?:^|\s)و?(?:ال)?(?:بلدات|قرى|قريتي|بلدتي|مدن|مدينتي)"
+    r"(?:\s+و(?:ال)?(?:بلدات|قرى|مدن))?\s+(?:كل(?:اً|ا)? من\s+)?[“\"«]?"
+)
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
+#: Words that end an Arabic list (a preposition, a relative pronoun, a region word).
+_ARABIC_LIST_END = frozenset(
+    ("في", "التي", "الذي", "من", "على", "إلى", "الى", "عن", "مع", "بريف", "ريف", "منطقة",
+     "بمنطقة", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ضمن", "قرب",
+     "بالقرب", "الواقعة", "بعشرات", "بأكثر", "ما", "مما", "حيث", "بعد", "قبل", "أمس", "اليوم")
+)  # fmt: skip
+#: The longest Arabic name, in words, that a list item may be.
+_ARABIC_ITEM_WORDS = 3
+
+
+def _arabic_list(sentence: str) -> list[tuple[int, int]]:
+    """Return the names listed after an Arabic word for places (one to three words each).
+
+    Items are parted by ، or by the conjunction و joined to the next word; the list ends at
+    a closing quote, a preposition or region word, or anything that is not an Arabic word.
+    """
+    spans: list[tuple[int, int]] = []
+    for head in _ARABIC_LIST_HEAD.finditer(sentence):
+        item: list[tuple[int, int]] = []
+        at = head.end()
+        while (word := _ARABIC_WORD.match(sentence, at)) is not None:
+            text, gap = word.group(), sentence[item[-1][1] : word.start()] if item else ""
+            if text in _ARABIC_LIST_END:
+                break
+            joined = text.startswith("و") and len(text) > 3  # noqa: PLR2004
+            if item and ("،" in gap or joined or len(item) == _ARABIC_ITEM_WORDS):
+                spans.append((item[0][0], item[-1][1]))
+                item = []
+            first = word.start() + (1 if joined and spans and not item else 0)
+            item.append((first, word.end()))
+            rest = re.compile(r"\s*،\s*|\s+").match(sentence, word.end())
+            if rest is None:
+                break
+            at = rest.end()
+        if item:
+            spans.append((item[0][0], item[-1][1]))
+    return spans
 
 
 def _introduced(sentence: str) -> list[tuple[int, int]]:
@@ -679,12 +801,15 @@ def _mention(
         villages = [m for m in matches if m.place.kind not in {"city", "town"}]
         matches = tuple(villages) or matches  # "the village of Jabala": not the town Jableh
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
+    town_first = False
     if (
         len(ranked) > 1
         and ranked[0].place.kind in {"city", "town"}
         and _PROMINENCE.get(ranked[0].place.kind, 0) > _PROMINENCE.get(ranked[1].place.kind, 0)
     ):
-        ranked = ranked[:1]  # the city, not the village of the same name
+        # The city, not the village of the same name; a town unless context says otherwise.
+        town_first = ranked[0].place.kind == "town"
+        ranked = ranked if town_first else ranked[:1]
     else:
         ranked = list(matches)
     place = ranked[0].place
@@ -696,4 +821,6 @@ def _mention(
     elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
     near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
-    return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near)
+    if role != "place":  # a town named as a region is the town
+        ranked, town_first = ranked[:1] if town_first else ranked, False
+    return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near, town_first)
