@@ -210,11 +210,10 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
 def _cmd_add(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
-    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
     from geo.incidents.add import NewIncident, prepare_row, rows_from_file  # noqa: PLC0415
 
     store = open_store(options.store_location(args))
-    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    gazetteer = options.gazetteer(args)
     admin = AdminAreas.load(args.data_dir / "admin")
     if args.from_file is not None:
         rows = rows_from_file(args.from_file, gazetteer=gazetteer, admin=admin)
@@ -234,10 +233,9 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_import_acled(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
-    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
 
     store = open_store(options.store_location(args))
-    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    gazetteer = options.gazetteer(args)
     admin = AdminAreas.load(args.data_dir / "admin")
     places = {place.place_id: place for place in gazetteer.places}
     report = store.import_acled(args.export, admin=admin, places=places, analyst=args.analyst)
@@ -254,9 +252,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if (args.name is None) == (args.file is None):
         print("error: give a NAME or --file, not both", file=sys.stderr)
         return 2
-    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
 
-    gazetteer = load_gazetteer(data_dir=args.data_dir)
+    gazetteer = options.gazetteer(args)
     near = args.near or args.area
     if args.file is not None:
         lines = args.file.read_text(encoding="utf-8-sig").splitlines()
@@ -280,12 +277,11 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
     from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report  # noqa: PLC0415
 
     report = read_report(args.report, sys.stdin.buffer, published=args.published,
                          source=args.source, url=args.url)  # fmt: skip
-    result = ingest(report, gazetteer=load_gazetteer(data_dir=args.data_dir),
+    result = ingest(report, gazetteer=options.gazetteer(args),
                     out_path=args.out / CANDIDATES_FILENAME, overwrite=args.overwrite,
                     store=open_store(options.store_location(args)))  # fmt: skip
     print("\n".join(result.lines))
@@ -326,9 +322,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
-    from geo.gazetteer import load_gazetteer  # noqa: PLC0415
 
-    matches = load_gazetteer(data_dir=args.data_dir).search(args.search, limit=args.limit)
+    matches = options.gazetteer(args).search(args.search, limit=args.limit)
     print(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=1) if args.json
           else "\n".join(m.describe() for m in matches) or "no places found")  # fmt: skip
     return 0 if matches else 1

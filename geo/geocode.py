@@ -59,7 +59,7 @@ from geo.names import (
 from geo.places import Place  # noqa: TC001 - used at run time by _prominence's annotation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from geo.coords import LonLat
 
@@ -156,9 +156,14 @@ class Gazetteer:
     ----------
     places
         The places to index (see :func:`geo.places.load_places`).
+    keys
+        The :func:`~geo.names.name_keys` of every name, in :func:`index_names` order, when
+        already known (:func:`geo.gazetteer.load_gazetteer` keeps them between runs).
     """
 
-    def __init__(self, places: Iterable[Place]) -> None:
+    def __init__(
+        self, places: Iterable[Place], *, keys: Sequence[tuple[str, str, str, str]] | None = None
+    ) -> None:
         self.places: list[Place] = list(places)
         self.by_id = {place.place_id: place for place in self.places}
         self._exact: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
@@ -175,13 +180,10 @@ class Gazetteer:
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
         self._siblings: dict[str, list[int]] = defaultdict(list)
+        keyed = iter(keys) if keys is not None else None
         for index, place in enumerate(self.places):
-            names = [(place.name_en, True), (place.name_ar, False)]
-            names += [(alt, False) for alt in place.alt_names]
-            for name, primary in names:
-                if not name:
-                    continue
-                exact, norm, phon, skel = name_keys(name)
+            for name, primary in _names_of(place):
+                exact, norm, phon, skel = name_keys(name) if keyed is None else next(keyed)
                 self._exact[exact].append((index, name, primary))
                 self._normal[norm].append((index, name))
                 self._phonetic[phon].append((index, name))
@@ -699,6 +701,21 @@ def scan_keys(text: str) -> tuple[str, str]:
     """Return the normal key and the skeleton of ``text``: what scanning running text tests."""
     norm = normal_key(text)
     return norm, skeleton_of_normal(norm)
+
+
+def index_names(places: Iterable[Place]) -> list[str]:
+    """Return every name the index holds, in the order :class:`Gazetteer` reads them."""
+    return [name for place in places for name, _ in _names_of(place)]
+
+
+def _names_of(place: Place) -> Iterator[tuple[str, bool]]:
+    """Yield a place's names and whether each is its primary (English) name."""
+    for name, primary in ((place.name_en, True), (place.name_ar, False)):
+        if name:
+            yield name, primary
+    for alt in place.alt_names:
+        if alt:
+            yield alt, False
 
 
 def describe_result(result: dict[str, object]) -> str:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.coords import LonLat
+from geo.datasets import DATA_DIR
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.gazetteer import load_gazetteer
 from geo.geocode import TYPO_SCORE, Gazetteer, distance_km
@@ -285,3 +286,31 @@ def test_a_bare_name_also_means_its_lower_and_upper_halves() -> None:
         assert len(ids) == 2
         assert ids[1] in {"zarqa_tahtani", "zarqa_fawqani"}
     assert small.resolve("Zarqa Tahtani").place.place_id == "zarqa_tahtani"
+
+
+def test_index_keys_kept_in_a_cache_give_the_same_answers(tmp_path: Path) -> None:
+    """The CLI keeps the names' keys in OUT/.cache; an edited places file is indexed anew."""
+    data = tmp_path / "data"
+    data.mkdir()
+    places_csv = data / "places.csv"
+    places_csv.write_bytes((DATA_DIR / "places.csv").read_bytes())
+    cache = tmp_path / "out" / ".cache"
+    queries = ["Saraqib", "Kansfara", "Trinbeh", "سراقب", "Ain al-Hawr", "Jisr ash-Shughur"]
+    fresh = [gazetteer_answer(load_gazetteer(data_dir=data), q) for q in queries]
+    first = load_gazetteer(data_dir=data, cache_dir=cache)  # indexes and keeps the keys
+    assert (cache / "gazetteer-keys.bin").is_file()
+    kept = load_gazetteer(data_dir=data, cache_dir=cache)  # reads them back
+    assert [gazetteer_answer(first, q) for q in queries] == fresh
+    assert [gazetteer_answer(kept, q) for q in queries] == fresh
+    header = places_csv.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    with places_csv.open("a", encoding="utf-8", newline="") as handle:
+        row = dict.fromkeys(header, "")
+        row.update(place_id="test_village_zz", name_en="Qaryat Zuzuzu", kind="village",
+                   lat="35.9", lon="36.5", precision_m="500", sources="test")  # fmt: skip
+        csv.DictWriter(handle, fieldnames=list(row)).writerow(row)
+    edited = load_gazetteer(data_dir=data, cache_dir=cache)
+    assert edited.resolve("Qaryat Zuzuzu").place.place_id == "test_village_zz"
+
+
+def gazetteer_answer(gazetteer: Gazetteer, query: str) -> list[tuple[str, float]]:
+    return [(m.place.place_id, round(m.score, 6)) for m in gazetteer.geocode(query)[:5]]

@@ -1,4 +1,4 @@
-"""The command line's store options, the ``store`` commands, and a build's settings.
+"""The command line's store options, the ``store`` commands, a build's settings, the gazetteer.
 
 ``--store`` and ``--analyst``, the ``store init | push | pull | history`` parsers and what
 they run, and the build settings the options and the settings file give: kept here so
@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import argparse  # noqa: TC003 - the parsers are built at run time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.build import BuildSettings
+from geo.cache import CACHE_DIRNAME
 from geo.config import DEFAULT_CONFIG_NAME, MapConfig, load_config
 from geo.store.location import DatabaseLocation, parse_location
+
+if TYPE_CHECKING:
+    from geo.geocode import Gazetteer
 
 
 def add_store_option(parser: argparse.ArgumentParser, *, config: bool = False) -> None:
@@ -25,6 +30,13 @@ def add_store_option(parser: argparse.ArgumentParser, *, config: bool = False) -
     if config:
         what = f"settings file (default ./{DEFAULT_CONFIG_NAME} if present)"
         parser.add_argument("--config", type=Path, help=what)
+
+
+def gazetteer(args: argparse.Namespace) -> Gazetteer:
+    """Return the gazetteer of ``--data-dir``, its names' index keys kept in ``OUT/.cache``."""
+    from geo.gazetteer import load_gazetteer  # noqa: PLC0415 - only commands that geocode
+
+    return load_gazetteer(data_dir=args.data_dir, cache_dir=args.out / CACHE_DIRNAME)
 
 
 def settings_file(args: argparse.Namespace) -> MapConfig:
