@@ -27,7 +27,7 @@ import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo import background
@@ -39,7 +39,6 @@ from geo.watch import stamp
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     from geo.incidents.columns import StoreColumns
     from geo.incidents.rows import IncidentRows
@@ -262,9 +261,9 @@ def _build(
         columns = read_columns(store)
         del store  # the columns hold the text now
         checked, rows = _checked_rows(columns, static(), strict=settings.strict)
-        # The exports are written by a child process while this one writes the map.
+        # A child writes some exports while this process writes the map, then the others.
         if settings.exports and not exports_current:
-            exports = background.start(lambda: _write_exports(settings, static(), rows))
+            exports = _Exports(settings, static(), rows)
         progress.step("rendering the page")
         template, page_cached = page.template()
         html = fill_template(template, rows.rows)
@@ -275,15 +274,14 @@ def _build(
         atomic_write_text(map_path, html)
         map_seconds = time.perf_counter() - started
         record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
+        progress.step("writing data exports")
+        written = exports.finish() if exports is not None else []
     except BaseException:
         page.cancel()
         if exports is not None:
-            exports.cancel()
+            exports.abandon()
         raise
-    progress.step("writing data exports")
-    written: list[Path] = []
     if exports is not None:
-        written = [settings.out / name for name in exports.wait()]
         _record_exports(cache, exports_key, settings.out, written)
     progress.done()
     return BuildResult(
@@ -360,16 +358,70 @@ def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[in
         yield line, "; ".join(problems[line]), cells
 
 
-def _write_exports(settings: BuildSettings, static: StaticInputs, rows: _Mapped) -> list[str]:
-    """Write the corridor layers and the incident exports; return their paths under ``out``."""
-    from geo.export import write_corridor_layers  # noqa: PLC0415
-    from geo.incidents.export import write_exports  # noqa: PLC0415
+#: The exports a build's child process writes (with the corridor layers and the KML) while
+#: the build writes the map; the build then writes the CSV and the GeoJSON itself. Measured
+#: at 100,000 rows, 2 Dec 2026: GeoPackage 0.5-0.6 s, GeoJSON 0.5 s, CSV 0.1 s.
+_CHILD_EXPORTS = ("idlib.gpkg", "summary.json")
 
-    written = write_corridor_layers(static, settings.out) + write_exports(
-        settings.out, rows.table, rows.parsed, rows.classes, map_layers=_corridor_layers(static)
-    )
-    written += _kml_export(settings, static, rows.rows)
-    return [path.relative_to(settings.out).as_posix() for path in written]
+
+class _Exports:
+    """The data exports of one build, shared between a forked child and the build itself.
+
+    Each side writes its files to fsynced temporaries (:func:`prepare_exports`); the build
+    renames them all into place once both are done, so the exports change together.
+    """
+
+    def __init__(self, settings: BuildSettings, static: StaticInputs, rows: _Mapped) -> None:
+        from geo.incidents.export import classified  # noqa: PLC0415
+
+        self.settings, self.static, self.rows = settings, static, rows
+        self.columns = classified(rows.table, rows.classes)  # before the fork: both use it
+        self.own: dict[str, Path] = {}
+        self.job = background.start(self._child)
+
+    def _prepare(self, names: tuple[str, ...]) -> dict[str, Path]:
+        from geo.incidents.export import prepare_exports  # noqa: PLC0415
+
+        return prepare_exports(
+            self.settings.out, names, self.columns, self.rows.parsed, self.rows.classes,
+            sub_event_type=self.rows.table.column("sub_event_type"),
+            map_layers=_corridor_layers(self.static),
+        )  # fmt: skip
+
+    def _child(self) -> dict[str, Any]:
+        from geo.export import write_corridor_layers  # noqa: PLC0415
+
+        out = self.settings.out
+        layers = write_corridor_layers(self.static, out)
+        kml = _kml_export(self.settings, self.static, self.rows.rows)
+        temps = self._prepare(_CHILD_EXPORTS)
+        return {"layers": [path.relative_to(out).as_posix() for path in layers],
+                "kml": [path.relative_to(out).as_posix() for path in kml],
+                "temps": {name: str(path) for name, path in temps.items()}}  # fmt: skip
+
+    def finish(self) -> list[Path]:
+        """Write this side's exports, wait for the child's, publish all; return the paths."""
+        from geo.incidents.export import EXPORTS, publish_exports  # noqa: PLC0415
+
+        self.own = self._prepare(tuple(n for n in EXPORTS if n not in _CHILD_EXPORTS))
+        done = self.job.wait()
+        temps = self.own | {name: Path(path) for name, path in done["temps"].items()}
+        out = self.settings.out
+        published = publish_exports(out, temps)
+        self.own = {}
+        return ([out / name for name in done["layers"]] + published
+                + [out / name for name in done["kml"]])  # fmt: skip
+
+    def abandon(self) -> None:
+        """After an error: let the child end, and remove every unpublished temporary."""
+        from geo.incidents.export import discard_exports  # noqa: PLC0415
+
+        discard_exports(self.own)
+        try:
+            done = self.job.wait()
+        except background.BackgroundJobError:
+            return  # the child removed its own temporaries
+        discard_exports({name: Path(path) for name, path in done["temps"].items()})
 
 
 def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:

@@ -135,43 +135,76 @@ def classified(table: pa.Table, classes: Classification) -> pa.Table:
     return pa.table(columns)
 
 
-def write_exports(
+def prepare_exports(
     out_dir: Path,
-    table: pa.Table,
+    names: Iterable[str],
+    columns: pa.Table,
     parsed: Parsed,
     classes: Classification,
     *,
+    sub_event_type: pa.ChunkedArray,
     map_layers: dict[str, dict[str, Any]],
-) -> list[Path]:
-    """Write the four exports of the mapped rows atomically; return their paths.
+) -> dict[str, Path]:
+    """Write the exports ``names`` (of :data:`EXPORTS`) to temporary files, each fsynced.
 
     ``incidents_classified.csv`` (formulas neutralised), ``layers/incidents.geojson``,
-    ``idlib.gpkg`` (the incidents and ``map_layers``) and ``summary.json``.
+    ``idlib.gpkg`` (the incidents and ``map_layers``) and ``summary.json``; ``columns`` is
+    :func:`classified` of the mapped rows. Returns each export's temporary file by its
+    name, for :func:`publish_exports`; on an error none is left behind. Two processes may
+    each prepare some (a build does), then one publishes them all.
     """
-    paths = [out_dir / name for name in EXPORTS]
-    temps = [_temporary(path) for path in paths]
+
+    def write(name: str, path: Path) -> None:
+        if name == "incidents_classified.csv":
+            _write_csv(path, columns)
+        elif name == "layers/incidents.geojson":
+            _write_feature_collection(path, columns, parsed)
+        elif name == "idlib.gpkg":
+            _write_gpkg(path, columns, parsed, map_layers)
+        else:
+            counts = summary(parsed, classes, sub_event_type)
+            text = json.dumps(counts, ensure_ascii=False, sort_keys=True, indent=1)
+            path.write_text(text + "\n", encoding="utf-8")
+
+    temps: dict[str, Path] = {}
     try:
-        columns = classified(table, classes)
-        safe = pa.table([spreadsheet_safe(c) for c in columns.columns], names=columns.column_names)
-        pacsv.write_csv(safe, str(temps[0]),
-                        pacsv.WriteOptions(quoting_style="needed", eol="\n"))  # fmt: skip
-        _write_feature_collection(temps[1], columns, parsed)
-        _write_gpkg(temps[2], columns, parsed, map_layers)
-        text = json.dumps(summary(parsed, classes, table.column("sub_event_type")),
-                          ensure_ascii=False, sort_keys=True, indent=1)  # fmt: skip
-        temps[3].write_text(text + "\n", encoding="utf-8")
-        for temp in temps:  # on disk before any is renamed (a power cut keeps old or new)
-            with temp.open("rb+") as handle:
+        for name in names:
+            temps[name] = _temporary(out_dir / name)
+            write(name, temps[name])
+            with temps[name].open("rb+") as handle:  # on disk before any is renamed
                 os.fsync(handle.fileno())
-        for temp, path in zip(temps, paths, strict=True):
-            temp.chmod(0o644)
-            temp.replace(path)
+    except BaseException:
+        discard_exports(temps)
+        raise
+    return temps
+
+
+def publish_exports(out_dir: Path, temps: dict[str, Path]) -> list[Path]:
+    """Rename prepared exports into place (a power cut keeps the old or the new); return them."""
+    paths = []
+    try:
+        for name in sorted(temps, key=EXPORTS.index):
+            path = out_dir / name
+            temps[name].chmod(0o644)
+            temps[name].replace(path)
+            paths.append(path)
     finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
+        discard_exports(temps)
     for folder in {path.parent for path in paths}:
         sync_folder(folder)
     return paths
+
+
+def discard_exports(temps: dict[str, Path]) -> None:
+    """Remove prepared exports that were not published."""
+    for temp in temps.values():
+        temp.unlink(missing_ok=True)
+
+
+def _write_csv(path: Path, columns: pa.Table) -> None:
+    """Write the classified CSV, every cell made safe for spreadsheets."""
+    safe = pa.table([spreadsheet_safe(c) for c in columns.columns], names=columns.column_names)
+    pacsv.write_csv(safe, str(path), pacsv.WriteOptions(quoting_style="needed", eol="\n"))
 
 
 def _temporary(path: Path) -> Path:
