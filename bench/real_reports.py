@@ -12,8 +12,8 @@ and scoring rules are in ``../shared/reports/README.md``:
   place's ``tolerance_km``. A candidate at a place no gazetteer locates (``NOT FOUND``,
   matched by name) is not counted against precision, and such places are not counted in
   recall (they cannot be scored);
-- **incident fields**: each annotated incident is paired with the nearest candidate at each of its places
-  (the same type preferred). Type, killed and injured (summed over the incident's places;
+- **incident fields**: each annotated incident is paired with the nearest candidate at each
+  of its places (the same type preferred). Type, killed and injured (summed over the incident's places;
   null = not stated), actor (the annotation's wording mapped to ACLED's actor names) and
   date (reports whose publication date is known) are then scored over the paired
   incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
