@@ -741,7 +741,7 @@ def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
                 for c in state.candidates
                 if c.kind == candidate.kind
                 and c.location == candidate.location
-                and (c.date == candidate.date or not candidate.date_text)
+                and _same_day(c, candidate)
             ),
             None,
         )
@@ -754,6 +754,19 @@ def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
                     same.cite(sentence, what)
             out.append(same)
     return out
+
+
+def _same_day(held: Candidate, later: Candidate) -> bool:
+    """Return True if ``later`` may be the same day's event as ``held`` (rule 5).
+
+    Without a publication date both dates are unknown: two different day phrases ("this
+    morning", "yesterday") are then two days, not one.
+    """
+    if not later.date_text:
+        return True
+    if held.date is None and later.date is None:
+        return not held.date_text or held.date_text.casefold() == later.date_text.casefold()
+    return held.date == later.date
 
 
 def _all_known(places: list[PlaceMention | UnresolvedMention], previous: list[Candidate]) -> bool:
