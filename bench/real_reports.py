@@ -13,8 +13,8 @@ and scoring rules are in ``../shared/reports/README.md``:
   matched by name) is not counted against precision, and such places are not counted in
   recall (they cannot be scored);
 - **incident fields**: each annotated incident is paired with the nearest candidate at each
-  of its places (the same type preferred). Type, killed and injured (summed over the incident's places;
-  null = not stated), actor (the annotation's wording mapped to ACLED's actor names) and
+  of its places (the same type preferred, then the one dated by the incident's date
+  phrase). Type, killed and injured (summed over the incident's places; null = not stated), actor (the annotation's wording mapped to ACLED's actor names) and
   date (reports whose publication date is known) are then scored over the paired
   incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
 
@@ -355,10 +355,16 @@ def _score_incidents(
                     c for c in found.candidates if _contains(normal(c.mention), normal(written))
                 ]
             same = [c for c in here if (c.kind.sub_event_type, c.kind.tag) == want_type]
-            pick = (same or here)[:1]
+            said = [c for c in same or here if _same_phrase(c, incident.get("date_phrase"))]
+            pick = (said or same or here)[:1]
             paired += [c for c in pick if c not in paired]
         if paired:
             _score_fields(report, incident, paired, result, label)
+
+
+def _same_phrase(c: Candidate, phrase: str | None) -> bool:
+    """Return True if the candidate is dated by the incident's own date phrase."""
+    return bool(phrase and c.date_text) and normal(c.date_text) in normal(phrase)
 
 
 def _score_fields(
