@@ -14,9 +14,9 @@ and scoring rules are in ``../shared/reports/README.md``:
   recall (they cannot be scored);
 - **incident fields**: each annotated incident is paired with the nearest candidate at each
   of its places (the same type preferred, then the one dated by the incident's date
-  phrase). Type, killed and injured (summed over the incident's places; null = not stated), actor (the annotation's wording mapped to ACLED's actor names) and
-  date (reports whose publication date is known) are then scored over the paired
-  incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
+  phrase). Type, killed and injured (summed over the incident's places; null = not
+  stated), actor (the annotation's wording mapped to ACLED's actor names) and date
+  (reports whose publication date is known) are then scored over the paired incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
 
 Run it alone to list every miss: ``.venv/bin/python bench/real_reports.py [--problems]``.
 """
