@@ -16,7 +16,8 @@ and scoring rules are in ``../shared/reports/README.md``:
   of its places (the same type preferred, then the one dated by the incident's date
   phrase). Type, killed and injured (summed over the incident's places; null = not
   stated), actor (the annotation's wording mapped to ACLED's actor names) and date
-  (reports whose publication date is known) are then scored over the paired incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
+  (reports whose publication date is known) are then scored over the paired incidents.
+  Incidents of the vague types ``attack`` and ``other`` are not scored for type.
 
 Run it alone to list every miss: ``.venv/bin/python bench/real_reports.py [--problems]``.
 """
