@@ -24,7 +24,7 @@ _NUMBER_WORDS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "both": 2, "pair": 2,
+    "both": 2, "pair": 2, "another": 1,
     "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثني": 2, "اثنا": 2,
     "أحد": 1, "إحدى": 1, "ثلاثة": 3, "ثلاث": 3,
     "أربعة": 4, "اربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7,
@@ -76,7 +76,8 @@ _ACTIVE = re.compile(
     r"deaths? of|killing of|martyrdom of|massacres? of)|"
     r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting|injur(?:y|ies) of|"
     r"wounding of|injuries to))\s+"
-    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+)?"
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+|"
+    r"another\s+)?"
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
@@ -314,8 +315,10 @@ def _counts(text: str) -> list[_Count]:
             )
             continue
         word = m.group(1).casefold()
-        if word in {"a", "an", "both", "pair", "single"}:
-            continue
+        if word in {"a", "an", "both", "pair", "single"} or (
+            word == "another" and not re.match(rf"\s+(?:was\s+)?(?:{_KILLED}|{_INJURED})\b", after, _I)
+        ):
+            continue  # "another 5 people" counts the five; "and another injured" one
         if re.match(
             rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b",
             after,

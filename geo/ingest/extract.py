@@ -344,7 +344,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
     if not kinds and _refine(previous, specific, sentence, casualties=casualties):
-        _continue(previous, sentence, wording, casualties, date)
+        _continue(previous, sentence, wording, casualties, date, published=state.published)
         return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
         if not _all_known(new_places, previous) or wording.also:
@@ -357,7 +357,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             state.orphans.append(number)  # an event with no place ("an IED on the M4")
             return
         if not fresh:
-            _continue(previous, sentence, wording, casualties, date)
+            _continue(previous, sentence, wording, casualties, date, published=state.published)
             return
         kinds, new_places = fresh, []
         group = [
@@ -369,7 +369,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             for kind, place in _pairs(text, kinds, new_places)
         ]
     else:
-        _continue(previous, sentence, wording, casualties, date)
+        _continue(previous, sentence, wording, casualties, date, published=state.published)
         return
     merged = _merge_repeats(group, state)
     if type_score < 1 and previous:  # a continuation: the same attackers
@@ -543,11 +543,20 @@ def _continue(
     wording: Wording,
     casualties: Casualties,
     date: DateMention | None,
+    *,
+    published: dt.date | None,
 ) -> None:
-    """Add what a sentence without a new event says to the previous event (rule 4)."""
+    """Add what a sentence without a new event says to the previous event (rule 4).
+
+    A sentence dated to another day than the event ("On Thursday, eight were killed" after
+    Wednesday's strike) tells of other days: its counts are not the event's. A background
+    date (:data:`BACKGROUND_DAYS`) does not date the event.
+    """
     if not previous:
         return
     number = sentence.number
+    if date is not None and _background(date, published, wording):
+        date = None
     for c in previous:
         if wording.actor1 and not c.actor1 and (wording.sure or wording.kinds or wording.generic):
             c.actor1 = wording.actor1
@@ -556,7 +565,16 @@ def _continue(
             c.date, c.time_precision, c.date_text = date.date, date.precision, date.text
             c.date_score = 1.0
             c.cite(number, f"date ({date.text})")
+    if date is not None and not any(_on_day(c, date) for c in previous):
+        return
     _add_casualties(previous, sentence.text, casualties, number, None)
+
+
+def _on_day(c: Candidate, date: DateMention) -> bool:
+    """Return True if candidate ``c`` may be of the day ``date`` names."""
+    if not c.date_text or c.date_text.casefold() == date.text.casefold():
+        return True
+    return c.date is not None and c.date == date.date
 
 
 def _add_casualties(
