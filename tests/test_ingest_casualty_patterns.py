@@ -76,3 +76,60 @@ def test_a_background_date_after_the_event_does_not_date_it() -> None:
     )
     (found,) = candidates(text)
     assert (found.date, found.date_text) == (FRIDAY, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("About 30 people, most of them women, were killed and wounded on Friday.", None, None),
+        ("The exchange left two soldiers dead and injured about six others.", 2, 6),
+        ("Three children were killed and four others were badly wounded four as shells fell.",
+         3, 4),
+        ("Inspectors found there were no civilian casualties.", 0, 0),
+        ("قصفت المدفعية البلدة دون وقوع أضرار بشرية.", 0, 0),
+    ],
+)  # fmt: skip
+def test_combined_and_repeated_counts(sentence: str, killed: int | None, injured: int | None) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("The aerial bombardment left seven dead.", ["Air/drone strike"]),
+        ("Air bombardment hit the town.", ["Air/drone strike"]),
+        ("Artillery bombardment hit the town.", ["Shelling/artillery/missile attack"]),
+        ("The Russian raids coincided with artillery shelling by regime forces on Sarmin.",
+         ["Shelling/artillery/missile attack"]),
+        ("The shelling also coincided with flights of reconnaissance drones over the area.", []),
+        ("Shelling on Kansafra coincided with air strikes on Bara.",
+         ["Shelling/artillery/missile attack", "Air/drone strike"]),
+        ("وأضاف أن القصف الجوي جاء بعد قصف مدفعي استهدف البلدة", ["Shelling/artillery/missile attack"]),
+    ],
+)  # fmt: skip
+def test_told_events_and_aerial_bombardment(sentence: str, kinds: list[str]) -> None:
+    assert [k.sub_event_type for k in read_wording(sentence).kinds] == kinds
+
+
+def test_the_actor_of_a_told_event_is_not_the_new_ones() -> None:
+    wording = read_wording(
+        "The Russian raids coincided with artillery shelling by regime forces on Sarmin."
+    )
+    assert wording.actor1 == SYRIA
+
+
+def test_a_later_toll_does_not_undo_a_stated_no_casualties() -> None:
+    text = (
+        "Turkish artillery shelled Sarmin; no casualties were reported in Sarmin. "
+        "The toll is expected to rise as more than 30 people are wounded."
+    )
+    assert counts(text) == [("Sarmin", "Shelling/artillery/missile attack", 0, 0)]
+
+
+def test_counts_after_a_told_event_go_to_the_aircraft_that_struck() -> None:
+    text = (
+        "Russian warplanes struck the outskirts of Binnish this morning. The aerial "
+        "bombardment killed four civilians and injured nine others."
+    )
+    assert counts(text) == [("Binnish", "Air/drone strike", 4, 9)]

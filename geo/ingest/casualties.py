@@ -90,11 +90,12 @@ _BREAKDOWN = re.compile(
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
-    r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
+    r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
     r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties|"
     r"only material (?:damage|losses)|material (?:damage|losses) only)\b|"
-    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة)|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة|"
+    r"أضرار بشرية)|"
     r"لم (?:تسجل|تسفر عن|يسفر عن) "
     r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
     r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
@@ -223,12 +224,21 @@ def _drop_period_totals(text: str) -> str:
     return text
 
 
-#: "killing and injuring seven": the split is not given, so neither count is known.
+#: A count right after "… killed and injured": "dead and injured about ten others".
+_COUNT_FOLLOWS = (
+    r"(?!\s+(?:about\s+|at least\s+|nearly\s+|around\s+|some\s+|more than\s+|over\s+)?"
+    r"(?:\d|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|another)\b))"
+)
+#: "killing and injuring seven", "20 people, most of them children, were killed and
+#: wounded": the split is not given, so neither count is known.
 _KILLED_AND_INJURED = re.compile(
     r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
     r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
-    r"(?:and|or)\s+(?:injured|wounded)\b",
+    r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
     _I,
+)
+_AND_INJURED_AFTER = re.compile(
+    r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I
 )
 #: A count above this is a campaign's toll, not one incident's.
 MAX_INCIDENT_COUNT = 250
@@ -323,10 +333,16 @@ def _counts(text: str) -> list[_Count]:
             rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b",
             after,
             _I,
-        ) or _ACTIVE.search(text[: m.start()]):
+        ) or (_ACTIVE.search(text[: m.start()]) and not _PASSIVE.search(text[: m.start()])):
             counts.append(_Count(m.start(), m.end(), value, bare=True))
     counts.sort(key=lambda c: c.start)
     return counts
+
+
+#: A passive verb takes no object: in "were seriously wounded five" the number is no count.
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$", _I
+)
 
 
 def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
@@ -347,6 +363,8 @@ def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) 
         if not k and not i:
             return
         which = "killed" if k and (not i or k.start() < i.start()) else "injured"
+        if k and which == "killed" and _AND_INJURED_AFTER.match(text, group[-1].end + k.end()):
+            return  # "… were killed and wounded": the split is not given
     totals[which] = totals.get(which, 0) + sum(c.value for c in group)
 
 

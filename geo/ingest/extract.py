@@ -598,6 +598,10 @@ def _add_casualties(
         return
     if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
         return  # a total after a breakdown ("the toll rose to 20"): not added again
+    if mentions is None:  # "no casualties" stated: a later toll is of other strikes
+        places = [c for c in places if not (c.killed == 0 and c.injured == 0)]
+        if not places:
+            return
     if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
         for c in places:
             if c.killed is None and c.injured is None:

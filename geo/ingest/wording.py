@@ -49,13 +49,14 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
     (AIR, re.compile(
         _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
         r"raids?|aircraft|helicopters?|barrel bombs?|bombers?|sukhoi|air force|"
-        r"bombed from the air)\b|غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
+        r"bombed from the air|(?:aerial|air) (?:bombardment|bombing|attacks?|strikes?))\b|"
+        r"غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
         r"براميل متفجرة|مروحي|"
         r"savaş uçağ\w*|savaş uçak\w*|hava saldırı\w*|hava harekat\w*|hava bombardıman\w*|"
         r"\bhelikopter\w*|varil bomba\w*", _I)),
     (SHELLING, re.compile(
         _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
-        r"missiles?|bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
+        r"missiles?|(?<!aerial )(?<!air )bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
         r"karadan karaya|\btop(?:çu)? (?:atış|ateş|mermi)\w*|\btopçu\w*|\broket\w*|\bhavan\w*|"
         r"\bbombardıman\w*|\bobüs\w*|\bfüze\w*", _I)),
     (CLASH, re.compile(
@@ -216,7 +217,7 @@ def read_wording(sentence: str) -> Wording:
     >>> read_wording("A drone fired a missile at a car near Sarmin.").kinds[0].tag
     'drone'
     """
-    sentence = strip_marks(sentence)
+    sentence = _blank_told(strip_marks(sentence))
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
         m = pattern.search(sentence)
@@ -256,6 +257,26 @@ def read_wording(sentence: str) -> Wording:
         actors=by_kind,
         sure=sure,
     )
+
+
+#: An event already told, named as the subject of "coincided with" or "came after": "The
+#: Russian raids coincided with artillery shelling on …" tells of the shelling only.
+_TOLD_SUBJECT = re.compile(
+    r"\b(?:the|this|these|that)\s+(?:[\w'’-]+\s+){0,3}?(?:raids?|strikes?|air ?strikes?|"
+    r"bombardment|shelling|attacks?|bombing)\s+(?:\w+\s+)?(?:coincid(?:ed|es|ing) with|"
+    r"(?:came|comes|come)\s+(?:\w+\s+){0,3}?(?:after|before|amid))\b|"
+    r"(?:^|\s)(?:ال\S+\s+){1,3}(?:جاء|تزامن|ترافق|يأتي)\s+(?:بعد|مع)(?=\s)",
+    _I,
+)
+
+
+def _blank_told(sentence: str) -> str:
+    """Return ``sentence`` with a told event's subject blanked (see :data:`_TOLD_SUBJECT`)."""
+    if "coinci" not in sentence and "com" not in sentence and "came" not in sentence and (
+        "بعد" not in sentence and "مع" not in sentence
+    ):
+        return sentence
+    return _TOLD_SUBJECT.sub(lambda m: " " * len(m.group()), sentence)
 
 
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
