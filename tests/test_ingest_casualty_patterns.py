@@ -12,6 +12,7 @@ import pytest
 
 from geo.gazetteer import load_gazetteer
 from geo.ingest.casualties import read_casualties
+from geo.ingest.dates import read_date
 from geo.ingest.extract import Candidate, extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.wording import read_wording
@@ -133,3 +134,50 @@ def test_counts_after_a_told_event_go_to_the_aircraft_that_struck() -> None:
         "bombardment killed four civilians and injured nine others."
     )
     assert counts(text) == [("Binnish", "Air/drone strike", 4, 9)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("ارتكبت قوات النظام مجزرة راح ضحيتها ستة مدنيين منهم امرأة.", 6, None),
+        ("واستشهد أمس الأول رجل وأصيب 4 مدنيين بجروح.", 1, 4),
+        ("قضى فيها منذ قليل شاب من سكان البلدة.", 1, None),
+        ("أصيب ثلاثة أطفال وامرأتان بغارات جوية.", None, 5),
+        ("ما أدى إلى مقتل 3 مدنيين وإصابة مدنيين آخرين.", 3, None),
+        ("أصيب مدنيين اثنين بجروح.", None, 2),
+        ("انقضت ساعات على القصف.", None, None),
+    ],
+)
+def test_arabic_verbs_fillers_and_plurals(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_an_arabic_clause_added_with_idafa_ila_goes_to_its_own_place() -> None:
+    text = (
+        "أصيب ثلاثة أطفال بغارات جوية روسية استهدفت أطراف مدينة سرمين، إضافة إلى إصابة رجل "
+        "بقصف مدفعي على قرية بنش."
+    )
+    assert counts(text) == [
+        ("Sarmin", "Air/drone strike", None, 3),
+        ("Binnish", "Shelling/artillery/missile attack", None, 1),
+    ]
+
+
+def test_a_count_in_a_relative_clause_goes_to_the_place_it_follows() -> None:
+    english = "Regime rockets hit Kansafra, al-Fatirah and Bayneen, where a boy was killed."
+    assert [(c.location, c.killed) for c in candidates(english)] == [
+        ("Kansafra", None), ("al-Fatirah", None), ("Bayneen", 1),
+    ]  # fmt: skip
+    arabic = "طال القصف المدفعي بلدات الفطيرة وكنصفرة والبارة التي قضى فيها شاب."
+    assert [(c.location, c.killed) for c in candidates(arabic)] == [
+        ("al-Fatirah", None), ("Kansafra", None), ("Bara", 1),
+    ]  # fmt: skip
+
+
+def test_this_day_in_arabic_is_not_today() -> None:
+    found = read_date("لم يقتصر القصف على هذا اليوم، إذ استهدفت المدفعية أمس البلدة", published=FRIDAY)
+    assert found is not None
+    assert (found.date, found.text) == (dt.date(2020, 9, 17), "أمس")

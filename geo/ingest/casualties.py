@@ -64,7 +64,6 @@ _ARABIC_PEOPLE_ONE = (
     "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
     "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته",
 )  # fmt: skip
-_ARABIC_PEOPLE_TWO = ("طفلين", "جنديين", "شخصين", "عنصرين", "مدنيين اثنين", "رجلين", "امرأتين")
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
 _KILLED = (
     r"(?:killed|dead|died|slain|perished|martyred|lost (?:their|his|her) lives?|deaths?|"
@@ -117,15 +116,27 @@ _TURKISH_TOLL = re.compile(
     r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
     _I,
 )
-_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي")
+_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي",
+                  "راح", "قض")  # fmt: skip
 _ARABIC_BEFORE_VERB = re.compile(
     r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
     r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
 )
 _ARABIC_VERB = re.compile(
     r"مقتل|استشهاد|استشهد(?:ت|تا|وا)?|توفي|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب(?:ت|تا|وا)?|"
-    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي"
+    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي|راح ضحيت\S*|"
+    r"(?<![\u0621-\u064A])قض(?:ى|ت|وا)(?![\u0621-\u064A])"
 )
+#: Words between an Arabic casualty verb and its subject that are not the subject: the day
+#: ("استشهد أمس الأول طفل"), "a short while ago", "in it".
+_ARABIC_FILLER = frozenset(
+    ("اليوم", "أمس", "امس", "الأول", "الاول", "صباح", "مساء", "ليل", "ليلة", "فجر", "ظهر",
+     "منذ", "قليل", "فيها", "فيه", "أيضا", "أيضاً", "ايضا", "الأحد", "الإثنين", "الاثنين",
+     "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "")
+)  # fmt: skip
+#: Person nouns whose ين form is a sound plural far more often than a dual: "مدنيين آخرين"
+#: are "other civilians", an unknown number (a dual is written "مدنيان" or "مدنيين اثنين").
+_SOUND_PLURAL = frozenset(("مدني", "مواطن", "عسكري", "متطوع", "مسعف", "مقاتل"))
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
     r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|\s*,\s*",
@@ -382,7 +393,7 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
     counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
     for index, m in enumerate(verbs):
         end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
-        value = _arabic_count(text[m.end() : end].split()[:4])
+        value = _arabic_count(text[m.end() : end].split()[:8])
         if value is not None:
             counted_until = end
         else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
@@ -439,6 +450,9 @@ def _turkish(text: str) -> tuple[int | None, int | None]:
 def _arabic_count(words: list[str]) -> int | None:
     """Read a count from the words after an Arabic casualty word: 3, ثلاثة, اثني عشر, طفل وطفليه."""
     words = [w.strip("،.,") for w in words]
+    while words and words[0] in _ARABIC_FILLER:
+        words = words[1:]
+    words = words[:4]
     for i, word in enumerate(words):
         if word.isdigit():
             if any(w.removeprefix("و") in _ARABIC_MONTHS for w in words[i + 1 : i + 3]):
@@ -449,7 +463,9 @@ def _arabic_count(words: list[str]) -> int | None:
         if word in _NUMBER_WORDS and not word.isascii():
             base = _NUMBER_WORDS[word]
             following = words[i + 1] if i + 1 < len(words) else ""
-            return base + 10 if following in {"عشر", "عشرة"} and base < 10 else base  # noqa: PLR2004
+            if following in {"عشر", "عشرة"} and base < 10:  # noqa: PLR2004
+                return base + 10
+            return base + _joined_people(words[i + 2 : i + 3])  # "أربعة أطفال وامرأتان"
     total = 0
     for i, word in enumerate(words):
         bare = word.removeprefix("و") if i else word
@@ -472,6 +488,16 @@ _ARABIC_MONTHS = frozenset(
 )  # fmt: skip
 
 
+def _joined_people(words: list[str]) -> int:
+    """Return the people a word joined by و adds after a counted noun (وامرأتان = 2)."""
+    if not words or not words[0].startswith("و"):
+        return 0
+    bare = words[0].removeprefix("و").removeprefix("ال")
+    if _dual(bare):
+        return 2
+    return 1 if bare in _ARABIC_PEOPLE_ONE else 0
+
+
 def _is_person(word: str) -> bool:
     return word in _ARABIC_PEOPLE_ONE or _dual(word)
 
@@ -480,6 +506,8 @@ def _dual(word: str) -> bool:
     """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
     for ending in ("ان", "ين", "يه", "يها", "يهم"):
         stem = word.removesuffix(ending)
+        if ending == "ين" and stem in _SOUND_PLURAL:
+            continue
         if stem != word and (
             stem in _ARABIC_PEOPLE_ONE
             or stem + "ة" in _ARABIC_PEOPLE_ONE

@@ -632,7 +632,8 @@ def _add_casualties(
 
 
 _TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
-                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+", re.IGNORECASE)  # fmt: skip
+                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+|"
+                          r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+", re.IGNORECASE)  # fmt: skip
 
 
 def _pairs(
@@ -713,6 +714,11 @@ def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool
         for c in places
         if c.mention and strip_marks(c.mention) in clause
     )
+    for _, c in named:  # "… and Sarmin, where two were killed"
+        after = clause[clause.find(strip_marks(c.mention)) + len(strip_marks(c.mention)) :]
+        where = _WHERE.match(after)
+        if where and _CASUALTY_WORD.search(after[where.end() : where.end() + 30]):
+            return c
     word = _CASUALTY_WORD.search(clause)
     if named and word:
         after = sorted(
@@ -745,11 +751,15 @@ _CLAUSE = re.compile(
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
     r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
     r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
-    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+",
+    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+|"
+    r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+(?=(?:إصابة|اصابة|مقتل|استشهاد))",
     re.IGNORECASE,
 )
+#: A relative clause after a place: "Sarmin, where …", Arabic "البارة التي قضى فيها".
+_WHERE = re.compile(r"[,،]?\s*(?:where|in which|التي|الذي|حيث)\s+", re.IGNORECASE)
 _CASUALTY_WORD = re.compile(
-    r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل", re.IGNORECASE
+    r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل|استشهد|قضى|راح ضحيت",
+    re.IGNORECASE,
 )
 
 
