@@ -181,3 +181,37 @@ def test_this_day_in_arabic_is_not_today() -> None:
     found = read_date("لم يقتصر القصف على هذا اليوم، إذ استهدفت المدفعية أمس البلدة", published=FRIDAY)
     assert found is not None
     assert (found.date, found.text) == (dt.date(2020, 9, 17), "أمس")
+
+
+def test_a_turkish_breakdown_counts_a_family_by_its_total() -> None:
+    text = (
+        "Rus savaş uçakları bugün Sarmin ve Binnish köylerine hava saldırısı düzenledi. "
+        "Yerel kaynaklara göre Sarmin köyünde 2, Binnish köyünde bir aileden 4'ü çocuk toplam 7 "
+        "olmak üzere 9 sivil hayatını kaybetti."
+    )
+    assert [(c.location, c.killed) for c in candidates(text)] == [("Sarmin", 2), ("Binnish", 7)]
+
+
+def test_a_regions_toll_told_before_its_places_is_kept_on_the_first() -> None:
+    text = (
+        "Regime rockets killed 6 civilians and injured 15 others on Thursday in Idlib "
+        "province. The attacks targeted the towns of Sarmin, Binnish and Taftanaz. "
+        "Earlier reports had put the death toll at two."
+    )
+    assert counts(text) == [
+        ("Sarmin", "Shelling/artillery/missile attack", 6, 15),
+        ("Binnish", "Shelling/artillery/missile attack", None, None),
+        ("Taftanaz", "Shelling/artillery/missile attack", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Earlier reports had put the death toll from the shelling at three.",
+        "The shelling caused the death of a woman over the past few days.",
+        "أسفر القصف عن إصابة نحو عشرة أشخاص على مدار الأيام القليلة الماضية.",
+    ],
+)
+def test_superseded_and_period_figures_give_no_count(sentence: str) -> None:
+    assert not read_casualties(sentence).known

@@ -203,14 +203,18 @@ def read_casualties(sentence: str) -> Casualties:
     return Casualties(killed, injured)
 
 
-#: Over a period, not one incident: "1,300 civilians killed since the ceasefire". The clause
-#: holding these words is dropped.
+#: Over a period, not one incident: "1,300 civilians killed since the ceasefire", "over the
+#: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
+#: clause holding these words is dropped.
 _PERIOD_TOTAL = re.compile(
-    r"\b(?:since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
+    r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)|"
+    r"(?:over|during|in) the (?:past|last) (?:few |several |\w+ )?(?:days|weeks|months)|"
+    r"since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since|"
     r"(?:bombing |military |air )?(?:campaign|offensive)|a total of)\b|"
-    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:yılı|ayı|başından)\s+bu yana",
+    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:على مدار|خلال) الأيام (?:\S+ )?(?:الماضية|الفائتة|الأخيرة)|"
+    r"(?:yılı|ayı|başından)\s+bu yana",
     _I,
 )
 _CLAUSE_END = re.compile(r"[,;.،]")

@@ -283,7 +283,8 @@ def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
     """Drop region/area candidates that a specific candidate of the same type covers.
 
     "Shelling killed six in Idlib province" and "… in Maarat al-Naasan" are one event:
-    the region's counts go to the specific candidate when it is the only one and has none.
+    the region's counts go to the first specific candidate when none of them has counts
+    (the report gave a total for several places, not one count each).
     """
     specific = [c for c in candidates if c.place is not None and c.geo_precision < 3]  # noqa: PLR2004
     kept = []
@@ -300,7 +301,9 @@ def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
         ]
         if not covered:
             kept.append(c)
-        elif len(covered) == 1 and covered[0].killed is None and covered[0].injured is None:
+        elif all(s.killed is None and s.injured is None for s in covered) and (
+            c.killed is not None or c.injured is not None
+        ):  # the region's toll, told before its places: kept on the first of them
             covered[0].killed, covered[0].injured = c.killed, c.injured
             for sentence, fields in c.evidence.items():
                 for what in fields:
