@@ -215,3 +215,44 @@ def test_a_regions_toll_told_before_its_places_is_kept_on_the_first() -> None:
 )
 def test_superseded_and_period_figures_give_no_count(sentence: str) -> None:
     assert not read_casualties(sentence).known
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor1"),
+    [
+        ("Regime forces bombarded positions in Sarja with Russian-made shells.", SYRIA),
+        ("Turkish forces reacted to the regime's rocket fire by bombarding regime positions "
+         "in Saraqib.", TURKEY),
+        ("Turkish-backed factions shelled regime posts near Saraqib.", ""),
+    ],
+)  # fmt: skip
+def test_perpetrators_of_monitor_prose(sentence: str, actor1: str) -> None:
+    assert read_wording(sentence).actor1 == actor1
+
+
+def test_each_place_takes_the_perpetrator_named_before_it() -> None:
+    text = (
+        "Regime forces shelled the Turkish post in Shnan, before Turkish forces responded by "
+        "shelling regime positions in Kafr Nabl."
+    )
+    assert [(c.location, c.actor1) for c in candidates(text)] == [
+        ("Shnan", SYRIA), ("Kafr Nabl", TURKEY),
+    ]  # fmt: skip
+
+
+def test_an_actor_carries_down_a_list_of_strikes() -> None:
+    text = (
+        "Russian jets carried out 14 air strikes this morning, distributed as follows:\n"
+        "• three air strikes on Kansafra\n• four air strikes on Bayneen\n"
+        "• five air strikes on Shnan\n• two air strikes on the outskirts of Iblin"
+    )
+    assert [(c.location, c.actor1) for c in candidates(text)] == [
+        ("Kansafra", RUSSIA), ("Bayneen", RUSSIA), ("Shnan", RUSSIA), ("Iblin", RUSSIA),
+    ]  # fmt: skip
+
+
+def test_the_holder_of_a_position_hit_is_a_target() -> None:
+    wording = read_wording(
+        "Turkish artillery pounded positions held by regime forces in Kafr Naha."
+    )
+    assert (wording.actor1, wording.targets) == (TURKEY, (SYRIA,))

@@ -131,6 +131,8 @@ class _State:
     orphans: list[int] = field(default_factory=list)
     #: The last perpetrator named for each type, and the sentence that named it.
     actors: dict[EventKind, tuple[str, int]] = field(default_factory=dict)
+    #: The last sentence each type's actor was carried to.
+    carried: dict[EventKind, int] = field(default_factory=dict)
     #: The sentence read now gives its own date or says "separately": actors do not carry.
     new_story: bool = False
 
@@ -469,10 +471,19 @@ def _note(
 
 
 def _recent_actor(kind: EventKind, number: int, state: _State) -> str:
+    """Return the actor of the last sentences of this type, carried along a chain of them.
+
+    Each sentence that takes the actor passes it on, so a list of strikes ("• two on
+    Kansafra", "• three on Iblin" …) keeps the actor its lead named.
+    """
     if state.new_story:
         return ""
     actor, said = state.actors.get(kind, ("", 0))
-    return actor if 0 < number - said <= ACTOR_CARRY_SENTENCES else ""
+    last = max(said, state.carried.get(kind, 0))
+    if actor and (0 < number - last <= ACTOR_CARRY_SENTENCES or state.carried.get(kind) == number):
+        state.carried[kind] = number
+        return actor
+    return ""
 
 
 def _background(date: DateMention, published: dt.date | None, wording: Wording) -> bool:
@@ -513,7 +524,7 @@ def _candidate(
     candidate = Candidate(
         kind=kind, place=match, mention=mention, alternatives=alternatives,
         geo_precision=precision, date=date, time_precision=time_precision, date_text=date_text,
-        actor1=wording.actors.get(kind, wording.actor1) or _recent_actor(kind, number, state),
+        actor1=wording.actor_at(kind, place.start) or _recent_actor(kind, number, state),
         actor2=wording.targets[0] if wording.targets else "",
         roads=roads, sentence=number, place_score=place_score, type_score=type_score,
         date_score=date_score,

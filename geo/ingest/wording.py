@@ -114,6 +114,8 @@ _ABSORBS = {
 #: not a weapon of its own ("artillery and warplanes").
 _ONLY_MUNITIONS = frozenset((SHELLING,))
 
+#: "Russian-made shells", "Turkish-backed factions": a maker or a backer, not the actor.
+_NOT_MAKER = r"(?!-(?:made|built|supplied|manufactured|backed|supported|sponsored|brokered)\b)"
 #: ACLED's actor names for the groups reports name, with the wording that names them.
 ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("HTS: Hayat Tahrir al-Sham", re.compile(
@@ -128,10 +130,10 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
         r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
     ("Military Forces of Russia (2000-)", re.compile(
-        r"\b(?:russian|russia(?:'s)?|moscow's)\b|الروسي|الروسية|روسي|روسية|روسيا|"
+        r"\b(?:russian|russia(?:'s)?|moscow's)\b" + _NOT_MAKER + r"|الروسي|الروسية|روسي|روسية|روسيا|"
         r"\b(?:rus|rusya\w*)\b", _I)),
     ("Military Forces of Turkey (2016-)", re.compile(
-        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b|التركي|التركية|تركي|تركية|تركيا|"
+        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b" + _NOT_MAKER + r"|التركي|التركية|تركي|تركية|تركيا|"
         r"\b(?:TSK|Türk (?:Silahlı|topçu|ordusu|askeri)\w*)", _I)),
     ("NLF: National Liberation Front", re.compile(
         r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
@@ -144,7 +146,9 @@ _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
     r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
-    r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
+    r"accompanying|(?:responded|reacted|retaliated|response) to|"
+    r"(?:held|controlled|manned|occupied) by)\s+"
+    r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
     r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
     _I,
 )
@@ -161,15 +165,18 @@ _TARGET_NOUN = re.compile(
     _I,
 )
 _PERPETRATOR_BEFORE = re.compile(
-    r"\b(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
+    # "positions held by regime forces" name the target's holder, not the attacker
+    r"\b(?<!held )(?<!controlled )(?<!manned )(?<!occupied )"
+    r"(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
     r"(?:the\s+|an?\s+)?(?:(?![\w-]*ing\s)[\w-]+\s+){0,2}$|من قبل\s+$|(?:حمّل|حمل|اتهم)\S*\s+$",
     _I,
 )
 _PERPETRATOR_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:[\w-]+\s+){0,3}?(?:artillery|jets?|warplanes?|aircraft|drones?|"
     r"helicopters?|gunners|missiles?|rockets?|shells?|shelling|air ?strikes?|forces? "
-    r"(?:shelled|struck|attacked|fired|targeted|bombed|launched|hit)|(?:shelled|struck|"
-    r"attacked|fired|targeted|bombed|launched|hit|pounded|clashed|raided|stormed))\b",
+    r"(?:shelled|struck|attacked|fired|targeted|bombed|bombarded|launched|hit)|(?:shelled|"
+    r"struck|attacked|fired|targeted|bombed|bombarded|launched|hit|pounded|clashed|raided|"
+    r"stormed|responded|reacted|retaliated|renewed|executed|carried out))\b",
     _I,
 )
 
@@ -203,6 +210,22 @@ class Wording:
     targets: tuple[str, ...]
     actors: dict[EventKind, str] = field(default_factory=dict)
     sure: bool = False
+    #: (position, name) of every actor the wording makes a perpetrator, in reading order.
+    perpetrators: tuple[tuple[int, str], ...] = ()
+
+    def actor_at(self, kind: EventKind, position: int) -> str:
+        """Return the perpetrator of ``kind`` at a place named at ``position``.
+
+        In a sentence of one type naming two perpetrators ("regime forces shelled A, before
+        Turkish forces responded by shelling B") each place takes the last one named before
+        it; otherwise the type's actor.
+        """
+        names = {name for _, name in self.perpetrators}
+        if len(self.kinds) == 1 and len(names) > 1:
+            before = [name for start, name in self.perpetrators if start < position]
+            if before:
+                return before[-1]
+        return self.actors.get(kind, self.actor1)
 
 
 def read_wording(sentence: str) -> Wording:
@@ -256,6 +279,7 @@ def read_wording(sentence: str) -> Wording:
         targets=tuple(t for t in targets if t != actor1),
         actors=by_kind,
         sure=sure,
+        perpetrators=tuple(sorted((start, name) for score, start, name in actors if score > 0)),
     )
 
 
