@@ -256,3 +256,26 @@ def test_the_holder_of_a_position_hit_is_a_target() -> None:
         "Turkish artillery pounded positions held by regime forces in Kafr Naha."
     )
     assert (wording.actor1, wording.targets) == (TURKEY, (SYRIA,))
+
+
+def _corpus_sentences() -> list[str]:
+    from geo.ingest.text import report_text, split_sentences
+    from tests import ingest_corpus
+
+    texts = [r["text"] for name in (*ingest_corpus.SETS, "turkish") for r in ingest_corpus.reports(name)]
+    return [s.text for t in texts for s in split_sentences(report_text(t, origin="corpus"))]
+
+
+def test_the_cheap_triggers_cover_every_match_in_our_corpus() -> None:
+    """A pattern that matches where none of its trigger words is would be skipped wrongly."""
+    from geo.ingest import wording
+
+    for sentence in _corpus_sentences():
+        text = wording.strip_marks(sentence)
+        folded = wording._fold(text)
+        for kind, pattern in wording._TYPE_WORDS:
+            if pattern.search(text):
+                assert any(t in folded for t in wording._TYPE_TRIGGERS[kind]), (kind, sentence)
+        for name, pattern in wording.ACTORS:
+            if pattern.search(text):
+                assert any(t in folded for t in wording._ACTOR_TRIGGERS[name]), (name, sentence)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.ingest.wording import strip_marks
+from geo.ingest.wording import strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -80,7 +80,22 @@ _ACTIVE = re.compile(
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
-_NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+|[a-z]+)\b", _I)
+#: A number in digits or one of the English number words (the only words it can be).
+_NUMBER = re.compile(
+    r"\b(\d{1,3}(?:,\d{3})*|\d+|"
+    + "|".join(sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True))
+    + r")\b",
+    _I,
+)
+#: Every count the readers below take needs one of these stems: a sentence without them
+#: gives no count (a cheap test before the costly patterns).
+_ANY_CASUALTY = re.compile(
+    r"kill|dead|die|death|slain|perish|martyr|lives|fatal|wound|injur|hurt|harm|casualt|loss|"
+    r"victim|toll|massacre|damage|"
+    r"مقتل|استشه|وفاة|توفي|مصرع|قتل|لقي|لقوا|صاب|صيب|جرح|ضحي|قض|خسائر|أضرار|"
+    r"hayat|ya[şs]am|can\s+(?:ver|kayb)|[şs]ehit|öl|yaral",
+    _I,
+)
 _BREAKDOWN = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
@@ -180,8 +195,10 @@ def read_casualties(sentence: str) -> Casualties:
     >>> read_casualties("The strike caused no casualties.")
     Casualties(killed=0, injured=0)
     """
-    text = strip_marks(sentence).translate(_ARABIC_DIGITS)
-    text = _drop_period_totals(text)
+    text = strip_marks(sentence)
+    if not _ANY_CASUALTY.search(text):
+        return Casualties()
+    text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     if _NONE_BOTH.search(text):
         return Casualties(0, 0)
@@ -316,21 +333,14 @@ def _counts(text: str) -> list[_Count]:
         if value is None:
             continue
         after = text[m.end() :]
-        person = re.match(
-            r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
-            r"civilian|government|regime|opposition|hts|displaced|female|male|"
-            r"(?:\d+|[a-z]+)-year-old|"
-            r"members of (?:the|a|his|her|their|one|same)|(?-i:(?:al-|el-)?[A-Z][\w'’-]*)|"
-            r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
-            after,
-            _I,
-        )
+        person = _PERSON_AFTER.match(after)
         if _overlaps(m.start(), m.end(), counts):
             continue
-        if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I) or (
+        before = tail(text[: m.start()])
+        if _NO_EVERY_BEFORE.search(before) or (
             m.group(1).casefold() in {"one", "a", "the"}
-            and re.search(r"\bof\s+$", text[: m.start()], _I)
-            and not _ACTIVE.search(text[: m.start()])
+            and _OF_BEFORE.search(before)
+            and not _ACTIVE.search(before)
         ):
             continue  # "no one was killed"
         if person:
@@ -341,14 +351,10 @@ def _counts(text: str) -> list[_Count]:
             continue
         word = m.group(1).casefold()
         if word in {"a", "an", "both", "pair", "single"} or (
-            word == "another" and not re.match(rf"\s+(?:was\s+)?(?:{_KILLED}|{_INJURED})\b", after, _I)
+            word == "another" and not _ANOTHER_VERB.match(after)
         ):
             continue  # "another 5 people" counts the five; "and another injured" one
-        if re.match(
-            rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b",
-            after,
-            _I,
-        ) or (_ACTIVE.search(text[: m.start()]) and not _PASSIVE.search(text[: m.start()])):
+        if _BARE_VERB.match(after) or (_ACTIVE.search(before) and not _PASSIVE.search(before)):
             counts.append(_Count(m.start(), m.end(), value, bare=True))
     counts.sort(key=lambda c: c.start)
     return counts
@@ -360,21 +366,41 @@ _PASSIVE = re.compile(
 )
 
 
+#: The people a number counts: "five people", "three young Russian soldiers".
+_PERSON_AFTER = re.compile(
+    r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
+    r"civilian|government|regime|opposition|hts|displaced|female|male|"
+    r"(?:\d+|[a-z]+)-year-old|"
+    r"members of (?:the|a|his|her|their|one|same)|(?-i:(?:al-|el-)?[A-Z][\w'’-]*)|"
+    r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
+    _I,
+)
+_NO_EVERY_BEFORE = re.compile(r"\b(?:no|every|each)\s+$", _I)
+_OF_BEFORE = re.compile(r"\bof\s+$", _I)
+_ANOTHER_VERB = re.compile(rf"\s+(?:was\s+)?(?:{_KILLED}|{_INJURED})\b", _I)
+_BARE_VERB = re.compile(
+    rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b", _I
+)
+_KILLED_WORD = re.compile(rf"\b{_KILLED}\b", _I)
+_INJURED_WORD = re.compile(rf"\b{_INJURED}\b", _I)
+_STOP = re.compile(r"[;:]")
+
+
 def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
     return any(c.start < end and start < c.end for c in counts)
 
 
 def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) -> None:
     """Add a group of counts to killed or injured, by the casualty word that governs it."""
-    active = _ACTIVE.search(text[: group[0].start])
+    active = _ACTIVE.search(tail(text[: group[0].start]))
     if active:
         which = "killed" if active.group("k") else "injured"
     else:
         window = text[group[-1].end : limit]
-        stop = re.search(r"[;:]", window)
+        stop = _STOP.search(window)
         window = window[: stop.start()] if stop else window
-        k = re.search(rf"\b{_KILLED}\b", window, _I)
-        i = re.search(rf"\b{_INJURED}\b", window, _I)
+        k = _KILLED_WORD.search(window)
+        i = _INJURED_WORD.search(window)
         if not k and not i:
             return
         which = "killed" if k and (not i or k.start() < i.start()) else "injured"

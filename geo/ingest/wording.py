@@ -65,6 +65,31 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
         r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
 )  # fmt: skip
+#: Words one of which a type's wording must contain (folded by :func:`_fold`): a cheap test
+#: before its regex, as in :mod:`geo.ingest.dates`. Keep them in step with the patterns.
+_TYPE_TRIGGERS: dict[EventKind, tuple[str, ...]] = {
+    DRONE: ("drone", "uav", "kamikaze", "loitering", "quadcopter", "طائر", "مسي", "درون",
+            "iha", "insansiz"),
+    IED: ("ied", "improvised", "roadside", "bomb", "booby", "explosive", "mine", "ناسف",
+          "لغم", "ألغام", "مفخخ", "patlayici", "yüklü", "mayin", "tuzak"),
+    MISSILE: ("missile", "atgm", "kornet", "konkurs", "موجه", "للدروع", "güdümlü", "tanksavar"),
+    AIR: ("plane", "jet", "air", "aerial", "raid", "helicopter", "barrel", "bomber", "sukhoi",
+          "غار", "طيران", "طائر", "براميل", "مروحي", "uça", "hava", "helikopter", "varil"),
+    SHELLING: ("shell", "artillery", "rocket", "mortar", "krasnopol", "mlrs", "howitzer",
+               "missile", "bombard", "grad", "قصف", "قذائف", "مدفعي", "صاروخي", "صواريخ",
+               "راجمات", "karadan", "top", "roket", "havan", "obüs", "füze"),
+    CLASH: ("clash", "infiltrat", "firefight", "gunfight", "skirmish", "exchanged fire",
+            "fighting", "battle", "ambush", "sniper", "attacked", "stormed", "raided",
+            "assault", "اشتباك", "تسلل", "معارك", "كمين", "قنص", "هاجم", "çatişma", "sizma",
+            "çarpişma"),
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    """Return ``text`` casefolded with every Turkish i (ı, İ) as a plain i, for the triggers."""
+    return text.casefold().replace("i\u0307", "i").replace("ı", "i")
+
+
 #: Shelling wording that is only a munition, which aircraft and drones fire too.
 _MUNITIONS = re.compile(_W + r"(?:rockets?|missiles?)\b|صواريخ|صاروخي", _I)
 _GENERIC = re.compile(
@@ -142,6 +167,19 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:unknown|unidentified) (?:gunmen|assailants|attackers|persons|armed men|group)\b|"
         r"\bgunmen\b|مجهول|kimliği (?:belirsiz|bilinmeyen)", _I)),
 )  # fmt: skip
+#: The words one of which each actor's wording contains (see :data:`_TYPE_TRIGGERS`).
+_ACTOR_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "HTS: Hayat Tahrir al-Sham": ("hts", "tahrir", "htş", "nusra", "النصرة", "هيئة تحرير"),
+    "Military Forces of Syria (2000-)": (
+        "regime", "government", "syrian", "assad", "saa", "fourth division", "tiger forces",
+        "25th division", "النظام", "الأسد", "الحكومة", "rejim", "esed", "esad", "baas",
+        "suriye ordusu"),
+    "Military Forces of Russia (2000-)": ("rus", "moscow", "روس"),
+    "Military Forces of Turkey (2016-)": ("turk", "ankara", "ترك", "tsk", "türk"),
+    "NLF: National Liberation Front": ("national", "nlf", "الجبهة الوطنية"),
+    "Unidentified Armed Group (Syria)": ("unknown", "unidentified", "gunmen", "مجهول",
+                                         "kimliği"),
+}  # fmt: skip
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
@@ -241,18 +279,25 @@ def read_wording(sentence: str) -> Wording:
     'drone'
     """
     sentence = _blank_told(strip_marks(sentence))
+    folded = _fold(sentence)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
+        if not any(t in folded for t in _TYPE_TRIGGERS[kind]):
+            continue
         m = pattern.search(sentence)
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
-    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence)):
+    if (
+        (AIR in found or DRONE in found)
+        and _RECONNAISSANCE.search(sentence)
+        and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence))
+    ):
         kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
         kinds.remove(IED)  # the explosive is the drone's own: one drone strike
-    actors = _actors(sentence)
+    actors = _actors(sentence, folded)
     perpetrators = [(start, name) for score, start, name in actors if score >= 0]
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
     actor1 = (
@@ -270,10 +315,11 @@ def read_wording(sentence: str) -> Wording:
     if kinds == [AIR] and {_SYRIA, _RUSSIA} <= named and _RUSSIAN_AIRCRAFT.search(sentence):
         actor1 = by_kind[AIR] = _RUSSIA  # "Russian warplanes and regime artillery"
     sure = any(score > 0 for score, _, _ in actors)
+    generic = _GENERIC.search(sentence) is not None
     return Wording(
         kinds=tuple(kinds),
-        generic=_GENERIC.search(sentence) is not None,
-        attack=_ATTACK.search(sentence) is not None,
+        generic=generic,
+        attack=generic and _ATTACK.search(sentence) is not None,  # attack is a generic word
         also=_ALSO.search(sentence) is not None,
         actor1=actor1,
         targets=tuple(t for t in targets if t != actor1),
@@ -303,6 +349,30 @@ def _blank_told(sentence: str) -> str:
     return _TOLD_SUBJECT.sub(lambda m: " " * len(m.group()), sentence)
 
 
+#: The longest stretch a pattern anchored at a text's end ($) reads back, in characters.
+TAIL_CHARS = 160
+
+
+def tail(text: str) -> str:
+    """Return the end of ``text`` a $-anchored pattern needs: the last words, :data:`TAIL_CHARS`.
+
+    A search for such a pattern tries every start position: on the whole of a long
+    sentence's beginning it is the costly part of reading it.
+
+    Examples
+    --------
+    >>> tail("killed by regime forces")
+    'killed by regime forces'
+    >>> len(tail("word " * 100)) <= TAIL_CHARS
+    True
+    """
+    if len(text) <= TAIL_CHARS:
+        return text
+    cut = text[-TAIL_CHARS:]
+    space = cut.find(" ")
+    return cut[space:] if space >= 0 else cut
+
+
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
 
 
@@ -328,12 +398,14 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
     )
 
 
-def _actors(sentence: str) -> list[tuple[float, int, str]]:
+def _actors(sentence: str, folded: str) -> list[tuple[float, int, str]]:
     """Return (score, start, name) per actor named: negative scores are targets."""
     out = []
     for name, pattern in ACTORS:
+        if not any(t in folded for t in _ACTOR_TRIGGERS[name]):
+            continue
         for m in pattern.finditer(sentence):
-            before, after = sentence[: m.start()], sentence[m.end() :]
+            before, after = tail(sentence[: m.start()]), sentence[m.end() :]
             score = 0.0
             if _TARGET_AFTER.search(after):
                 score = -2.0  # "three Russian soldiers were wounded", passive: a target
