@@ -279,3 +279,14 @@ def test_the_cheap_triggers_cover_every_match_in_our_corpus() -> None:
         for name, pattern in wording.ACTORS:
             if pattern.search(text):
                 assert any(t in folded for t in wording._ACTOR_TRIGGERS[name]), (name, sentence)
+
+
+def test_clauses_joined_by_also_pair_their_own_types_and_actors() -> None:
+    text = (
+        "Russian warplanes carried out three raids on Kansafra this morning, also regime "
+        "forces shelled Bayneen with 40 shells, while regime reinforcements reached Kansafra."
+    )
+    assert [(c.location, c.kind.sub_event_type, c.actor1) for c in candidates(text)] == [
+        ("Kansafra", "Air/drone strike", RUSSIA),
+        ("Bayneen", "Shelling/artillery/missile attack", SYRIA),
+    ]

@@ -646,6 +646,7 @@ def _add_casualties(
 
 
 _TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
+                          r",\s+(?:and\s+)?also\s+|,\s+and\s+(?=the\s)|"
                           r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+|"
                           r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+", re.IGNORECASE)  # fmt: skip
 
@@ -663,15 +664,22 @@ def _pairs(
         return every
     bounds = [0, *(m.end() for m in _TYPE_CLAUSE.finditer(text)), len(text) + 1]
     pairs = []
+    untyped = []  # a clause naming places but no type ("while reinforcements reached A")
     for start, end in itertools.pairwise(bounds):
         clause_kinds = [k for k in read_wording(text[start:end]).kinds if k in kinds]
         clause_places = [p for p in places if start <= p.start < end]
-        if clause_places and not clause_kinds:
-            return every
+        untyped += [] if clause_kinds else clause_places
         pairs += [(k, p) for k in clause_kinds for p in clause_places]
-    if {p.start for _, p in pairs} != {p.start for p in places}:
+    typed = {_place_key(p) for _, p in pairs}
+    if any(_place_key(p) not in typed for p in untyped):
+        return every  # a place no clause gives a type: every type at every place
+    if {p.start for _, p in pairs} | {p.start for p in untyped} != {p.start for p in places}:
         return every
     return pairs
+
+
+def _place_key(p: PlaceMention | UnresolvedMention) -> str:
+    return p.match.place.place_id if isinstance(p, PlaceMention) else p.text
 
 
 _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECASE)

@@ -298,7 +298,7 @@ def read_wording(sentence: str) -> Wording:
     if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
         kinds.remove(IED)  # the explosive is the drone's own: one drone strike
     actors = _actors(sentence, folded)
-    perpetrators = [(start, name) for score, start, name in actors if score >= 0]
+    perpetrators = sorted((start, name) for score, start, name in actors if score >= 0)
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
     actor1 = (
         max((score, -start, name) for score, start, name in actors if score >= 0)[2]
