@@ -290,3 +290,25 @@ def test_clauses_joined_by_also_pair_their_own_types_and_actors() -> None:
         ("Kansafra", "Air/drone strike", RUSSIA),
         ("Bayneen", "Shelling/artillery/missile attack", SYRIA),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor1"),
+    [
+        ("Monitors reported a new round of Russian air strikes on Kansafra.", RUSSIA),
+        ("Residents reported a fresh bombardment of the regime forces on al-Fatirah.", SYRIA),
+        ("Turkish artillery hit the positions of the regime near Saraqib.", TURKEY),
+    ],
+)
+def test_of_after_a_count_of_strikes_names_the_attacker(sentence: str, actor1: str) -> None:
+    assert read_wording(sentence).actor1 == actor1
+
+
+def test_a_later_sentence_gives_a_repeated_event_its_attacker() -> None:
+    text = (
+        "Rockets hit Kansafra and Bayneen this morning. Sources said that Hayat Tahrir "
+        "al-Sham gunners fired the rockets at Kansafra and Bayneen."
+    )
+    assert [(c.location, c.actor1) for c in candidates(text)] == [
+        ("Kansafra", "HTS: Hayat Tahrir al-Sham"), ("Bayneen", "HTS: Hayat Tahrir al-Sham"),
+    ]  # fmt: skip

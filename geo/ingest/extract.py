@@ -806,6 +806,8 @@ def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
             for sentence, fields in candidate.evidence.items():
                 for what in fields:
                     same.cite(sentence, what)
+            if not same.actor1 and candidate.actor1:  # the later sentence names the attacker
+                same.actor1 = candidate.actor1
             out.append(same)
     return out
 

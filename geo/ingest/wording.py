@@ -183,7 +183,11 @@ _ACTOR_TRIGGERS: dict[str, tuple[str, ...]] = {
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
-    r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
+    r"near|toward|towards|with|beside|alongside|damaging|destroying|carrying|"
+    # "of" names a target ("positions of the regime"), not after a count of strikes ("a new
+    # round of Russian air strikes") or an attack ("the bombardment of the regime forces")
+    r"(?<!round )(?<!wave )(?<!series )(?<!number )(?<!spate )(?<!barrage )(?<!fire )"
+    r"(?<!bombardment )(?<!shelling )(?<!strikes )(?<!raids )(?<!attacks )(?<!escalation )of|"
     r"accompanying|(?:responded|reacted|retaliated|response) to|"
     r"(?:held|controlled|manned|occupied) by)\s+"
     r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
