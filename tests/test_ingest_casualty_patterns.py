@@ -312,3 +312,17 @@ def test_a_later_sentence_gives_a_repeated_event_its_attacker() -> None:
     assert [(c.location, c.actor1) for c in candidates(text)] == [
         ("Kansafra", "HTS: Hayat Tahrir al-Sham"), ("Bayneen", "HTS: Hayat Tahrir al-Sham"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tag"),
+    [
+        ("Regime gunners targeted a tractor near Bdama with a missile.", "missile"),
+        ("The factions fired a heat-seeking missile at a regime position.", "missile"),
+        ("Regime forces fired dozens of missiles and rockets on Kansafra.", ""),
+        ("A warplane fired a missile at a house in Sarmin.", ""),
+        ("Jets hit a missile launcher near Saraqib.", ""),
+    ],
+)
+def test_a_single_missile_is_a_missile_attack(sentence: str, tag: str) -> None:
+    assert read_wording(sentence).kinds[0].tag == tag

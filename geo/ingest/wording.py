@@ -44,7 +44,8 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"\bmayın\w*|tuzaklanmış", _I)),
     (MISSILE, re.compile(
         _W + r"(?:guided missiles?|anti-?tank (?:guided )?missiles?|atgms?|kornet|konkurs|"
-        r"tow missiles?)\b|صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
+        r"tow missiles?|(?:an?|one|single) (?:[\w-]+ ){0,2}?missile(?! (?:launcher|base)))\b|"
+        r"صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
         r"güdümlü füze\w*|tanksavar\w*", _I)),
     (AIR, re.compile(
         _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
