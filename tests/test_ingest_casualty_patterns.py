@@ -326,3 +326,26 @@ def test_a_later_sentence_gives_a_repeated_event_its_attacker() -> None:
 )
 def test_a_single_missile_is_a_missile_attack(sentence: str, tag: str) -> None:
     assert read_wording(sentence).kinds[0].tag == tag
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("A farmer, his wife, their four sons and another man were killed in the raid.", 7, None),
+        ("Initial reports have confirmed that six people, including a boy, were killed.", 6, None),
+    ],
+)
+def test_lists_of_the_dead_and_initial_reports(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_a_long_list_of_victims_by_place_gives_each_place_its_own() -> None:
+    text = (
+        "Russian warplanes struck Sarmin and Binnish this morning: a woman, her husband, "
+        "their three children, and another man were killed in Sarmin, five people including "
+        "two children of one displaced family were killed in Binnish."
+    )
+    assert [(c.location, c.killed) for c in candidates(text)] == [("Sarmin", 6), ("Binnish", 5)]

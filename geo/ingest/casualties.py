@@ -154,7 +154,8 @@ _ARABIC_FILLER = frozenset(
 _SOUND_PLURAL = frozenset(("مدني", "مواطن", "عسكري", "متطوع", "مسعف", "مقاتل"))
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
-    r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|\s*,\s*",
+    r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|"
+    r"\s*,\s*(?:(?:her|his|their|its)\s+)?",
     _I,
 )
 
@@ -224,7 +225,9 @@ def read_casualties(sentence: str) -> Casualties:
 #: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
 #: clause holding these words is dropped.
 _PERIOD_TOTAL = re.compile(
-    r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)|"
+    r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)\s+(?:had\s+)?"
+    r"(?:put|given|gave|spoke|said|mentioned|indicated)|had (?:earlier |previously )?put the "
+    r"(?:death )?toll|"
     r"(?:over|during|in) the (?:past|last) (?:few |several |\w+ )?(?:days|weeks|months)|"
     r"since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"

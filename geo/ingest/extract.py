@@ -770,8 +770,10 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 
 _CLAUSE = re.compile(
-    r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
-    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
+    # ", and another man were killed": the list of the dead goes on, no new clause
+    r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
+    r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
+    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,10}?"
     r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
     r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+|"
     r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+(?=(?:إصابة|اصابة|مقتل|استشهاد))",
