@@ -349,3 +349,21 @@ def test_a_long_list_of_victims_by_place_gives_each_place_its_own() -> None:
         "two children of one displaced family were killed in Binnish."
     )
     assert [(c.location, c.killed) for c in candidates(text)] == [("Sarmin", 6), ("Binnish", 5)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("وقتل أمس الطفل سامر العلي (خمسة أعوام) وأخته هبة (عامان)، في حين أصيبت شقيقتهما.",
+         2, 1),
+        ("أدى القصف إلى استشهاد المسعف في الدفاع المدني وزوجته وأطفالهم الأربعة.", 6, None),
+        ("قتل رجل جراء قصف استهدف منزله وزوجته.", 1, None),
+        ("أدى القصف إلى استشهاد المسعف وزوجته وأطفالهم الأربعة.", 6, None),
+        ("قتل طفل بقصف مدفعي على بلدة كنصفرة.", 1, None),
+    ],
+)  # fmt: skip
+def test_arabic_victims_named_with_their_kin(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    found = read_casualties(sentence)
+    assert (found.killed, found.injured) == (killed, injured)

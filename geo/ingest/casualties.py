@@ -62,7 +62,7 @@ _ARABIC_PEOPLE_ONE = (
     "مقاتل", "شاب", "فتاة", "فتى", "مواطن", "مواطنة", "عسكري", "متطوع", "مسعف",
     # with the accusative alef (شخصًا مدنيًا) and "his/her" kin (شقيقه, طفلها)
     "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
-    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته",
+    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته", "أخ", "أخت", "اخت",
 )  # fmt: skip
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
 _KILLED = (
@@ -426,7 +426,7 @@ def _arabic(text: str) -> tuple[int | None, int | None]:
     counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
     for index, m in enumerate(verbs):
         end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
-        value = _arabic_count(text[m.end() : end].split()[:8])
+        value = _arabic_count(text[m.end() : end].split()[:16])
         if value is not None:
             counted_until = end
         else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
@@ -485,6 +485,7 @@ def _arabic_count(words: list[str]) -> int | None:
     words = [w.strip("،.,") for w in words]
     while words and words[0] in _ARABIC_FILLER:
         words = words[1:]
+    people = words[:12]
     words = words[:4]
     for i, word in enumerate(words):
         if word.isdigit():
@@ -499,19 +500,65 @@ def _arabic_count(words: list[str]) -> int | None:
             if following in {"عشر", "عشرة"} and base < 10:  # noqa: PLR2004
                 return base + 10
             return base + _joined_people(words[i + 2 : i + 3])  # "أربعة أطفال وامرأتان"
-    total = 0
-    for i, word in enumerate(words):
-        bare = word.removeprefix("و") if i else word
-        bare = bare.removeprefix("ال")
-        if bare in _ARABIC_PEOPLE_ONE:
-            total += 1
-        elif _dual(bare):
-            total += 2
-        elif i:
-            break
-        else:
+    return _arabic_people(people)
+
+
+#: Words a victim's name and age may take between two victims: "الطفل <name> (<age>) وأخته".
+ARABIC_NAME_WORDS = 6
+
+
+def _arabic_people(words: list[str]) -> int | None:
+    """Count the people listed first: "طفل وامرأتان" = 3, "الطفل <name> وأخته <name>" = 2.
+
+    The first word must be a person noun; people joined by و add up, across up to
+    :data:`ARABIC_NAME_WORDS` words of names and ages between them, and a plural kin noun
+    with its number adds that number ("وأطفالهم الثلاثة" = 3).
+    """
+    total, skipped, i = 0, 0, 0
+    while i < len(words):
+        word = words[i]
+        joined = i == 0 or word.startswith("و")
+        bare = (word.removeprefix("و") if i else word).removeprefix("ال")
+        following = words[i + 1].removeprefix("ال") if i + 1 < len(words) else ""
+        if joined and (value := _people_value(bare)):
+            total, skipped, i = total + value, 0, i + 1
+            continue
+        if joined and i and _kin_plural(bare) and following in _NUMBER_WORDS:
+            total, skipped, i = total + _NUMBER_WORDS[following], 0, i + 2
+            continue
+        if not i:
             return None
+        skipped += 1
+        if skipped > ARABIC_NAME_WORDS or word in _ARABIC_LIST_END:
+            break
+        i += 1
     return total or None
+
+
+def _people_value(word: str) -> int:
+    """Return 1 for a person noun (with a possessive: شقيقتهما), 2 for a dual, else 0."""
+    if _dual(word):
+        return 2
+    return 1 if word in _ARABIC_PEOPLE_ONE or _possessed(word) in _ARABIC_PEOPLE_ONE else 0
+
+
+def _possessed(word: str) -> str:
+    """Return a noun without its possessive ending: شقيقتهما -> شقيقة, أخته -> أخت."""
+    for ending in ("هما", "هم", "ها", "ه"):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) > 1:
+            feminine = stem[:-1] + "ة"  # the ة written ت before an ending
+            return feminine if stem.endswith("ت") and feminine in _ARABIC_PEOPLE_ONE else stem
+    return word
+
+
+_KIN_PLURALS = frozenset(("أطفال", "اطفال", "أبناء", "ابناء", "أشقاء", "أولاد", "اولاد"))
+#: Words that end a list of victims: where or why they were hit.
+_ARABIC_LIST_END = frozenset(("جراء", "إثر", "اثر", "بقصف", "نتيجة", "بسبب"))
+
+
+def _kin_plural(word: str) -> bool:
+    return word in _KIN_PLURALS or _possessed(word) in _KIN_PLURALS
 
 
 _ARABIC_MONTHS = frozenset(
