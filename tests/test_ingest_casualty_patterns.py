@@ -11,11 +11,14 @@ import datetime as dt
 import pytest
 
 from geo.gazetteer import load_gazetteer
+from geo.ingest import wording
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import read_date
 from geo.ingest.extract import Candidate, extract
 from geo.ingest.mentions import MentionFinder
+from geo.ingest.text import report_text, split_sentences
 from geo.ingest.wording import read_wording
+from tests import ingest_corpus
 
 FINDER = MentionFinder(load_gazetteer())
 FRIDAY = dt.date(2020, 9, 18)
@@ -90,7 +93,9 @@ def test_a_background_date_after_the_event_does_not_date_it() -> None:
         ("قصفت المدفعية البلدة دون وقوع أضرار بشرية.", 0, 0),
     ],
 )  # fmt: skip
-def test_combined_and_repeated_counts(sentence: str, killed: int | None, injured: int | None) -> None:
+def test_combined_and_repeated_counts(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
     found = read_casualties(sentence)
     assert (found.killed, found.injured) == (killed, injured)
 
@@ -178,7 +183,9 @@ def test_a_count_in_a_relative_clause_goes_to_the_place_it_follows() -> None:
 
 
 def test_this_day_in_arabic_is_not_today() -> None:
-    found = read_date("لم يقتصر القصف على هذا اليوم، إذ استهدفت المدفعية أمس البلدة", published=FRIDAY)
+    found = read_date(
+        "لم يقتصر القصف على هذا اليوم، إذ استهدفت المدفعية أمس البلدة", published=FRIDAY
+    )
     assert found is not None
     assert (found.date, found.text) == (dt.date(2020, 9, 17), "أمس")
 
@@ -221,8 +228,8 @@ def test_superseded_and_period_figures_give_no_count(sentence: str) -> None:
     ("sentence", "actor1"),
     [
         ("Regime forces bombarded positions in Sarja with Russian-made shells.", SYRIA),
-        ("Turkish forces reacted to the regime's rocket fire by bombarding regime positions "
-         "in Saraqib.", TURKEY),
+        (("Turkish forces reacted to the regime's rocket fire by bombarding regime positions "
+          "in Saraqib."), TURKEY),
         ("Turkish-backed factions shelled regime posts near Saraqib.", ""),
     ],
 )  # fmt: skip
@@ -259,17 +266,14 @@ def test_the_holder_of_a_position_hit_is_a_target() -> None:
 
 
 def _corpus_sentences() -> list[str]:
-    from geo.ingest.text import report_text, split_sentences
-    from tests import ingest_corpus
-
-    texts = [r["text"] for name in (*ingest_corpus.SETS, "turkish") for r in ingest_corpus.reports(name)]
+    texts = [
+        r["text"] for name in (*ingest_corpus.SETS, "turkish") for r in ingest_corpus.reports(name)
+    ]
     return [s.text for t in texts for s in split_sentences(report_text(t, origin="corpus"))]
 
 
 def test_the_cheap_triggers_cover_every_match_in_our_corpus() -> None:
     """A pattern that matches where none of its trigger words is would be skipped wrongly."""
-    from geo.ingest import wording
-
     for sentence in _corpus_sentences():
         text = wording.strip_marks(sentence)
         folded = wording._fold(text)
@@ -367,3 +371,13 @@ def test_arabic_victims_named_with_their_kin(
 ) -> None:
     found = read_casualties(sentence)
     assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_no_casualties_said_of_two_attackers_covers_both_strikes() -> None:
+    text = (
+        "قصفت الطائرات الحربية الروسية اليوم بلدة كنصفرة. واستهدف قصف مدفعي لقوات النظام "
+        "بلدة بينين. وخلف قصف النظام وروسيا أضرارا مادية دون تسجيل خسائر بشرية."
+    )
+    assert [(c.location, c.killed, c.injured) for c in candidates(text)] == [
+        ("Kansafra", 0, 0), ("Bayneen", 0, 0),
+    ]  # fmt: skip

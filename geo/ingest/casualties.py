@@ -104,7 +104,8 @@ _BREAKDOWN = re.compile(
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
-    r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
+    r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|"
+    r"without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
     r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties|"
     r"only material (?:damage|losses)|material (?:damage|losses) only)\b|"
@@ -272,9 +273,7 @@ _KILLED_AND_INJURED = re.compile(
     r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
     _I,
 )
-_AND_INJURED_AFTER = re.compile(
-    r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I
-)
+_AND_INJURED_AFTER = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I)
 #: A count above this is a campaign's toll, not one incident's.
 MAX_INCIDENT_COUNT = 250
 
@@ -381,9 +380,7 @@ _PERSON_AFTER = re.compile(
 _NO_EVERY_BEFORE = re.compile(r"\b(?:no|every|each)\s+$", _I)
 _OF_BEFORE = re.compile(r"\bof\s+$", _I)
 _ANOTHER_VERB = re.compile(rf"\s+(?:was\s+)?(?:{_KILLED}|{_INJURED})\b", _I)
-_BARE_VERB = re.compile(
-    rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b", _I
-)
+_BARE_VERB = re.compile(rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b", _I)
 _KILLED_WORD = re.compile(rf"\b{_KILLED}\b", _I)
 _INJURED_WORD = re.compile(rf"\b{_INJURED}\b", _I)
 _STOP = re.compile(r"[;:]")

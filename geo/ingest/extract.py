@@ -349,7 +349,15 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
     if not kinds and _refine(previous, specific, sentence, casualties=casualties):
-        _continue(previous, sentence, wording, casualties, date, published=state.published)
+        _continue(
+            previous,
+            sentence,
+            wording,
+            casualties,
+            date,
+            published=state.published,
+            others=state.candidates,
+        )
         return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
         if not _all_known(new_places, previous) or wording.also:
@@ -362,7 +370,15 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             state.orphans.append(number)  # an event with no place ("an IED on the M4")
             return
         if not fresh:
-            _continue(previous, sentence, wording, casualties, date, published=state.published)
+            _continue(
+                previous,
+                sentence,
+                wording,
+                casualties,
+                date,
+                published=state.published,
+                others=state.candidates,
+            )
             return
         kinds, new_places = fresh, []
         group = [
@@ -374,7 +390,15 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             for kind, place in _pairs(text, kinds, new_places)
         ]
     else:
-        _continue(previous, sentence, wording, casualties, date, published=state.published)
+        _continue(
+            previous,
+            sentence,
+            wording,
+            casualties,
+            date,
+            published=state.published,
+            others=state.candidates,
+        )
         return
     merged = _merge_repeats(group, state)
     if type_score < 1 and previous:  # a continuation: the same attackers
@@ -559,12 +583,15 @@ def _continue(
     date: DateMention | None,
     *,
     published: dt.date | None,
+    others: list[Candidate],
 ) -> None:
     """Add what a sentence without a new event says to the previous event (rule 4).
 
     A sentence dated to another day than the event ("On Thursday, eight were killed" after
     Wednesday's strike) tells of other days: its counts are not the event's. A background
-    date (:data:`BACKGROUND_DAYS`) does not date the event.
+    date (:data:`BACKGROUND_DAYS`) does not date the event. "No casualties" said of the
+    strikes of two actors ("the shelling of the regime and Russia caused no casualties")
+    is also said of that day's earlier candidates of those actors that have no counts.
     """
     if not previous:
         return
@@ -582,6 +609,17 @@ def _continue(
     if date is not None and not any(_on_day(c, date) for c in previous):
         return
     _add_casualties(previous, sentence.text, casualties, number, None)
+    if casualties.killed == 0 and casualties.injured == 0 and len(wording.named) > 1:
+        day = previous[0].date
+        for c in others:
+            if (
+                c.killed is None
+                and c.injured is None
+                and c.actor1 in wording.named
+                and c.date == day
+                and all(c is not p for p in previous)
+            ):
+                _give(c, casualties, number)
 
 
 def _on_day(c: Candidate, date: DateMention) -> bool:
@@ -610,10 +648,8 @@ def _add_casualties(
     places = _unique_places(group)
     if _give_breakdown(places, text, number, mentions) or not casualties.known:
         return
-    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
-        return  # a total after a breakdown ("the toll rose to 20"): not added again
-    if mentions is None:  # "no casualties" stated: a later toll is of other strikes
-        places = [c for c in places if not (c.killed == 0 and c.injured == 0)]
+    if mentions is None:
+        places = _open_to_follow_up(places)
         if not places:
             return
     if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
@@ -648,7 +684,8 @@ def _add_casualties(
 _TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
                           r",\s+(?:and\s+)?also\s+|,\s+and\s+(?=the\s)|"
                           r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+|"
-                          r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+", re.IGNORECASE)  # fmt: skip
+                          r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+",
+                          re.IGNORECASE)  # fmt: skip
 
 
 def _pairs(
@@ -688,6 +725,17 @@ _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECAS
 def _names_place(clause: str, places: list[Candidate]) -> bool:
     bare = strip_marks(clause)
     return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _open_to_follow_up(places: list[Candidate]) -> list[Candidate]:
+    """Return the candidates a follow-up sentence's counts may go to (none: an empty list).
+
+    After a breakdown ("the toll rose to 20") the total is not added again; a candidate
+    that "no casualties" was said of keeps it (a later toll is of other strikes).
+    """
+    if sum(c.killed is not None or c.injured is not None for c in places) > 1:
+        return []
+    return [c for c in places if not (c.killed == 0 and c.injured == 0)]
 
 
 def _give_breakdown(
@@ -737,9 +785,9 @@ def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool
         if c.mention and strip_marks(c.mention) in clause
     )
     for _, c in named:  # "… and Sarmin, where two were killed"
-        after = clause[clause.find(strip_marks(c.mention)) + len(strip_marks(c.mention)) :]
-        where = _WHERE.match(after)
-        if where and _CASUALTY_WORD.search(after[where.end() : where.end() + 30]):
+        rest = clause[clause.find(strip_marks(c.mention)) + len(strip_marks(c.mention)) :]
+        where = _WHERE.match(rest)
+        if where and _CASUALTY_WORD.search(rest[where.end() : where.end() + 30]):
             return c
     word = _CASUALTY_WORD.search(clause)
     if named and word:

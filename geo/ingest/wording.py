@@ -57,7 +57,8 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"\bhelikopter\w*|varil bomba\w*", _I)),
     (SHELLING, re.compile(
         _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
-        r"missiles?|(?<!aerial )(?<!air )bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
+        r"missiles?|(?<!aerial )(?<!air )bombard(?:ed|ment|ing)?|grad)\b|"
+        r"قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
         r"karadan karaya|\btop(?:çu)? (?:atış|ateş|mermi)\w*|\btopçu\w*|\broket\w*|\bhavan\w*|"
         r"\bbombardıman\w*|\bobüs\w*|\bfüze\w*", _I)),
     (CLASH, re.compile(
@@ -153,13 +154,16 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
         r"assad(?:'s)? (?:militias?|militiamen|regime)|bashar (?:al-)?assad(?:'s)? regime|"
         r"assad forces|fourth division|tiger forces|25th division)\b|قوات النظام|قوات الأسد|"
+        r"(?<![\u0621-\u064A])[وبلف]?النظام(?![\u0621-\u064A])|"
         r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
         r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
     ("Military Forces of Russia (2000-)", re.compile(
-        r"\b(?:russian|russia(?:'s)?|moscow's)\b" + _NOT_MAKER + r"|الروسي|الروسية|روسي|روسية|روسيا|"
+        r"\b(?:russian|russia(?:'s)?|moscow's)\b" + _NOT_MAKER +
+        r"|الروسي|الروسية|روسي|روسية|روسيا|"
         r"\b(?:rus|rusya\w*)\b", _I)),
     ("Military Forces of Turkey (2016-)", re.compile(
-        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b" + _NOT_MAKER + r"|التركي|التركية|تركي|تركية|تركيا|"
+        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b" + _NOT_MAKER +
+        r"|التركي|التركية|تركي|تركية|تركيا|"
         r"\b(?:TSK|Türk (?:Silahlı|topçu|ordusu|askeri)\w*)", _I)),
     ("NLF: National Liberation Front", re.compile(
         r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
@@ -255,6 +259,8 @@ class Wording:
     sure: bool = False
     #: (position, name) of every actor the wording makes a perpetrator, in reading order.
     perpetrators: tuple[tuple[int, str], ...] = ()
+    #: Every actor named and not as a target ("the shelling of the regime and Russia").
+    named: tuple[str, ...] = ()
 
     def actor_at(self, kind: EventKind, position: int) -> str:
         """Return the perpetrator of ``kind`` at a place named at ``position``.
@@ -331,6 +337,7 @@ def read_wording(sentence: str) -> Wording:
         actors=by_kind,
         sure=sure,
         perpetrators=tuple(sorted((start, name) for score, start, name in actors if score > 0)),
+        named=tuple(dict.fromkeys(name for _, name in perpetrators)),
     )
 
 
@@ -347,8 +354,11 @@ _TOLD_SUBJECT = re.compile(
 
 def _blank_told(sentence: str) -> str:
     """Return ``sentence`` with a told event's subject blanked (see :data:`_TOLD_SUBJECT`)."""
-    if "coinci" not in sentence and "com" not in sentence and "came" not in sentence and (
-        "بعد" not in sentence and "مع" not in sentence
+    if (
+        "coinci" not in sentence
+        and "com" not in sentence
+        and "came" not in sentence
+        and ("بعد" not in sentence and "مع" not in sentence)
     ):
         return sentence
     return _TOLD_SUBJECT.sub(lambda m: " " * len(m.group()), sentence)
@@ -398,7 +408,8 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
         return True
     pattern = dict(_TYPE_WORDS)[kind]
     return all(
-        _MUNITIONS.fullmatch(m.group()) and m.start() > found[other]
+        (_MUNITIONS.fullmatch(m.group()) and m.start() > found[other])
+        or m.group() == "قصف"  # Arabic "bombarded", said of aircraft too ("قصفت الطائرات")
         for m in pattern.finditer(sentence)
     )
 
