@@ -276,13 +276,19 @@ def test_the_cheap_triggers_cover_every_match_in_our_corpus() -> None:
     """A pattern that matches where none of its trigger words is would be skipped wrongly."""
     for sentence in _corpus_sentences():
         text = wording.strip_marks(sentence)
-        folded = wording._fold(text)
+        folded = wording.fold(text)
         for kind, pattern in wording._TYPE_WORDS:
             if pattern.search(text):
                 assert any(t in folded for t in wording._TYPE_TRIGGERS[kind]), (kind, sentence)
         for name, pattern in wording.ACTORS:
             if pattern.search(text):
                 assert any(t in folded for t in wording._ACTOR_TRIGGERS[name]), (name, sentence)
+        for pattern, triggers in (
+            (wording._GENERIC, wording._GENERIC_TRIGGERS),
+            (wording._ALSO, wording._ALSO_TRIGGERS),
+        ):
+            if pattern.search(text):
+                assert any(t in folded for t in triggers), (pattern.pattern[:20], sentence)
 
 
 def test_clauses_joined_by_also_pair_their_own_types_and_actors() -> None:

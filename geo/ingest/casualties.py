@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.ingest.wording import strip_marks, tail
+from geo.ingest.wording import fold, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -202,19 +202,22 @@ def read_casualties(sentence: str) -> Casualties:
         return Casualties()
     text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
-    if _NONE_BOTH.search(text):
+    folded = fold(text)
+    if _has(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
         return Casualties(0, 0)
-    killed: int | None = 0 if _NONE_KILLED.search(text) else None
-    injured: int | None = 0 if _NONE_INJURED.search(text) else None
+    denies = "no" in folded
+    killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
+    injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
     for count_killed, count_injured in (_english(text), _arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
             injured = (injured or 0) + count_injured
-    toll = _TOLL.search(text)
+    toll = _TOLL.search(text) if _has(folded, ("toll", "number of")) else None
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
-    for m in _TURKISH_TOLL.finditer(text):  # "ölenlerin sayısı 9'a çıktı"
+    turkish_tolls = _TURKISH_TOLL.finditer(text) if "sayisi" in folded else ()
+    for m in turkish_tolls:  # "ölenlerin sayısı 9'a çıktı"
         if m.group("k"):
             killed = int(m.group("k"))
         else:
@@ -238,6 +241,18 @@ _PERIOD_TOTAL = re.compile(
     r"(?:yılı|ayı|başından)\s+bu yana",
     _I,
 )
+#: Words one of which each reading of "no casualties" or of a period total holds (folded by
+#: :func:`geo.ingest.wording.fold`): cheap tests before the patterns.
+_NONE_TRIGGERS = ("no ", "nobody", "without", "material", "دون", "لم ", "لا ", "kaybi", "olmadi")
+_PERIOD_TRIGGERS = ("earlier", "initial", "first", "previous", "put the", "past", "last",
+                    "since", "so far", "total", "campaign", "offensive", "منذ", "مدار", "خلال",
+                    "bu yana")  # fmt: skip
+
+
+def _has(folded: str, triggers: tuple[str, ...]) -> bool:
+    return any(t in folded for t in triggers)
+
+
 _CLAUSE_END = re.compile(r"[,;.،]")
 #: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
 #: the sentence refers back to, not of the one it reports. The clause is blanked out.
@@ -250,7 +265,7 @@ _AFTER_LEAD = re.compile(
 
 def _drop_period_totals(text: str) -> str:
     """Return ``text`` with every clause that counts over a period blanked out."""
-    if not _PERIOD_TOTAL.search(text):
+    if not _has(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
         return text
     for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
         ends = [e.start() for e in _CLAUSE_END.finditer(text)]

@@ -657,13 +657,7 @@ def _add_casualties(
             if c.killed is None and c.injured is None:
                 _give(c, casualties, number)
         return
-    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
-    counted = [(clause, read_casualties(clause)) for clause in clauses]
-    counted = [(clause, found) for clause, found in counted if found.known]
-    if len(counted) == 1:
-        counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
-    elif not counted:
-        counted = [(text, casualties)]
+    counted = _counted_clauses(text, casualties)
     targets = [
         _target(places, clause, text, first_word=mentions is not None) for clause, _ in counted
     ]
@@ -725,6 +719,21 @@ _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECAS
 def _names_place(clause: str, places: list[Candidate]) -> bool:
     bare = strip_marks(clause)
     return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _counted_clauses(text: str, casualties: Casualties) -> list[tuple[str, Casualties]]:
+    """Return the sentence's clauses that give counts, each with its own reading.
+
+    With one such clause (or none) the sentence's own reading stands for it.
+    """
+    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
+    if len(clauses) == 1:
+        return [(clauses[0], casualties)]
+    counted = [(clause, read_casualties(clause)) for clause in clauses]
+    counted = [(clause, found) for clause, found in counted if found.known]
+    if len(counted) == 1:
+        return [(counted[0][0], casualties)]
+    return counted or [(text, casualties)]
 
 
 def _open_to_follow_up(places: list[Candidate]) -> list[Candidate]:

@@ -67,7 +67,7 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
         r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
 )  # fmt: skip
-#: Words one of which a type's wording must contain (folded by :func:`_fold`): a cheap test
+#: Words one of which a type's wording must contain (folded by :func:`fold`): a cheap test
 #: before its regex, as in :mod:`geo.ingest.dates`. Keep them in step with the patterns.
 _TYPE_TRIGGERS: dict[EventKind, tuple[str, ...]] = {
     DRONE: ("drone", "uav", "kamikaze", "loitering", "quadcopter", "طائر", "مسي", "درون",
@@ -87,7 +87,7 @@ _TYPE_TRIGGERS: dict[EventKind, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Return ``text`` casefolded with every Turkish i (ı, İ) as a plain i, for the triggers."""
     return text.casefold().replace("i\u0307", "i").replace("ı", "i")
 
@@ -99,6 +99,8 @@ _GENERIC = re.compile(
     r"استهد|هجوم|\bsaldırı\w*|\bsaldırd\w*|\bhedef al\w*|\bvurul\w*",
     _I,
 )
+_GENERIC_TRIGGERS = ("attack", "hit", "target", "struck", "strike", "استهد", "هجوم", "saldir",
+                     "hedef al", "vurul")  # fmt: skip
 #: Aircraft seen or flying, not striking: "reconnaissance drones flew over the area".
 _RECONNAISSANCE = re.compile(
     r"\breconnaissance\b|\bfl(?:y|ying|ew|ights?) (?:over|above|in the (?:sky|airspace))|"
@@ -122,6 +124,8 @@ _ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
 _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
 )
+_ALSO_TRIGGERS = ("also", "again", "too", "as well", "another", "second", "further", "more",
+                  "أيضا", "كذلك", "ayrica", "de")  # fmt: skip
 # Words that make the types of a sentence one event: a drone's missile, jets' rockets.
 #: A drone carrying its explosive ("a booby-trapped drone", "an explosive-laden drone"):
 #: the explosive words describe the drone, not a separate device.
@@ -290,7 +294,7 @@ def read_wording(sentence: str) -> Wording:
     'drone'
     """
     sentence = _blank_told(strip_marks(sentence))
-    folded = _fold(sentence)
+    folded = fold(sentence)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
         if not any(t in folded for t in _TYPE_TRIGGERS[kind]):
@@ -326,12 +330,12 @@ def read_wording(sentence: str) -> Wording:
     if kinds == [AIR] and {_SYRIA, _RUSSIA} <= named and _RUSSIAN_AIRCRAFT.search(sentence):
         actor1 = by_kind[AIR] = _RUSSIA  # "Russian warplanes and regime artillery"
     sure = any(score > 0 for score, _, _ in actors)
-    generic = _GENERIC.search(sentence) is not None
+    generic = any(t in folded for t in _GENERIC_TRIGGERS) and bool(_GENERIC.search(sentence))
     return Wording(
         kinds=tuple(kinds),
         generic=generic,
         attack=generic and _ATTACK.search(sentence) is not None,  # attack is a generic word
-        also=_ALSO.search(sentence) is not None,
+        also=any(t in folded for t in _ALSO_TRIGGERS) and bool(_ALSO.search(sentence)),
         actor1=actor1,
         targets=tuple(t for t in targets if t != actor1),
         actors=by_kind,
