@@ -387,3 +387,26 @@ def test_no_casualties_said_of_two_attackers_covers_both_strikes() -> None:
     assert [(c.location, c.killed, c.injured) for c in candidates(text)] == [
         ("Kansafra", 0, 0), ("Bayneen", 0, 0),
     ]  # fmt: skip
+
+
+def test_a_group_affiliated_to_an_actor_is_its_target() -> None:
+    wording = read_wording("The targeted post belongs to Hayat Tahrir al-Sham fighters.")
+    assert wording.actor1 == ""
+
+
+def test_an_actor_of_another_day_is_not_the_events() -> None:
+    text = (
+        "Another boy was killed on Wednesday in similar air strikes on Kafr Nabl. "
+        "Regime warplanes intensified their raids today."
+    )
+    assert [(c.location, c.actor1) for c in candidates(text)] == [("Kafr Nabl", "")]
+
+
+def test_on_the_other_hand_does_not_carry_the_attackers() -> None:
+    text = (
+        "Russian warplanes struck Kansafra this morning. On the other hand, Bayneen was also "
+        "hit, wounding two farmers."
+    )
+    assert [(c.location, c.actor1) for c in candidates(text)] == [
+        ("Kansafra", RUSSIA), ("Bayneen", ""),
+    ]  # fmt: skip

@@ -401,7 +401,7 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
         )
         return
     merged = _merge_repeats(group, state)
-    if type_score < 1 and previous:  # a continuation: the same attackers
+    if type_score < 1 and previous and not _TURN.search(text):  # a continuation: same attackers
         for c in merged:
             c.actor1 = c.actor1 or previous[0].actor1
     _add_casualties(merged, text, casualties, number, mentions)
@@ -469,6 +469,7 @@ def _locator(p: PlaceMention, specific: list[PlaceMention], text: str) -> bool:
     )
 
 
+_OTHER_HAND = r"\bon the other hand\b|\böte yandan\b|من جهة (?:أخرى|ثانية)"
 #: An actor named for a type carries to the next sentences of that type within this many
 #: sentences when they name none ("Russian jets carried out 17 strikes: • two on Kansafra …").
 ACTOR_CARRY_SENTENCES = 3
@@ -478,8 +479,11 @@ BACKGROUND_DAYS = 31
 
 
 _SEPARATE = re.compile(
-    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.IGNORECASE
+    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
+    re.IGNORECASE,
 )
+#: "On the other hand, …" turns to another event: its attackers are not the last ones'.
+_TURN = re.compile(_OTHER_HAND, re.IGNORECASE)
 
 
 def _note(
@@ -598,15 +602,21 @@ def _continue(
     number = sentence.number
     if date is not None and _background(date, published, wording):
         date = None
+    other_day = date is not None and not any(_on_day(c, date) for c in previous)
     for c in previous:
-        if wording.actor1 and not c.actor1 and (wording.sure or wording.kinds or wording.generic):
+        if (
+            wording.actor1
+            and not c.actor1
+            and not other_day
+            and (wording.sure or wording.kinds or wording.generic)
+        ):
             c.actor1 = wording.actor1
             c.cite(number, "actor")
         if date is not None and not c.date_text:
             c.date, c.time_precision, c.date_text = date.date, date.precision, date.text
             c.date_score = 1.0
             c.cite(number, f"date ({date.text})")
-    if date is not None and not any(_on_day(c, date) for c in previous):
+    if other_day:
         return
     _add_casualties(previous, sentence.text, casualties, number, None)
     if casualties.killed == 0 and casualties.injured == 0 and len(wording.named) > 1:

@@ -198,7 +198,7 @@ _TARGET_BEFORE = re.compile(
     r"(?<!round )(?<!wave )(?<!series )(?<!number )(?<!spate )(?<!barrage )(?<!fire )"
     r"(?<!bombardment )(?<!shelling )(?<!strikes )(?<!raids )(?<!attacks )(?<!escalation )of|"
     r"accompanying|(?:responded|reacted|retaliated|response) to|"
-    r"(?:held|controlled|manned|occupied) by)\s+"
+    r"(?:held|controlled|manned|occupied) by|(?:affiliated|belonging|belongs) to)\s+"
     r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
     r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
     _I,
