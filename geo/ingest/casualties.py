@@ -7,7 +7,8 @@ casualty verb ("injuring two"). Counts joined by "and" add up ("two women and a 
 and is skipped, and so is a count followed by "of them". Each count belongs to the casualty
 word that governs it: the active verb just before it ("killing a child") or else the next
 casualty word after it ("five people … were killed"). "No casualties" gives 0 and 0.
-Nothing found stays unknown (None), never 0.
+Nothing found stays unknown (None), never 0. Arabic counts are read by
+:mod:`geo.ingest.arabic_counts`, Turkish ones here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.ingest.arabic_counts import read_arabic
 from geo.ingest.wording import fold, strip_marks, tail
 
 _I = re.IGNORECASE
@@ -25,10 +27,6 @@ _NUMBER_WORDS = {
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "both": 2, "pair": 2, "another": 1,
-    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثني": 2, "اثنا": 2,
-    "أحد": 1, "إحدى": 1, "ثلاثة": 3, "ثلاث": 3,
-    "أربعة": 4, "اربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7,
-    "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10,
 }  # fmt: skip
 #: "its driver", "his son": one person, counted only next to a casualty verb.
 _ONE_PERSON = re.compile(
@@ -57,13 +55,6 @@ _PEOPLE = (
     r"pupils?|journalists?|relatives?|victims?|sibling?s?|mothers?|fathers?|husbands?|wives|"
     r"wife|guards?|drivers?|passengers?|villagers?|displaced|IDPs?)"
 )
-_ARABIC_PEOPLE_ONE = (
-    "طفل", "طفلة", "مدني", "رجل", "امرأة", "إمراة", "امراة", "سيدة", "جندي", "شخص", "عنصر",
-    "مقاتل", "شاب", "فتاة", "فتى", "مواطن", "مواطنة", "عسكري", "متطوع", "مسعف",
-    # with the accusative alef (شخصًا مدنيًا) and "his/her" kin (شقيقه, طفلها)
-    "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
-    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته", "أخ", "أخت", "اخت",
-)  # fmt: skip
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
 _KILLED = (
     r"(?:killed|dead|died|slain|perished|martyred|lost (?:their|his|her) lives?|deaths?|"
@@ -132,27 +123,6 @@ _TURKISH_TOLL = re.compile(
     r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
     _I,
 )
-_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي",
-                  "راح", "قض")  # fmt: skip
-_ARABIC_BEFORE_VERB = re.compile(
-    r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
-    r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
-)
-_ARABIC_VERB = re.compile(
-    r"مقتل|استشهاد|استشهد(?:ت|تا|وا)?|توفي|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب(?:ت|تا|وا)?|"
-    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي|راح ضحيت\S*|"
-    r"(?<![\u0621-\u064A])قض(?:ى|ت|وا)(?![\u0621-\u064A])"
-)
-#: Words between an Arabic casualty verb and its subject that are not the subject: the day
-#: ("استشهد أمس الأول طفل"), "a short while ago", "in it".
-_ARABIC_FILLER = frozenset(
-    ("اليوم", "أمس", "امس", "الأول", "الاول", "صباح", "مساء", "ليل", "ليلة", "فجر", "ظهر",
-     "منذ", "قليل", "فيها", "فيه", "أيضا", "أيضاً", "ايضا", "الأحد", "الإثنين", "الاثنين",
-     "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "")
-)  # fmt: skip
-#: Person nouns whose ين form is a sound plural far more often than a dual: "مدنيين آخرين"
-#: are "other civilians", an unknown number (a dual is written "مدنيان" or "مدنيين اثنين").
-_SOUND_PLURAL = frozenset(("مدني", "مواطن", "عسكري", "متطوع", "مسعف", "مقاتل"))
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
     r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|"
@@ -208,7 +178,7 @@ def read_casualties(sentence: str) -> Casualties:
     denies = "no" in folded
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), _arabic(text), _turkish(text)):
+    for count_killed, count_injured in (_english(text), read_arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
@@ -431,35 +401,6 @@ def _value(word: str) -> int | None:
     return _NUMBER_WORDS.get(word.casefold())
 
 
-def _arabic(text: str) -> tuple[int | None, int | None]:
-    killed: int | None = None
-    injured: int | None = None
-    verbs = list(_ARABIC_VERB.finditer(text))
-    counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
-    for index, m in enumerate(verbs):
-        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
-        value = _arabic_count(text[m.end() : end].split()[:16])
-        if value is not None:
-            counted_until = end
-        else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
-            before = text[counted_until : m.start()].split()[-2:]
-            value = next((v for w in reversed(before) if (v := _arabic_count([w]))), None)
-            if value is None:
-                continue
-        if m.group().startswith(_ARABIC_KILLED):
-            killed = (killed or 0) + value
-        else:
-            injured = (injured or 0) + value
-    for m in _ARABIC_BEFORE_VERB.finditer(text):  # ثلاثة عناصر ... قتلوا
-        value = _arabic_count([m.group("n")])
-        if value is not None:
-            if m.group("verb") in {"قتلوا", "لقوا"}:
-                killed = (killed or 0) + value
-            else:
-                injured = (injured or 0) + value
-    return killed, injured
-
-
 _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
                     "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
 _TURKISH = re.compile(
@@ -490,120 +431,3 @@ def _turkish(text: str) -> tuple[int | None, int | None]:
         else:
             injured = (injured or 0) + value
     return killed, injured
-
-
-def _arabic_count(words: list[str]) -> int | None:
-    """Read a count from the words after an Arabic casualty word: 3, ثلاثة, اثني عشر, طفل وطفليه."""
-    words = [w.strip("،.,") for w in words]
-    while words and words[0] in _ARABIC_FILLER:
-        words = words[1:]
-    people = words[:12]
-    words = words[:4]
-    for i, word in enumerate(words):
-        if word.isdigit():
-            if any(w.removeprefix("و") in _ARABIC_MONTHS for w in words[i + 1 : i + 3]):
-                break  # "أصيب شقيقه، اليوم الخميس 22 أيلول": a date, not a count
-            return _value(word)
-        if _is_person(word.removeprefix("و").removeprefix("ال")):
-            break  # the people come first: count them
-        if word in _NUMBER_WORDS and not word.isascii():
-            base = _NUMBER_WORDS[word]
-            following = words[i + 1] if i + 1 < len(words) else ""
-            if following in {"عشر", "عشرة"} and base < 10:  # noqa: PLR2004
-                return base + 10
-            return base + _joined_people(words[i + 2 : i + 3])  # "أربعة أطفال وامرأتان"
-    return _arabic_people(people)
-
-
-#: Words a victim's name and age may take between two victims: "الطفل <name> (<age>) وأخته".
-ARABIC_NAME_WORDS = 6
-
-
-def _arabic_people(words: list[str]) -> int | None:
-    """Count the people listed first: "طفل وامرأتان" = 3, "الطفل <name> وأخته <name>" = 2.
-
-    The first word must be a person noun; people joined by و add up, across up to
-    :data:`ARABIC_NAME_WORDS` words of names and ages between them, and a plural kin noun
-    with its number adds that number ("وأطفالهم الثلاثة" = 3).
-    """
-    total, skipped, i = 0, 0, 0
-    while i < len(words):
-        word = words[i]
-        joined = i == 0 or word.startswith("و")
-        bare = (word.removeprefix("و") if i else word).removeprefix("ال")
-        following = words[i + 1].removeprefix("ال") if i + 1 < len(words) else ""
-        if joined and (value := _people_value(bare)):
-            total, skipped, i = total + value, 0, i + 1
-            continue
-        if joined and i and _kin_plural(bare) and following in _NUMBER_WORDS:
-            total, skipped, i = total + _NUMBER_WORDS[following], 0, i + 2
-            continue
-        if not i:
-            return None
-        skipped += 1
-        if skipped > ARABIC_NAME_WORDS or word in _ARABIC_LIST_END:
-            break
-        i += 1
-    return total or None
-
-
-def _people_value(word: str) -> int:
-    """Return 1 for a person noun (with a possessive: شقيقتهما), 2 for a dual, else 0."""
-    if _dual(word):
-        return 2
-    return 1 if word in _ARABIC_PEOPLE_ONE or _possessed(word) in _ARABIC_PEOPLE_ONE else 0
-
-
-def _possessed(word: str) -> str:
-    """Return a noun without its possessive ending: شقيقتهما -> شقيقة, أخته -> أخت."""
-    for ending in ("هما", "هم", "ها", "ه"):
-        stem = word.removesuffix(ending)
-        if stem != word and len(stem) > 1:
-            feminine = stem[:-1] + "ة"  # the ة written ت before an ending
-            return feminine if stem.endswith("ت") and feminine in _ARABIC_PEOPLE_ONE else stem
-    return word
-
-
-_KIN_PLURALS = frozenset(("أطفال", "اطفال", "أبناء", "ابناء", "أشقاء", "أولاد", "اولاد"))
-#: Words that end a list of victims: where or why they were hit.
-_ARABIC_LIST_END = frozenset(("جراء", "إثر", "اثر", "بقصف", "نتيجة", "بسبب"))
-
-
-def _kin_plural(word: str) -> bool:
-    return word in _KIN_PLURALS or _possessed(word) in _KIN_PLURALS
-
-
-_ARABIC_MONTHS = frozenset(
-    ("كانون", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
-     "أيلول", "ايلول", "تشرين", "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو",
-     "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر")
-)  # fmt: skip
-
-
-def _joined_people(words: list[str]) -> int:
-    """Return the people a word joined by و adds after a counted noun (وامرأتان = 2)."""
-    if not words or not words[0].startswith("و"):
-        return 0
-    bare = words[0].removeprefix("و").removeprefix("ال")
-    if _dual(bare):
-        return 2
-    return 1 if bare in _ARABIC_PEOPLE_ONE else 0
-
-
-def _is_person(word: str) -> bool:
-    return word in _ARABIC_PEOPLE_ONE or _dual(word)
-
-
-def _dual(word: str) -> bool:
-    """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
-    for ending in ("ان", "ين", "يه", "يها", "يهم"):
-        stem = word.removesuffix(ending)
-        if ending == "ين" and stem in _SOUND_PLURAL:
-            continue
-        if stem != word and (
-            stem in _ARABIC_PEOPLE_ONE
-            or stem + "ة" in _ARABIC_PEOPLE_ONE
-            or (stem.endswith("ت") and stem[:-1] + "ة" in _ARABIC_PEOPLE_ONE)  # طفلتين
-        ):
-            return True
-    return word in {"امرأتان", "امرأتين"}
