@@ -109,6 +109,8 @@ def test_combined_and_repeated_counts(
         ("The Russian raids coincided with artillery shelling by regime forces on Sarmin.",
          ["Shelling/artillery/missile attack"]),
         ("The shelling also coincided with flights of reconnaissance drones over the area.", []),
+        ("The shelling came shortly after midnight on Sarmin.",
+         ["Shelling/artillery/missile attack"]),
         ("Shelling on Kansafra coincided with air strikes on Bara.",
          ["Shelling/artillery/missile attack", "Air/drone strike"]),
         ("وأضاف أن القصف الجوي جاء بعد قصف مدفعي استهدف البلدة", ["Shelling/artillery/missile attack"]),

@@ -350,7 +350,8 @@ def read_wording(sentence: str) -> Wording:
 _TOLD_SUBJECT = re.compile(
     r"\b(?:the|this|these|that)\s+(?:[\w'’-]+\s+){0,3}?(?:raids?|strikes?|air ?strikes?|"
     r"bombardment|shelling|attacks?|bombing)\s+(?:\w+\s+)?(?:coincid(?:ed|es|ing) with|"
-    r"(?:came|comes|come)\s+(?:\w+\s+){0,3}?(?:after|before|amid))\b|"
+    r"(?:came|comes|come)\s+(?:\w+\s+){0,3}?(?:after|before|amid)\b"
+    r"(?!\s+(?:midnight|dawn|noon|sunset|sunrise|\d)))|"  # "came after midnight": a time
     r"(?:^|\s)(?:ال\S+\s+){1,3}(?:جاء|تزامن|ترافق|يأتي)\s+(?:بعد|مع)(?=\s)",
     _I,
 )
