@@ -12,11 +12,12 @@ and scoring rules are in ``../shared/reports/README.md``:
   place's ``tolerance_km``. A candidate at a place no gazetteer locates (``NOT FOUND``,
   matched by name) is not counted against precision, and such places are not counted in
   recall (they cannot be scored);
-- **incident fields**: each annotated incident is paired with the candidates at its places
-  (the same type preferred). Type, killed and injured (summed over the incident's places;
-  null = not stated), actor (the annotation's wording mapped to ACLED's actor names) and
-  date (reports whose publication date is known) are then scored over the paired
-  incidents. Incidents of the vague types ``attack`` and ``other`` are not scored for type.
+- **incident fields**: each annotated incident is paired with the nearest candidate at each
+  of its places (the same type preferred, then the one dated by the incident's date
+  phrase). Type, killed and injured (summed over the incident's places; null = not
+  stated), actor (the annotation's wording mapped to ACLED's actor names) and date
+  (reports whose publication date is known) are then scored over the paired incidents.
+  Incidents of the vague types ``attack`` and ``other`` are not scored for type.
 
 Run it alone to list every miss: ``.venv/bin/python bench/real_reports.py [--problems]``.
 """
@@ -293,6 +294,13 @@ def _near(c: Candidate, spot: Spot) -> bool:
     )
 
 
+def _distance_km(c: Candidate, spot: Spot) -> float:
+    position = _position(c)
+    if position is None or spot.position is None:
+        return float("inf")
+    return distance_km(position, spot.position)
+
+
 def _score_places(
     report: dict[str, Any],
     found: Extraction,
@@ -362,17 +370,26 @@ def _score_incidents(
         paired: list[Candidate] = []
         for written, place in zip(incident["places"], incident["canonical_places"], strict=False):
             spot = spots.get(place, Spot(None, 0))
-            if spot.position is not None:
-                here = [c for c in found.candidates if _near(c, spot)]
+            if spot.position is not None:  # the nearest first: a neighbour's is not its own
+                here = sorted(
+                    (c for c in found.candidates if _near(c, spot)),
+                    key=lambda c: _distance_km(c, spot),
+                )
             else:
                 here = [
                     c for c in found.candidates if _contains(normal(c.mention), normal(written))
                 ]
             same = [c for c in here if (c.kind.sub_event_type, c.kind.tag) == want_type]
-            pick = (same or here)[:1]
+            said = [c for c in same or here if _same_phrase(c, incident.get("date_phrase"))]
+            pick = (said or same or here)[:1]
             paired += [c for c in pick if c not in paired]
         if paired:
             _score_fields(report, incident, paired, result, label)
+
+
+def _same_phrase(c: Candidate, phrase: str | None) -> bool:
+    """Return True if the candidate is dated by the incident's own date phrase."""
+    return bool(phrase and c.date_text) and normal(c.date_text) in normal(phrase)
 
 
 def _score_fields(

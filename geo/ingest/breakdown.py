@@ -26,6 +26,8 @@ _BEFORE_PLACE = re.compile(
 #: "X'de 2", "X ilçesinde 2", "X köyünde ise 1": the count after a Turkish place.
 _AFTER_PLACE = re.compile(
     r"^(?:['’]\w+)?(?:\s+\w+(?:inde|ında|unda|ünde|nde|nda|de|da|te|ta))?\s*(?:(?:ise|da|de)\s+)?"
+    # "X köyünde bir aileden 6'sı çocuk toplam 9": the count is the total after the family
+    r"(?:bir aileden\s+[^,;]{0,30}?\btoplam\s+)?"
     + _NUMBER
     + r"(?![\d.,]*\s*(?:km|kilomet|metre|saat|gün|'[dt]))\b",
     _I,

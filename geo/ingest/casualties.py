@@ -7,7 +7,8 @@ casualty verb ("injuring two"). Counts joined by "and" add up ("two women and a 
 and is skipped, and so is a count followed by "of them". Each count belongs to the casualty
 word that governs it: the active verb just before it ("killing a child") or else the next
 casualty word after it ("five people … were killed"). "No casualties" gives 0 and 0.
-Nothing found stays unknown (None), never 0.
+Nothing found stays unknown (None), never 0. Arabic counts are read by
+:mod:`geo.ingest.arabic_counts`, Turkish ones here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.ingest.wording import strip_marks
+from geo.ingest.arabic_counts import read_arabic
+from geo.ingest.wording import fold, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -24,11 +26,7 @@ _NUMBER_WORDS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "both": 2, "pair": 2,
-    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثني": 2, "اثنا": 2,
-    "أحد": 1, "إحدى": 1, "ثلاثة": 3, "ثلاث": 3,
-    "أربعة": 4, "اربعة": 4, "أربع": 4, "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7,
-    "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10,
+    "both": 2, "pair": 2, "another": 1,
 }  # fmt: skip
 #: "its driver", "his son": one person, counted only next to a casualty verb.
 _ONE_PERSON = re.compile(
@@ -57,14 +55,6 @@ _PEOPLE = (
     r"pupils?|journalists?|relatives?|victims?|sibling?s?|mothers?|fathers?|husbands?|wives|"
     r"wife|guards?|drivers?|passengers?|villagers?|displaced|IDPs?)"
 )
-_ARABIC_PEOPLE_ONE = (
-    "طفل", "طفلة", "مدني", "رجل", "امرأة", "إمراة", "امراة", "سيدة", "جندي", "شخص", "عنصر",
-    "مقاتل", "شاب", "فتاة", "فتى", "مواطن", "مواطنة", "عسكري", "متطوع", "مسعف",
-    # with the accusative alef (شخصًا مدنيًا) and "his/her" kin (شقيقه, طفلها)
-    "شخصا", "مدنيا", "طفلا", "رجلا", "شابا", "عنصرا", "شقيق", "شقيقة", "شقيقه", "شقيقها",
-    "طفله", "طفلها", "ابنه", "ابنها", "زوجته", "زوجها", "والده", "والدته",
-)  # fmt: skip
-_ARABIC_PEOPLE_TWO = ("طفلين", "جنديين", "شخصين", "عنصرين", "مدنيين اثنين", "رجلين", "امرأتين")
 _GENERAL = re.compile(r"\b(?:people|persons|civilians|individuals)$", _I)
 _KILLED = (
     r"(?:killed|dead|died|slain|perished|martyred|lost (?:their|his|her) lives?|deaths?|"
@@ -76,11 +66,27 @@ _ACTIVE = re.compile(
     r"deaths? of|killing of|martyrdom of|massacres? of)|"
     r"(?P<i>injuring|injured|wounding|wounded|injures|wounds|hurting|injur(?:y|ies) of|"
     r"wounding of|injuries to))\s+"
-    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+)?"
+    r"(?:at least\s+|about\s+|around\s+|some\s+|nearly\s+|up to\s+|more than\s+|over\s+|"
+    r"another\s+)?"
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
-_NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+|[a-z]+)\b", _I)
+#: A number in digits or one of the English number words (the only words it can be).
+_NUMBER = re.compile(
+    r"\b(\d{1,3}(?:,\d{3})*|\d+|"
+    + "|".join(sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True))
+    + r")\b",
+    _I,
+)
+#: Every count the readers below take needs one of these stems: a sentence without them
+#: gives no count (a cheap test before the costly patterns).
+_ANY_CASUALTY = re.compile(
+    r"kill|dead|die|death|slain|perish|martyr|lives|fatal|wound|injur|hurt|harm|casualt|loss|"
+    r"victim|toll|massacre|damage|"
+    r"مقتل|استشه|وفاة|توفي|مصرع|قتل|لقي|لقوا|صاب|صيب|جرح|ضحي|قض|خسائر|أضرار|"
+    r"hayat|ya[şs]am|can\s+(?:ver|kayb)|[şs]ehit|öl|yaral",
+    _I,
+)
 _BREAKDOWN = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
@@ -89,11 +95,13 @@ _BREAKDOWN = re.compile(
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = re.compile(
-    r"\b(?:no (?:human )?(?:casualties|losses|victims)|without (?:causing |any )?(?:human )?"
+    r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|"
+    r"without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
     r"reported|caused no casualties|(?:without|no) (?:any )?reports? of (?:any )?casualties|"
     r"only material (?:damage|losses)|material (?:damage|losses) only)\b|"
-    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة)|"
+    r"دون (?:وقوع |تسجيل |ورود أنباء عن )?(?:أي |أية )?(?:إصابات|إصابة|خسائر|اصابات|اصابة|"
+    r"أضرار بشرية)|"
     r"لم (?:تسجل|تسفر عن|يسفر عن) "
     r"(?:أي )?(?:إصابات|خسائر|اصابات)|"
     r"لا (?:إصابات|اصابات|خسائر)|بدون (?:إصابات|خسائر|اصابات)|"
@@ -115,18 +123,10 @@ _TURKISH_TOLL = re.compile(
     r"\b(?:yaralananların|yaralı) sayısı(?:nın)?(?: da)?\s+(?P<i>\d{1,3})\b",
     _I,
 )
-_ARABIC_KILLED = ("مقتل", "استشهاد", "وفاة", "مصرع", "قتلى", "قتل", "قُتل", "لقي", "استشهد", "توفي")
-_ARABIC_BEFORE_VERB = re.compile(
-    r"(?P<n>\d+|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)\s+(?:\S+\s+){1,5}?"
-    r"(?P<verb>قتلوا|لقوا|أصيبوا|اصيبوا|جرحوا)(?![\u0621-\u064A])"
-)
-_ARABIC_VERB = re.compile(
-    r"مقتل|استشهاد|استشهد(?:ت|تا|وا)?|توفي|وفاة|مصرع|قتلى|إصابة|اصابة|إصابات|أصيب(?:ت|تا|وا)?|"
-    r"اصيب(?:ت|تا|وا)?|جرح|جرحى|قُتل|قتل(?:ت|تا|وا)?|لقي"
-)
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _JOINED = re.compile(
-    r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|\s*,\s*",
+    r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|"
+    r"\s*,\s*(?:(?:her|his|their|its)\s+)?",
     _I,
 )
 
@@ -167,22 +167,27 @@ def read_casualties(sentence: str) -> Casualties:
     >>> read_casualties("The strike caused no casualties.")
     Casualties(killed=0, injured=0)
     """
-    text = strip_marks(sentence).translate(_ARABIC_DIGITS)
-    text = _drop_period_totals(text)
+    text = strip_marks(sentence)
+    if not _ANY_CASUALTY.search(text):
+        return Casualties()
+    text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
-    if _NONE_BOTH.search(text):
+    folded = fold(text)
+    if _has(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
         return Casualties(0, 0)
-    killed: int | None = 0 if _NONE_KILLED.search(text) else None
-    injured: int | None = 0 if _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), _arabic(text), _turkish(text)):
+    denies = "no" in folded
+    killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
+    injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
+    for count_killed, count_injured in (_english(text), read_arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
             injured = (injured or 0) + count_injured
-    toll = _TOLL.search(text)
+    toll = _TOLL.search(text) if _has(folded, ("toll", "number of")) else None
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
-    for m in _TURKISH_TOLL.finditer(text):  # "ölenlerin sayısı 9'a çıktı"
+    turkish_tolls = _TURKISH_TOLL.finditer(text) if "sayisi" in folded else ()
+    for m in turkish_tolls:  # "ölenlerin sayısı 9'a çıktı"
         if m.group("k"):
             killed = int(m.group("k"))
         else:
@@ -190,16 +195,34 @@ def read_casualties(sentence: str) -> Casualties:
     return Casualties(killed, injured)
 
 
-#: Over a period, not one incident: "1,300 civilians killed since the ceasefire". The clause
-#: holding these words is dropped.
+#: Over a period, not one incident: "1,300 civilians killed since the ceasefire", "over the
+#: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
+#: clause holding these words is dropped.
 _PERIOD_TOTAL = re.compile(
-    r"\b(?:since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
+    r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)\s+(?:had\s+)?"
+    r"(?:put|given|gave|spoke|said|mentioned|indicated)|had (?:earlier |previously )?put the "
+    r"(?:death )?toll|"
+    r"(?:over|during|in) the (?:past|last) (?:few |several |\w+ )?(?:days|weeks|months)|"
+    r"since (?:the (?:beginning|start|signing|ceasefire|agreement|launch)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|last year|20\d\d|19\d\d))|so far this (?:year|month)|in total since|"
     r"(?:bombing |military |air )?(?:campaign|offensive)|a total of)\b|"
-    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:yılı|ayı|başından)\s+bu yana",
+    r"منذ (?:بداية|مطلع|توقيع|بدء)|(?:على مدار|خلال) الأيام (?:\S+ )?(?:الماضية|الفائتة|الأخيرة)|"
+    r"(?:yılı|ayı|başından)\s+bu yana",
     _I,
 )
+#: Words one of which each reading of "no casualties" or of a period total holds (folded by
+#: :func:`geo.ingest.wording.fold`): cheap tests before the patterns.
+_NONE_TRIGGERS = ("no ", "nobody", "without", "material", "دون", "لم ", "لا ", "kaybi", "olmadi")
+_PERIOD_TRIGGERS = ("earlier", "initial", "first", "previous", "put the", "past", "last",
+                    "since", "so far", "total", "campaign", "offensive", "منذ", "مدار", "خلال",
+                    "bu yana")  # fmt: skip
+
+
+def _has(folded: str, triggers: tuple[str, ...]) -> bool:
+    return any(t in folded for t in triggers)
+
+
 _CLAUSE_END = re.compile(r"[,;.،]")
 #: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
 #: the sentence refers back to, not of the one it reports. The clause is blanked out.
@@ -212,7 +235,7 @@ _AFTER_LEAD = re.compile(
 
 def _drop_period_totals(text: str) -> str:
     """Return ``text`` with every clause that counts over a period blanked out."""
-    if not _PERIOD_TOTAL.search(text):
+    if not _has(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
         return text
     for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
         ends = [e.start() for e in _CLAUSE_END.finditer(text)]
@@ -222,13 +245,20 @@ def _drop_period_totals(text: str) -> str:
     return text
 
 
-#: "killing and injuring seven": the split is not given, so neither count is known.
+#: A count right after "… killed and injured": "dead and injured about ten others".
+_COUNT_FOLLOWS = (
+    r"(?!\s+(?:about\s+|at least\s+|nearly\s+|around\s+|some\s+|more than\s+|over\s+)?"
+    r"(?:\d|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|another)\b))"
+)
+#: "killing and injuring seven", "20 people, most of them children, were killed and
+#: wounded": the split is not given, so neither count is known.
 _KILLED_AND_INJURED = re.compile(
     r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
     r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
-    r"(?:and|or)\s+(?:injured|wounded)\b",
+    r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
     _I,
 )
+_AND_INJURED_AFTER = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I)
 #: A count above this is a campaign's toll, not one incident's.
 MAX_INCIDENT_COUNT = 250
 
@@ -290,21 +320,14 @@ def _counts(text: str) -> list[_Count]:
         if value is None:
             continue
         after = text[m.end() :]
-        person = re.match(
-            r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
-            r"civilian|government|regime|opposition|hts|displaced|female|male|"
-            r"(?:\d+|[a-z]+)-year-old|"
-            r"members of (?:the|a|his|her|their|one|same)|(?-i:(?:al-|el-)?[A-Z][\w'’-]*)|"
-            r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
-            after,
-            _I,
-        )
+        person = _PERSON_AFTER.match(after)
         if _overlaps(m.start(), m.end(), counts):
             continue
-        if re.search(r"\b(?:no|every|each)\s+$", text[: m.start()], _I) or (
+        before = tail(text[: m.start()])
+        if _NO_EVERY_BEFORE.search(before) or (
             m.group(1).casefold() in {"one", "a", "the"}
-            and re.search(r"\bof\s+$", text[: m.start()], _I)
-            and not _ACTIVE.search(text[: m.start()])
+            and _OF_BEFORE.search(before)
+            and not _ACTIVE.search(before)
         ):
             continue  # "no one was killed"
         if person:
@@ -314,16 +337,38 @@ def _counts(text: str) -> list[_Count]:
             )
             continue
         word = m.group(1).casefold()
-        if word in {"a", "an", "both", "pair", "single"}:
-            continue
-        if re.match(
-            rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b",
-            after,
-            _I,
-        ) or _ACTIVE.search(text[: m.start()]):
+        if word in {"a", "an", "both", "pair", "single"} or (
+            word == "another" and not _ANOTHER_VERB.match(after)
+        ):
+            continue  # "another 5 people" counts the five; "and another injured" one
+        if _BARE_VERB.match(after) or (_ACTIVE.search(before) and not _PASSIVE.search(before)):
             counts.append(_Count(m.start(), m.end(), value, bare=True))
     counts.sort(key=lambda c: c.start)
     return counts
+
+
+#: A passive verb takes no object: in "were seriously wounded five" the number is no count.
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$", _I
+)
+
+
+#: The people a number counts: "five people", "three young Russian soldiers".
+_PERSON_AFTER = re.compile(
+    r"\s+(?:(?:more|other|young|elderly|old|little|small|local|russian|turkish|syrian|"
+    r"civilian|government|regime|opposition|hts|displaced|female|male|"
+    r"(?:\d+|[a-z]+)-year-old|"
+    r"members of (?:the|a|his|her|their|one|same)|(?-i:(?:al-|el-)?[A-Z][\w'’-]*)|"
+    r"of (?:the|his|her|their|its)(?: same)?)\s+){0,3}" + _PEOPLE + r"\b",
+    _I,
+)
+_NO_EVERY_BEFORE = re.compile(r"\b(?:no|every|each)\s+$", _I)
+_OF_BEFORE = re.compile(r"\bof\s+$", _I)
+_ANOTHER_VERB = re.compile(rf"\s+(?:was\s+)?(?:{_KILLED}|{_INJURED})\b", _I)
+_BARE_VERB = re.compile(rf"\s+(?:(?:were|was|are|people were)\s+)?(?:{_KILLED}|{_INJURED})\b", _I)
+_KILLED_WORD = re.compile(rf"\b{_KILLED}\b", _I)
+_INJURED_WORD = re.compile(rf"\b{_INJURED}\b", _I)
+_STOP = re.compile(r"[;:]")
 
 
 def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
@@ -332,18 +377,20 @@ def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
 
 def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) -> None:
     """Add a group of counts to killed or injured, by the casualty word that governs it."""
-    active = _ACTIVE.search(text[: group[0].start])
+    active = _ACTIVE.search(tail(text[: group[0].start]))
     if active:
         which = "killed" if active.group("k") else "injured"
     else:
         window = text[group[-1].end : limit]
-        stop = re.search(r"[;:]", window)
+        stop = _STOP.search(window)
         window = window[: stop.start()] if stop else window
-        k = re.search(rf"\b{_KILLED}\b", window, _I)
-        i = re.search(rf"\b{_INJURED}\b", window, _I)
+        k = _KILLED_WORD.search(window)
+        i = _INJURED_WORD.search(window)
         if not k and not i:
             return
         which = "killed" if k and (not i or k.start() < i.start()) else "injured"
+        if k and which == "killed" and _AND_INJURED_AFTER.match(text, group[-1].end + k.end()):
+            return  # "… were killed and wounded": the split is not given
     totals[which] = totals.get(which, 0) + sum(c.value for c in group)
 
 
@@ -352,35 +399,6 @@ def _value(word: str) -> int | None:
     if word.isdigit():
         return int(word) if len(word) < 6 and not (1900 <= int(word) <= 2100) else None  # noqa: PLR2004
     return _NUMBER_WORDS.get(word.casefold())
-
-
-def _arabic(text: str) -> tuple[int | None, int | None]:
-    killed: int | None = None
-    injured: int | None = None
-    verbs = list(_ARABIC_VERB.finditer(text))
-    counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
-    for index, m in enumerate(verbs):
-        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
-        value = _arabic_count(text[m.end() : end].split()[:4])
-        if value is not None:
-            counted_until = end
-        else:  # the subject before its verb: "امرأة قتلت", "طفلتين استشهدتا", "طفل آخر استشهد"
-            before = text[counted_until : m.start()].split()[-2:]
-            value = next((v for w in reversed(before) if (v := _arabic_count([w]))), None)
-            if value is None:
-                continue
-        if m.group().startswith(_ARABIC_KILLED):
-            killed = (killed or 0) + value
-        else:
-            injured = (injured or 0) + value
-    for m in _ARABIC_BEFORE_VERB.finditer(text):  # ثلاثة عناصر ... قتلوا
-        value = _arabic_count([m.group("n")])
-        if value is not None:
-            if m.group("verb") in {"قتلوا", "لقوا"}:
-                killed = (killed or 0) + value
-            else:
-                injured = (injured or 0) + value
-    return killed, injured
 
 
 _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
@@ -413,56 +431,3 @@ def _turkish(text: str) -> tuple[int | None, int | None]:
         else:
             injured = (injured or 0) + value
     return killed, injured
-
-
-def _arabic_count(words: list[str]) -> int | None:
-    """Read a count from the words after an Arabic casualty word: 3, ثلاثة, اثني عشر, طفل وطفليه."""
-    words = [w.strip("،.,") for w in words]
-    for i, word in enumerate(words):
-        if word.isdigit():
-            if any(w.removeprefix("و") in _ARABIC_MONTHS for w in words[i + 1 : i + 3]):
-                break  # "أصيب شقيقه، اليوم الخميس 22 أيلول": a date, not a count
-            return _value(word)
-        if _is_person(word.removeprefix("و").removeprefix("ال")):
-            break  # the people come first: count them
-        if word in _NUMBER_WORDS and not word.isascii():
-            base = _NUMBER_WORDS[word]
-            following = words[i + 1] if i + 1 < len(words) else ""
-            return base + 10 if following in {"عشر", "عشرة"} and base < 10 else base  # noqa: PLR2004
-    total = 0
-    for i, word in enumerate(words):
-        bare = word.removeprefix("و") if i else word
-        bare = bare.removeprefix("ال")
-        if bare in _ARABIC_PEOPLE_ONE:
-            total += 1
-        elif _dual(bare):
-            total += 2
-        elif i:
-            break
-        else:
-            return None
-    return total or None
-
-
-_ARABIC_MONTHS = frozenset(
-    ("كانون", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
-     "أيلول", "ايلول", "تشرين", "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو",
-     "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر")
-)  # fmt: skip
-
-
-def _is_person(word: str) -> bool:
-    return word in _ARABIC_PEOPLE_ONE or _dual(word)
-
-
-def _dual(word: str) -> bool:
-    """Return True for a dual person noun: طفلان, طفلين, طفليه (his two children)."""
-    for ending in ("ان", "ين", "يه", "يها", "يهم"):
-        stem = word.removesuffix(ending)
-        if stem != word and (
-            stem in _ARABIC_PEOPLE_ONE
-            or stem + "ة" in _ARABIC_PEOPLE_ONE
-            or (stem.endswith("ت") and stem[:-1] + "ة" in _ARABIC_PEOPLE_ONE)  # طفلتين
-        ):
-            return True
-    return word in {"امرأتان", "امرأتين"}

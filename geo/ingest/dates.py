@@ -88,7 +88,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|البارحة|\bdün(?:kü)?\b(?: (?:gece|akşam|sabah))?", _I)),
     ("today", re.compile(
         r"\b(?:today|tonight|this (?:morning|afternoon|evening)|earlier today|at dawn today)\b|"
-        r"(?:صباح |مساء |فجر |ظهر )?اليوم|\bbugün(?:kü)?\b|\bbu (?:sabah|akşam|gece)\b", _I)),
+        r"(?:صباح |مساء |فجر |ظهر )?(?<!هذا )اليوم|"  # not "هذا اليوم" (this day)
+        r"\bbugün(?:kü)?\b|\bbu (?:sabah|akşam|gece)\b", _I)),
     ("days_ago", re.compile(
         r"\b(?P<n>\d|one|two|three|four|five|six|seven|a)\s+days?\s+(?:ago|earlier)\b|"
         r"\b(?P<tn>\d|bir|iki|üç|dört|beş)\s+gün\s+önce\b", _I)),

@@ -137,6 +137,8 @@ class _State:
     orphans: list[int] = field(default_factory=list)
     #: The last perpetrator named for each type, and the sentence that named it.
     actors: dict[EventKind, tuple[str, int]] = field(default_factory=dict)
+    #: The last sentence each type's actor was carried to.
+    carried: dict[EventKind, int] = field(default_factory=dict)
     #: The sentence read now gives its own date or says "separately": actors do not carry.
     new_story: bool = False
 
@@ -292,7 +294,8 @@ def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
     """Drop region/area candidates that a specific candidate of the same type covers.
 
     "Shelling killed six in Idlib province" and "… in Maarat al-Naasan" are one event:
-    the region's counts go to the specific candidate when it is the only one and has none.
+    the region's counts go to the first specific candidate when none of them has counts
+    (the report gave a total for several places, not one count each).
     """
     specific = [c for c in candidates if c.place is not None and c.geo_precision < 3]  # noqa: PLR2004
     kept = []
@@ -309,7 +312,9 @@ def _drop_covered_regions(candidates: list[Candidate]) -> list[Candidate]:
         ]
         if not covered:
             kept.append(c)
-        elif len(covered) == 1 and covered[0].killed is None and covered[0].injured is None:
+        elif all(s.killed is None and s.injured is None for s in covered) and (
+            c.killed is not None or c.injured is not None
+        ):  # the region's toll, told before its places: kept on the first of them
             covered[0].killed, covered[0].injured = c.killed, c.injured
             for sentence, fields in c.evidence.items():
                 for what in fields:
@@ -354,7 +359,15 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
     type_score = 1.0
     new_places: list[PlaceMention | UnresolvedMention] = where or list(wide)
     if not kinds and _refine(previous, specific, sentence, casualties=casualties):
-        _continue(previous, sentence, wording, casualties, date)
+        _continue(
+            previous,
+            sentence,
+            wording,
+            casualties,
+            date,
+            published=state.published,
+            others=state.candidates,
+        )
         return
     if not kinds and new_places and (wording.generic or casualties.known) and previous:
         if not _all_known(new_places, previous) or wording.also:
@@ -367,7 +380,15 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             state.orphans.append(number)  # an event with no place ("an IED on the M4")
             return
         if not fresh:
-            _continue(previous, sentence, wording, casualties, date)
+            _continue(
+                previous,
+                sentence,
+                wording,
+                casualties,
+                date,
+                published=state.published,
+                others=state.candidates,
+            )
             return
         kinds, new_places = fresh, []
         group = [
@@ -379,10 +400,18 @@ def _read_sentence(sentence: Sentence, mentions: SentenceMentions, state: _State
             for kind, place in _pairs(text, kinds, new_places)
         ]
     else:
-        _continue(previous, sentence, wording, casualties, date)
+        _continue(
+            previous,
+            sentence,
+            wording,
+            casualties,
+            date,
+            published=state.published,
+            others=state.candidates,
+        )
         return
     merged = _merge_repeats(group, state)
-    if type_score < 1 and previous:  # a continuation: the same attackers
+    if type_score < 1 and previous and not _TURN.search(text):  # a continuation: same attackers
         for c in merged:
             c.actor1 = c.actor1 or previous[0].actor1
     _add_casualties(merged, text, casualties, number, mentions)
@@ -476,6 +505,7 @@ def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], tex
     )
 
 
+_OTHER_HAND = r"\bon the other hand\b|\böte yandan\b|من جهة (?:أخرى|ثانية)"
 #: An actor named for a type carries to the next sentences of that type within this many
 #: sentences when they name none ("Russian jets carried out 17 strikes: • two on Kansafra …").
 ACTOR_CARRY_SENTENCES = 3
@@ -485,8 +515,11 @@ BACKGROUND_DAYS = 31
 
 
 _SEPARATE = re.compile(
-    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b", re.IGNORECASE
+    r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
+    re.IGNORECASE,
 )
+#: "On the other hand, …" turns to another event: its attackers are not the last ones'.
+_TURN = re.compile(_OTHER_HAND, re.IGNORECASE)
 
 
 def _note(
@@ -502,10 +535,19 @@ def _note(
 
 
 def _recent_actor(kind: EventKind, number: int, state: _State) -> str:
+    """Return the actor of the last sentences of this type, carried along a chain of them.
+
+    Each sentence that takes the actor passes it on, so a list of strikes ("• two on
+    Kansafra", "• three on Iblin" …) keeps the actor its lead named.
+    """
     if state.new_story:
         return ""
     actor, said = state.actors.get(kind, ("", 0))
-    return actor if 0 < number - said <= ACTOR_CARRY_SENTENCES else ""
+    last = max(said, state.carried.get(kind, 0))
+    if actor and (0 < number - last <= ACTOR_CARRY_SENTENCES or state.carried.get(kind) == number):
+        state.carried[kind] = number
+        return actor
+    return ""
 
 
 def _background(date: DateMention, published: dt.date | None, wording: Wording) -> bool:
@@ -546,7 +588,7 @@ def _candidate(
     candidate = Candidate(
         kind=kind, place=match, mention=mention, alternatives=alternatives,
         geo_precision=precision, date=date, time_precision=time_precision, date_text=date_text,
-        actor1=wording.actors.get(kind, wording.actor1) or _recent_actor(kind, number, state),
+        actor1=wording.actor_at(kind, place.start) or _recent_actor(kind, number, state),
         actor2=wording.targets[0] if wording.targets else "",
         roads=roads, sentence=number, place_score=place_score, type_score=type_score,
         date_score=date_score,
@@ -579,20 +621,58 @@ def _continue(
     wording: Wording,
     casualties: Casualties,
     date: DateMention | None,
+    *,
+    published: dt.date | None,
+    others: list[Candidate],
 ) -> None:
-    """Add what a sentence without a new event says to the previous event (rule 4)."""
+    """Add what a sentence without a new event says to the previous event (rule 4).
+
+    A sentence dated to another day than the event ("On Thursday, eight were killed" after
+    Wednesday's strike) tells of other days: its counts are not the event's. A background
+    date (:data:`BACKGROUND_DAYS`) does not date the event. "No casualties" said of the
+    strikes of two actors ("the shelling of the regime and Russia caused no casualties")
+    is also said of that day's earlier candidates of those actors that have no counts.
+    """
     if not previous:
         return
     number = sentence.number
+    if date is not None and _background(date, published, wording):
+        date = None
+    other_day = date is not None and not any(_on_day(c, date) for c in previous)
     for c in previous:
-        if wording.actor1 and not c.actor1 and (wording.sure or wording.kinds or wording.generic):
+        if (
+            wording.actor1
+            and not c.actor1
+            and not other_day
+            and (wording.sure or wording.kinds or wording.generic)
+        ):
             c.actor1 = wording.actor1
             c.cite(number, "actor")
         if date is not None and not c.date_text:
             c.date, c.time_precision, c.date_text = date.date, date.precision, date.text
             c.date_score = 1.0
             c.cite(number, f"date ({date.text})")
+    if other_day:
+        return
     _add_casualties(previous, sentence.text, casualties, number, None)
+    if casualties.killed == 0 and casualties.injured == 0 and len(wording.named) > 1:
+        day = previous[0].date
+        for c in others:
+            if (
+                c.killed is None
+                and c.injured is None
+                and c.actor1 in wording.named
+                and c.date == day
+                and all(c is not p for p in previous)
+            ):
+                _give(c, casualties, number)
+
+
+def _on_day(c: Candidate, date: DateMention) -> bool:
+    """Return True if candidate ``c`` may be of the day ``date`` names."""
+    if not c.date_text or c.date_text.casefold() == date.text.casefold():
+        return True
+    return c.date is not None and c.date == date.date
 
 
 def _add_casualties(
@@ -614,20 +694,16 @@ def _add_casualties(
     places = _unique_places(group)
     if _give_breakdown(places, text, number, mentions) or not casualties.known:
         return
-    if mentions is None and sum(c.killed is not None or c.injured is not None for c in places) > 1:
-        return  # a total after a breakdown ("the toll rose to 20"): not added again
+    if mentions is None:
+        places = _open_to_follow_up(places)
+        if not places:
+            return
     if casualties.killed == 0 and casualties.injured == 0:  # "no casualties": the whole event
         for c in places:
             if c.killed is None and c.injured is None:
                 _give(c, casualties, number)
         return
-    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
-    counted = [(clause, read_casualties(clause)) for clause in clauses]
-    counted = [(clause, found) for clause, found in counted if found.known]
-    if len(counted) == 1:
-        counted = [(counted[0][0], casualties)]  # one clause: the sentence's own reading
-    elif not counted:
-        counted = [(text, casualties)]
+    counted = _counted_clauses(text, casualties)
     targets = [
         _target(places, clause, text, first_word=mentions is not None) for clause, _ in counted
     ]
@@ -646,7 +722,10 @@ def _add_casualties(
 
 
 _TYPE_CLAUSE = re.compile(r";|,?\s+while\s+|,?\s+whereas\s+|\s+and\s+(?=(?:an?|one|two|\d+)\s)|"
-                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+", re.IGNORECASE)  # fmt: skip
+                          r",\s+(?:and\s+)?also\s+|,\s+and\s+(?=the\s)|"
+                          r"،\s*(?:في حين|بينما)|\s+(?:iken|ayrıca)\s+|"
+                          r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+",
+                          re.IGNORECASE)  # fmt: skip
 
 
 def _pairs(
@@ -662,15 +741,22 @@ def _pairs(
         return every
     bounds = [0, *(m.end() for m in _TYPE_CLAUSE.finditer(text)), len(text) + 1]
     pairs = []
+    untyped = []  # a clause naming places but no type ("while reinforcements reached A")
     for start, end in itertools.pairwise(bounds):
         clause_kinds = [k for k in read_wording(text[start:end]).kinds if k in kinds]
         clause_places = [p for p in places if start <= p.start < end]
-        if clause_places and not clause_kinds:
-            return every
+        untyped += [] if clause_kinds else clause_places
         pairs += [(k, p) for k in clause_kinds for p in clause_places]
-    if {p.start for _, p in pairs} != {p.start for p in places}:
+    typed = {_place_key(p) for _, p in pairs}
+    if any(_place_key(p) not in typed for p in untyped):
+        return every  # a place no clause gives a type: every type at every place
+    if {p.start for _, p in pairs} | {p.start for p in untyped} != {p.start for p in places}:
         return every
     return pairs
+
+
+def _place_key(p: PlaceMention | UnresolvedMention) -> str:
+    return p.match.place.place_id if isinstance(p, PlaceMention) else p.text
 
 
 _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECASE)
@@ -679,6 +765,32 @@ _OTHERS = re.compile(r"\bothers?\b|آخرين|آخرون|\bdiğer", re.IGNORECAS
 def _names_place(clause: str, places: list[Candidate]) -> bool:
     bare = strip_marks(clause)
     return any(c.mention and strip_marks(c.mention) in bare for c in places)
+
+
+def _counted_clauses(text: str, casualties: Casualties) -> list[tuple[str, Casualties]]:
+    """Return the sentence's clauses that give counts, each with its own reading.
+
+    With one such clause (or none) the sentence's own reading stands for it.
+    """
+    clauses = _join_short([c for c in _CLAUSE.split(text) if c and c.strip()])
+    if len(clauses) == 1:
+        return [(clauses[0], casualties)]
+    counted = [(clause, read_casualties(clause)) for clause in clauses]
+    counted = [(clause, found) for clause, found in counted if found.known]
+    if len(counted) == 1:
+        return [(counted[0][0], casualties)]
+    return counted or [(text, casualties)]
+
+
+def _open_to_follow_up(places: list[Candidate]) -> list[Candidate]:
+    """Return the candidates a follow-up sentence's counts may go to (none: an empty list).
+
+    After a breakdown ("the toll rose to 20") the total is not added again; a candidate
+    that "no casualties" was said of keeps it (a later toll is of other strikes).
+    """
+    if sum(c.killed is not None or c.injured is not None for c in places) > 1:
+        return []
+    return [c for c in places if not (c.killed == 0 and c.injured == 0)]
 
 
 def _give_breakdown(
@@ -727,6 +839,11 @@ def _target(places: list[Candidate], clause: str, text: str, *, first_word: bool
         for c in places
         if c.mention and strip_marks(c.mention) in clause
     )
+    for _, c in named:  # "… and Sarmin, where two were killed"
+        rest = clause[clause.find(strip_marks(c.mention)) + len(strip_marks(c.mention)) :]
+        where = _WHERE.match(rest)
+        if where and _CASUALTY_WORD.search(rest[where.end() : where.end() + 30]):
+            return c
     word = _CASUALTY_WORD.search(clause)
     if named and word:
         after = sorted(
@@ -756,14 +873,20 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 
 _CLAUSE = re.compile(
-    r";|\s+while\s+|\s+whereas\s+|,\s+and\s+|\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
-    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,5}?"
+    # ", and another man were killed": the list of the dead goes on, no new clause
+    r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
+    r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
+    r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,10}?"
     r"(?:was|were)\s+(?:killed|injured|wounded|hurt))|"
-    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+",
+    r"،\s*و(?=(?:إصابة|أصيب|جرح|مقتل))|\.\s+|(?<=ken),\s+|"
+    r"،?\s*(?:إضافة|بالإضافة|اضافة) (?:إلى|الى)\s+(?=(?:إصابة|اصابة|مقتل|استشهاد))",
     re.IGNORECASE,
 )
+#: A relative clause after a place: "Sarmin, where …", Arabic "البارة التي قضى فيها".
+_WHERE = re.compile(r"[,،]?\s*(?:where|in which|التي|الذي|حيث)\s+", re.IGNORECASE)
 _CASUALTY_WORD = re.compile(
-    r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل", re.IGNORECASE
+    r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل|استشهد|قضى|راح ضحيت",
+    re.IGNORECASE,
 )
 
 
@@ -777,7 +900,7 @@ def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
                 for c in state.candidates
                 if c.kind == candidate.kind
                 and c.location == candidate.location
-                and (c.date == candidate.date or not candidate.date_text)
+                and _same_day(c, candidate)
             ),
             None,
         )
@@ -788,8 +911,23 @@ def _merge_repeats(group: list[Candidate], state: _State) -> list[Candidate]:
             for sentence, fields in candidate.evidence.items():
                 for what in fields:
                     same.cite(sentence, what)
+            if not same.actor1 and candidate.actor1:  # the later sentence names the attacker
+                same.actor1 = candidate.actor1
             out.append(same)
     return out
+
+
+def _same_day(held: Candidate, later: Candidate) -> bool:
+    """Return True if ``later`` may be the same day's event as ``held`` (rule 5).
+
+    Without a publication date both dates are unknown: two different day phrases ("this
+    morning", "yesterday") are then two days, not one.
+    """
+    if not later.date_text:
+        return True
+    if held.date is None and later.date is None:
+        return not held.date_text or held.date_text.casefold() == later.date_text.casefold()
+    return held.date == later.date
 
 
 def _all_known(places: list[PlaceMention | UnresolvedMention], previous: list[Candidate]) -> bool:

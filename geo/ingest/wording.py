@@ -44,18 +44,21 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"\bmayın\w*|tuzaklanmış", _I)),
     (MISSILE, re.compile(
         _W + r"(?:guided missiles?|anti-?tank (?:guided )?missiles?|atgms?|kornet|konkurs|"
-        r"tow missiles?)\b|صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
+        r"tow missiles?|(?:an?|one|single) (?:[\w-]+ ){0,2}?missile(?! (?:launcher|base)))\b|"
+        r"صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
         r"güdümlü füze\w*|tanksavar\w*", _I)),
     (AIR, re.compile(
         _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
         r"raids?|aircraft|helicopters?|barrel bombs?|bombers?|sukhoi|air force|"
-        r"bombed from the air)\b|غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
+        r"bombed from the air|(?:aerial|air) (?:bombardment|bombing|attacks?|strikes?))\b|"
+        r"غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
         r"براميل متفجرة|مروحي|"
         r"savaş uçağ\w*|savaş uçak\w*|hava saldırı\w*|hava harekat\w*|hava bombardıman\w*|"
         r"\bhelikopter\w*|varil bomba\w*", _I)),
     (SHELLING, re.compile(
         _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
-        r"missiles?|bombard(?:ed|ment|ing)?|grad)\b|قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
+        r"missiles?|(?<!aerial )(?<!air )bombard(?:ed|ment|ing)?|grad)\b|"
+        r"قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
         r"karadan karaya|\btop(?:çu)? (?:atış|ateş|mermi)\w*|\btopçu\w*|\broket\w*|\bhavan\w*|"
         r"\bbombardıman\w*|\bobüs\w*|\bfüze\w*", _I)),
     (CLASH, re.compile(
@@ -64,6 +67,31 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
         r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
 )  # fmt: skip
+#: Words one of which a type's wording must contain (folded by :func:`fold`): a cheap test
+#: before its regex, as in :mod:`geo.ingest.dates`. Keep them in step with the patterns.
+_TYPE_TRIGGERS: dict[EventKind, tuple[str, ...]] = {
+    DRONE: ("drone", "uav", "kamikaze", "loitering", "quadcopter", "طائر", "مسي", "درون",
+            "iha", "insansiz"),
+    IED: ("ied", "improvised", "roadside", "bomb", "booby", "explosive", "mine", "ناسف",
+          "لغم", "ألغام", "مفخخ", "patlayici", "yüklü", "mayin", "tuzak"),
+    MISSILE: ("missile", "atgm", "kornet", "konkurs", "موجه", "للدروع", "güdümlü", "tanksavar"),
+    AIR: ("plane", "jet", "air", "aerial", "raid", "helicopter", "barrel", "bomber", "sukhoi",
+          "غار", "طيران", "طائر", "براميل", "مروحي", "uça", "hava", "helikopter", "varil"),
+    SHELLING: ("shell", "artillery", "rocket", "mortar", "krasnopol", "mlrs", "howitzer",
+               "missile", "bombard", "grad", "قصف", "قذائف", "مدفعي", "صاروخي", "صواريخ",
+               "راجمات", "karadan", "top", "roket", "havan", "obüs", "füze"),
+    CLASH: ("clash", "infiltrat", "firefight", "gunfight", "skirmish", "exchanged fire",
+            "fighting", "battle", "ambush", "sniper", "attacked", "stormed", "raided",
+            "assault", "اشتباك", "تسلل", "معارك", "كمين", "قنص", "هاجم", "çatişma", "sizma",
+            "çarpişma"),
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Return ``text`` casefolded with every Turkish i (ı, İ) as a plain i, for the triggers."""
+    return text.casefold().replace("i\u0307", "i").replace("ı", "i")
+
+
 #: Shelling wording that is only a munition, which aircraft and drones fire too.
 _MUNITIONS = re.compile(_W + r"(?:rockets?|missiles?)\b|صواريخ|صاروخي", _I)
 _GENERIC = re.compile(
@@ -71,6 +99,8 @@ _GENERIC = re.compile(
     r"استهد|هجوم|\bsaldırı\w*|\bsaldırd\w*|\bhedef al\w*|\bvurul\w*",
     _I,
 )
+_GENERIC_TRIGGERS = ("attack", "hit", "target", "struck", "strike", "استهد", "هجوم", "saldir",
+                     "hedef al", "vurul")  # fmt: skip
 #: Aircraft seen or flying, not striking: "reconnaissance drones flew over the area".
 _RECONNAISSANCE = re.compile(
     r"\breconnaissance\b|\bfl(?:y|ying|ew|ights?) (?:over|above|in the (?:sky|airspace))|"
@@ -94,6 +124,8 @@ _ATTACK = re.compile(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
 _ALSO = re.compile(
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b", _I
 )
+_ALSO_TRIGGERS = ("also", "again", "too", "as well", "another", "second", "further", "more",
+                  "أيضا", "كذلك", "ayrica", "de")  # fmt: skip
 # Words that make the types of a sentence one event: a drone's missile, jets' rockets.
 #: A drone carrying its explosive ("a booby-trapped drone", "an explosive-laden drone"):
 #: the explosive words describe the drone, not a separate device.
@@ -113,6 +145,8 @@ _ABSORBS = {
 #: not a weapon of its own ("artillery and warplanes").
 _ONLY_MUNITIONS = frozenset((SHELLING,))
 
+#: "Russian-made shells", "Turkish-backed factions": a maker or a backer, not the actor.
+_NOT_MAKER = r"(?!-(?:made|built|supplied|manufactured|backed|supported|sponsored|brokered)\b)"
 #: ACLED's actor names for the groups reports name, with the wording that names them.
 ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("HTS: Hayat Tahrir al-Sham", re.compile(
@@ -124,13 +158,16 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
         r"assad(?:'s)? (?:militias?|militiamen|regime)|bashar (?:al-)?assad(?:'s)? regime|"
         r"assad forces|fourth division|tiger forces|25th division)\b|قوات النظام|قوات الأسد|"
+        r"(?<![\u0621-\u064A])[وبلف]?النظام(?![\u0621-\u064A])|"
         r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
         r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
     ("Military Forces of Russia (2000-)", re.compile(
-        r"\b(?:russian|russia(?:'s)?|moscow's)\b|الروسي|الروسية|روسي|روسية|روسيا|"
+        r"\b(?:russian|russia(?:'s)?|moscow's)\b" + _NOT_MAKER +
+        r"|الروسي|الروسية|روسي|روسية|روسيا|"
         r"\b(?:rus|rusya\w*)\b", _I)),
     ("Military Forces of Turkey (2016-)", re.compile(
-        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b|التركي|التركية|تركي|تركية|تركيا|"
+        r"\b(?:turkish|turkey(?:'s)?|ankara's)\b" + _NOT_MAKER +
+        r"|التركي|التركية|تركي|تركية|تركيا|"
         r"\b(?:TSK|Türk (?:Silahlı|topçu|ordusu|askeri)\w*)", _I)),
     ("NLF: National Liberation Front", re.compile(
         r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
@@ -139,11 +176,30 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:unknown|unidentified) (?:gunmen|assailants|attackers|persons|armed men|group)\b|"
         r"\bgunmen\b|مجهول|kimliği (?:belirsiz|bilinmeyen)", _I)),
 )  # fmt: skip
+#: The words one of which each actor's wording contains (see :data:`_TYPE_TRIGGERS`).
+_ACTOR_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "HTS: Hayat Tahrir al-Sham": ("hts", "tahrir", "htş", "nusra", "النصرة", "هيئة تحرير"),
+    "Military Forces of Syria (2000-)": (
+        "regime", "government", "syrian", "assad", "saa", "fourth division", "tiger forces",
+        "25th division", "النظام", "الأسد", "الحكومة", "rejim", "esed", "esad", "baas",
+        "suriye ordusu"),
+    "Military Forces of Russia (2000-)": ("rus", "moscow", "روس"),
+    "Military Forces of Turkey (2016-)": ("turk", "ankara", "ترك", "tsk", "türk"),
+    "NLF: National Liberation Front": ("national", "nlf", "الجبهة الوطنية"),
+    "Unidentified Armed Group (Syria)": ("unknown", "unidentified", "gunmen", "مجهول",
+                                         "kimliği"),
+}  # fmt: skip
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
-    r"near|toward|towards|of|with|beside|alongside|damaging|destroying|carrying|"
-    r"accompanying)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
+    r"near|toward|towards|with|beside|alongside|damaging|destroying|carrying|"
+    # "of" names a target ("positions of the regime"), not after a count of strikes ("a new
+    # round of Russian air strikes") or an attack ("the bombardment of the regime forces")
+    r"(?<!round )(?<!wave )(?<!series )(?<!number )(?<!spate )(?<!barrage )(?<!fire )"
+    r"(?<!bombardment )(?<!shelling )(?<!strikes )(?<!raids )(?<!attacks )(?<!escalation )of|"
+    r"accompanying|(?:responded|reacted|retaliated|response) to|"
+    r"(?:held|controlled|manned|occupied) by|(?:affiliated|belonging|belongs) to)\s+"
+    r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?"
     r"(?:[\w-]+[\s–—-]+){0,2})$|على\s+$",
     _I,
 )
@@ -160,15 +216,18 @@ _TARGET_NOUN = re.compile(
     _I,
 )
 _PERPETRATOR_BEFORE = re.compile(
-    r"\b(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
+    # "positions held by regime forces" name the target's holder, not the attacker
+    r"\b(?<!held )(?<!controlled )(?<!manned )(?<!occupied )"
+    r"(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
     r"(?:the\s+|an?\s+)?(?:(?![\w-]*ing\s)[\w-]+\s+){0,2}$|من قبل\s+$|(?:حمّل|حمل|اتهم)\S*\s+$",
     _I,
 )
 _PERPETRATOR_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:[\w-]+\s+){0,3}?(?:artillery|jets?|warplanes?|aircraft|drones?|"
     r"helicopters?|gunners|missiles?|rockets?|shells?|shelling|air ?strikes?|forces? "
-    r"(?:shelled|struck|attacked|fired|targeted|bombed|launched|hit)|(?:shelled|struck|"
-    r"attacked|fired|targeted|bombed|launched|hit|pounded|clashed|raided|stormed))\b",
+    r"(?:shelled|struck|attacked|fired|targeted|bombed|bombarded|launched|hit)|(?:shelled|"
+    r"struck|attacked|fired|targeted|bombed|bombarded|launched|hit|pounded|clashed|raided|"
+    r"stormed|responded|reacted|retaliated|renewed|executed|carried out))\b",
     _I,
 )
 
@@ -202,6 +261,24 @@ class Wording:
     targets: tuple[str, ...]
     actors: dict[EventKind, str] = field(default_factory=dict)
     sure: bool = False
+    #: (position, name) of every actor the wording makes a perpetrator, in reading order.
+    perpetrators: tuple[tuple[int, str], ...] = ()
+    #: Every actor named and not as a target ("the shelling of the regime and Russia").
+    named: tuple[str, ...] = ()
+
+    def actor_at(self, kind: EventKind, position: int) -> str:
+        """Return the perpetrator of ``kind`` at a place named at ``position``.
+
+        In a sentence of one type naming two perpetrators ("regime forces shelled A, before
+        Turkish forces responded by shelling B") each place takes the last one named before
+        it; otherwise the type's actor.
+        """
+        names = {name for _, name in self.perpetrators}
+        if len(self.kinds) == 1 and len(names) > 1:
+            before = [name for start, name in self.perpetrators if start < position]
+            if before:
+                return before[-1]
+        return self.actors.get(kind, self.actor1)
 
 
 def read_wording(sentence: str) -> Wording:
@@ -216,20 +293,27 @@ def read_wording(sentence: str) -> Wording:
     >>> read_wording("A drone fired a missile at a car near Sarmin.").kinds[0].tag
     'drone'
     """
-    sentence = strip_marks(sentence)
+    sentence = _blank_told(strip_marks(sentence))
+    folded = fold(sentence)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
+        if not any(t in folded for t in _TYPE_TRIGGERS[kind]):
+            continue
         m = pattern.search(sentence)
         if m:
             found[kind] = m.start()
     kinds = sorted(found, key=found.__getitem__)
-    if _RECONNAISSANCE.search(sentence) and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence)):
+    if (
+        (AIR in found or DRONE in found)
+        and _RECONNAISSANCE.search(sentence)
+        and not _STRIKE.search(_BACK_REFERENCE.sub("", sentence))
+    ):
         kinds = [k for k in kinds if k not in {AIR, DRONE}]  # aircraft seen, nothing struck
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
         kinds.remove(IED)  # the explosive is the drone's own: one drone strike
-    actors = _actors(sentence)
-    perpetrators = [(start, name) for score, start, name in actors if score >= 0]
+    actors = _actors(sentence, folded)
+    perpetrators = sorted((start, name) for score, start, name in actors if score >= 0)
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
     actor1 = (
         max((score, -start, name) for score, start, name in actors if score >= 0)[2]
@@ -246,16 +330,67 @@ def read_wording(sentence: str) -> Wording:
     if kinds == [AIR] and {_SYRIA, _RUSSIA} <= named and _RUSSIAN_AIRCRAFT.search(sentence):
         actor1 = by_kind[AIR] = _RUSSIA  # "Russian warplanes and regime artillery"
     sure = any(score > 0 for score, _, _ in actors)
+    generic = any(t in folded for t in _GENERIC_TRIGGERS) and bool(_GENERIC.search(sentence))
     return Wording(
         kinds=tuple(kinds),
-        generic=_GENERIC.search(sentence) is not None,
-        attack=_ATTACK.search(sentence) is not None,
-        also=_ALSO.search(sentence) is not None,
+        generic=generic,
+        attack=generic and _ATTACK.search(sentence) is not None,  # attack is a generic word
+        also=any(t in folded for t in _ALSO_TRIGGERS) and bool(_ALSO.search(sentence)),
         actor1=actor1,
         targets=tuple(t for t in targets if t != actor1),
         actors=by_kind,
         sure=sure,
+        perpetrators=tuple(sorted((start, name) for score, start, name in actors if score > 0)),
+        named=tuple(dict.fromkeys(name for _, name in perpetrators)),
     )
+
+
+#: An event already told, named as the subject of "coincided with" or "came after": "The
+#: Russian raids coincided with artillery shelling on …" tells of the shelling only.
+_TOLD_SUBJECT = re.compile(
+    r"\b(?:the|this|these|that)\s+(?:[\w'’-]+\s+){0,3}?(?:raids?|strikes?|air ?strikes?|"
+    r"bombardment|shelling|attacks?|bombing)\s+(?:\w+\s+)?(?:coincid(?:ed|es|ing) with|"
+    r"(?:came|comes|come)\s+(?:\w+\s+){0,3}?(?:after|before|amid)\b"
+    r"(?!\s+(?:midnight|dawn|noon|sunset|sunrise|\d)))|"  # "came after midnight": a time
+    r"(?:^|\s)(?:ال\S+\s+){1,3}(?:جاء|تزامن|ترافق|يأتي)\s+(?:بعد|مع)(?=\s)",
+    _I,
+)
+
+
+def _blank_told(sentence: str) -> str:
+    """Return ``sentence`` with a told event's subject blanked (see :data:`_TOLD_SUBJECT`)."""
+    if (
+        "coinci" not in sentence
+        and "com" not in sentence
+        and "came" not in sentence
+        and ("بعد" not in sentence and "مع" not in sentence)
+    ):
+        return sentence
+    return _TOLD_SUBJECT.sub(lambda m: " " * len(m.group()), sentence)
+
+
+#: The longest stretch a pattern anchored at a text's end ($) reads back, in characters.
+TAIL_CHARS = 160
+
+
+def tail(text: str) -> str:
+    """Return the end of ``text`` a $-anchored pattern needs: the last words, :data:`TAIL_CHARS`.
+
+    A search for such a pattern tries every start position: on the whole of a long
+    sentence's beginning it is the costly part of reading it.
+
+    Examples
+    --------
+    >>> tail("killed by regime forces")
+    'killed by regime forces'
+    >>> len(tail("word " * 100)) <= TAIL_CHARS
+    True
+    """
+    if len(text) <= TAIL_CHARS:
+        return text
+    cut = text[-TAIL_CHARS:]
+    space = cut.find(" ")
+    return cut[space:] if space >= 0 else cut
 
 
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
@@ -278,17 +413,20 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
         return True
     pattern = dict(_TYPE_WORDS)[kind]
     return all(
-        _MUNITIONS.fullmatch(m.group()) and m.start() > found[other]
+        (_MUNITIONS.fullmatch(m.group()) and m.start() > found[other])
+        or m.group() == "قصف"  # Arabic "bombarded", said of aircraft too ("قصفت الطائرات")
         for m in pattern.finditer(sentence)
     )
 
 
-def _actors(sentence: str) -> list[tuple[float, int, str]]:
+def _actors(sentence: str, folded: str) -> list[tuple[float, int, str]]:
     """Return (score, start, name) per actor named: negative scores are targets."""
     out = []
     for name, pattern in ACTORS:
+        if not any(t in folded for t in _ACTOR_TRIGGERS[name]):
+            continue
         for m in pattern.finditer(sentence):
-            before, after = sentence[: m.start()], sentence[m.end() :]
+            before, after = tail(sentence[: m.start()]), sentence[m.end() :]
             score = 0.0
             if _TARGET_AFTER.search(after):
                 score = -2.0  # "three Russian soldiers were wounded", passive: a target
