@@ -418,10 +418,11 @@ class _Exports:
 
         discard_exports(self.own)
         try:
-            done = self.job.wait()
+            done = self.job.wait()  # None when it was waited for already
         except background.BackgroundJobError:
             return  # the child removed its own temporaries
-        discard_exports({name: Path(path) for name, path in done["temps"].items()})
+        if done is not None:
+            discard_exports({name: Path(path) for name, path in done["temps"].items()})
 
 
 def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:

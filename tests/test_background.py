@@ -14,6 +14,7 @@ from geo.background import BackgroundJobError
 from geo.build import STAGES, BuildSettings, build
 from geo.datasets import DATA_DIR
 from geo.progress import Progress
+from layers.compose import render_template
 from layers.page import fill_page
 
 if TYPE_CHECKING:
@@ -78,4 +79,20 @@ def test_a_build_whose_page_cannot_be_rendered_fails_and_leaves_no_process(tmp_p
               progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
     assert not (tmp_path / "out" / "idlib_map.html").exists()
     with pytest.raises(ChildProcessError):  # every child was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("blocked", ["layers/corridor.geojson", "idlib.gpkg"])
+def test_an_export_that_cannot_be_written_fails_the_build_and_leaves_no_temporary(
+    tmp_path: Path, blocked: str
+) -> None:
+    """A folder where an export goes: the child's write or the build's rename fails, named."""
+    out = tmp_path / "out"
+    (out / blocked).mkdir(parents=True)
+    settings = BuildSettings(data_dir=DATA_DIR, out=out, store=DATA_DIR / "incidents.csv")
+    with pytest.raises((BackgroundJobError, OSError), match=r"corridor\.geojson|idlib\.gpkg"):
+        build(settings, render_template=render_template, fill_template=fill_page,
+              progress=Progress(stages=STAGES, enabled=False))  # fmt: skip
+    assert not [p.name for p in out.rglob(".*") if p.is_file() and p.suffix in {".tmp", ".gpkg"}]
+    with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
