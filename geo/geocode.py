@@ -358,6 +358,7 @@ class Gazetteer:
         near: LonLat | str | None = None,
         kinds: Iterable[str] | None = None,
         context: Sequence[LonLat] = (),
+        matches: Sequence[Match] | None = None,
     ) -> Match:
         """Return the one place ``name`` means, or raise with the candidates.
 
@@ -382,6 +383,9 @@ class Gazetteer:
             Keep only places of these kinds.
         context
             Positions of related places (e.g. the other places of the same report).
+        matches
+            What ``geocode(name, near=near, kinds=kinds)`` returns, when the caller has it
+            already (the report ingester remembers it per name); computed otherwise.
 
         Examples
         --------
@@ -401,7 +405,9 @@ class Gazetteer:
         by_id = self.by_id.get(name.strip()) if isinstance(name, str) else None
         if by_id is not None:
             return Match(by_id, 1.0, "id", by_id.place_id)
-        matches = self.geocode(name, near=near, kinds=kinds)
+        if matches is None:
+            matches = self.geocode(name, near=near, kinds=kinds)
+        matches = list(matches)
         if not matches or matches[0].score < RESOLVE_MIN_SCORE or matches[0].match == "fuzzy":
             raise PlaceNotFoundError(name, matches[:5])
         top = matches[0]
@@ -656,9 +662,20 @@ class _KeysByLength:
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = sorted(keys, key=len)
         self.lengths = [len(key) for key in self.keys]
+        self._around: dict[int, list[str]] = {}
 
     def around(self, length: int) -> list[str]:
-        """Return the keys whose length can give a ratio of 75 with a key of ``length``."""
+        """Return the keys whose length can give a ratio of 75 with a key of ``length``.
+
+        Each length's slice is kept: copying thousands of keys was a tenth of the fuzzy
+        pass.
+        """
+        found = self._around.get(length)
+        if found is None:
+            found = self._around[length] = self._slice(length)
+        return found
+
+    def _slice(self, length: int) -> list[str]:
         share = (100 - _FUZZY_CUTOFF) / 100  # |la - lb| / (la + lb) must not exceed it
         low = math.ceil(length * (1 - share) / (1 + share) - 1e-9)
         high = math.floor(length * (1 + share) / (1 - share) + 1e-9)
