@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from geo.coords import LonLat
 from geo.datasets import DATA_DIR
@@ -314,3 +315,17 @@ def test_index_keys_kept_in_a_cache_give_the_same_answers(tmp_path: Path) -> Non
 
 def gazetteer_answer(gazetteer: Gazetteer, query: str) -> list[tuple[str, float]]:
     return [(m.place.place_id, round(m.score, 6)) for m in gazetteer.geocode(query)[:5]]
+
+
+@pytest.mark.parametrize("query", ["kafr nabal", "sarakib", "marat numan", "jisr shukur", "qqxz"])
+def test_fuzzy_key_filter_keeps_every_key_that_can_reach_the_cutoff(
+    gazetteer: Gazetteer, query: str
+) -> None:
+    """The letter-mask filter only drops keys rapidfuzz would score below 75, in order."""
+    keys = gazetteer._by_length("phonetic")
+    near = keys.near(query)
+    reaching = [k for k in keys.keys if fuzz.ratio(query, k) >= 75]
+    assert set(reaching) <= set(near)
+    order = {k: i for i, k in enumerate(keys.keys)}
+    assert [order[k] for k in near] == sorted(order[k] for k in near)
+    assert len(near) < len(keys.keys) / 4

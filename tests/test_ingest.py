@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo.coords import LonLat
 from geo.datasets import DATA_DIR
+from geo.errors import AmbiguousPlaceError, PlaceNotFoundError
 from geo.gazetteer import load_gazetteer
 from geo.incidents.table import read_table
 from geo.ingest.casualties import read_casualties
@@ -408,3 +410,21 @@ def test_candidates_already_in_the_store_are_named(tmp_path: Path) -> None:
     (row,) = read_candidates(tmp_path / "candidates.csv")
     assert row["already_in_store"] == "SYR-IDL-000010"  # the bundled 7 Sep 2020 shelling
     assert "already in the store: SYR-IDL-000010" in result.stdout.decode()
+
+
+@pytest.mark.parametrize("name", ["Sheikh Ali", "al-Jadida", "Kafr Nubl", "Sarmeen", "Qqxzv"])
+def test_finder_resolve_is_the_gazetteers(name: str) -> None:
+    """A finder's remembered geocoding resolves a name as the gazetteer itself does."""
+    finder = MentionFinder(GAZETTEER)
+    for context in ([], [LonLat(36.52, 35.80)]):
+        for _ in range(2):  # the second time from the finder's memory
+            try:
+                expected: object = GAZETTEER.resolve(name, context=context)
+            except (AmbiguousPlaceError, PlaceNotFoundError) as exc:
+                expected = (type(exc), str(exc))
+            try:
+                got: object = finder.resolve(name, context=context)
+            except (AmbiguousPlaceError, PlaceNotFoundError) as exc:
+                got = (type(exc), str(exc))
+            assert got == expected
+    assert finder.matches(name) == GAZETTEER.geocode(name)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from geo.geocode import Gazetteer, Match
-    from geo.ingest.mentions import PlaceMention, SentenceMentions
+    from geo.ingest.mentions import MentionFinder, PlaceMention, SentenceMentions
 
 #: A headline's city this close to the body's candidates repeats the body's incident, and
 #: an unknown name's suggestions are kept within twice this distance of the report's places.
@@ -135,13 +135,16 @@ def settle(
     report: list[LonLat],
     regions: Sequence[tuple[LonLat, tuple[int, int]]] = (),
     on_m4: bool = False,
+    finder: MentionFinder | None = None,
 ) -> PlaceMention:
     """Return ``mention`` read by its context, or unchanged when the context does not settle it.
 
     The choice is the geocoder's (:meth:`geo.geocode.Gazetteer.resolve` with ``context``):
     a sentence naming the M4 (``on_m4``) first picks the reading on the road; then the
     sentence's points are tried, then the whole report's; then the sentence's region words
-    (``regions``, from :func:`region_words`) and the wider rule.
+    (``regions``, from :func:`region_words`) and the wider rule. Given the report's
+    ``finder``, the geocoder's lookups go through it (:meth:`MentionFinder.resolve`: each
+    name geocoded once per finder); the result is the same.
 
     Examples
     --------
@@ -164,7 +167,7 @@ def settle(
     points = [[p for p in ps if p not in positions] for ps in (sentence, report)]
     chosen = (
         (_on_the_road(readings) if on_m4 else None)
-        or _by_geocoder(mention.text, gazetteer, options, points)
+        or _by_geocoder(mention.text, finder or gazetteer, options, points)
         or _on_the_side(readings, regions)
         or next((m for ps in points if (m := _wide_choice(readings, ps)) is not None), None)
         or (mention.match if mention.town_first else None)  # the town, not its villages
@@ -204,7 +207,10 @@ def one_reading_per_name(found: list[SentenceMentions]) -> list[SentenceMentions
 
 
 def _by_geocoder(
-    name: str, gazetteer: Gazetteer, options: dict[str, Match], points: list[list[LonLat]]
+    name: str,
+    gazetteer: Gazetteer | MentionFinder,
+    options: dict[str, Match],
+    points: list[list[LonLat]],
 ) -> Match | None:
     """Return the reading the geocoder's context rule picks from the first points given."""
     others = next((ps for ps in points if ps), None)

@@ -193,7 +193,7 @@ def extract(
         replace(m, places=tuple(
             settle(p, finder.gazetteer, sentence=ps, report=report_points,
                    regions=region_words(s.text, m),
-                   on_m4=any(h.road == "M4" for h in m.highways))
+                   on_m4=any(h.road == "M4" for h in m.highways), finder=finder)
             if p.role == "place" else p
             for p in m.places
         ))

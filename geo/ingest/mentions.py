@@ -33,6 +33,9 @@ from geo.geocode import (
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from geo.coords import LonLat
     from geo.geocode import Gazetteer, Match
 
 _I = re.IGNORECASE
@@ -436,6 +439,7 @@ class MentionFinder:
         self._lookups: dict[str, tuple[Match, ...]] = {}
         self._extends: dict[str, bool] = {}
         self._keys: dict[str, tuple[str, str]] = {}
+        self._geocoded: dict[str, list[Match]] = {}
 
     def _scan_keys(self, text: str) -> tuple[str, str]:
         """Return :func:`geo.geocode.scan_keys` of ``text``, remembered."""
@@ -509,6 +513,29 @@ class MentionFinder:
                 tied.append(match)
         return tuple(tied)
 
+    def matches(self, text: str) -> list[Match]:
+        """Return ``gazetteer.geocode(text)`` (fuzzy pass included), remembered.
+
+        Context settling, introduced names and their suggestions ask the full geocoder
+        about the same name; its fuzzy pass is the slowest part of a lookup.
+        """
+        found = self._geocoded.get(text)
+        if found is None:
+            found = self._geocoded[text] = self.gazetteer.geocode(text)
+        return found
+
+    def resolve(self, text: str, *, context: Sequence[LonLat] = ()) -> Match:
+        """Return ``gazetteer.resolve(text, context=context)``, its geocoding remembered.
+
+        Raises
+        ------
+        PlaceNotFoundError, AmbiguousPlaceError, GeocodeInputError
+            As :meth:`geo.geocode.Gazetteer.resolve` does.
+        """
+        if text.strip() in self.gazetteer.by_id:
+            return self.gazetteer.resolve(text, context=context)
+        return self.gazetteer.resolve(text, context=context, matches=self.matches(text))
+
     def _may_extend(self, text: str) -> bool:
         """Return True if a name could start with ``text`` and go on (cheap; remembered).
 
@@ -539,7 +566,7 @@ class MentionFinder:
         if not matches or matches[0].score < RESOLVE_MIN_SCORE:
             return None
         try:
-            return self.gazetteer.resolve(text)
+            return self.resolve(text)
         except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
             return None
 
@@ -645,7 +672,7 @@ class MentionFinder:
                 continue  # an Arabic list's word the geocoder does not resolve: often no name
             suggestions = partial + tuple(
                 m
-                for m in self.gazetteer.geocode(text, limit=3)
+                for m in self.matches(text)[:3]
                 if m.score >= 0.7 and m.place not in {p.place for p in partial}  # noqa: PLR2004
             )
             out.append(UnresolvedMention(start, end, text, suggestions))
