@@ -385,7 +385,7 @@ class _Exports:
         return prepare_exports(
             self.settings.out, names, self.columns, self.rows.parsed, self.rows.classes,
             sub_event_type=self.rows.table.column("sub_event_type"),
-            map_layers=_corridor_layers(self.static),
+            map_layers=_corridor_layers(self.static) if "idlib.gpkg" in names else {},
         )  # fmt: skip
 
     def _child(self) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from geo.csvfile import lf_line_breaks, read_rows
 from geo.errors import AmbiguousPlaceError, DataFileError, PlaceNotFoundError
 from geo.incidents.issues import IncidentValidationError, Issue
 from geo.incidents.schema import DISORDER_OF_EVENT, ID_PREFIX, INCIDENT_COLUMNS, event_kind
-from geo.incidents.store import store_text, update_store
-from geo.incidents.table import IncidentTable, empty_table, parse_table
+from geo.incidents.store import StoreText, store_text, update_store
+from geo.incidents.table import IncidentTable, empty_table, parse_table, strict_columns
 from geo.incidents.validate import validate
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ def add_rows(
                    places=places, force=force, today=today, store_name=store)  # fmt: skip
 
     def change(data: bytes) -> bytes:
-        columns = _store_columns(data, store)
+        columns = strict_columns(StoreText(data, str(store), ""))
         numbers = itertools.count(1 + _highest_number(columns.text("event_id_cnty")))
         new = check_new_rows(
             rows, stored=_related_rows(columns, rows),
@@ -368,18 +368,6 @@ def _same_events(
             message = f"same date ({key[0]}), place and type ({sub}) as {data['event_id_cnty'][i]}"
             clashes.append((origins[wanted[key]], message))
     return clashes
-
-
-def _store_columns(data: bytes, store: Path) -> StoreColumns:
-    """Read the store's bytes with the build's reader; a record of the wrong width stops the add."""
-    from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
-    from geo.incidents.store import StoreText  # noqa: PLC0415
-
-    columns = read_columns(StoreText(data, str(store), ""))
-    if columns.bad_records:
-        first = columns.bad_records[0]
-        raise DataFileError(f"{store}, line {first.line}: {first.message}")
-    return columns
 
 
 def _highest_number(ids: pa.ChunkedArray) -> int:

@@ -100,7 +100,7 @@ def read_table(path: Path) -> IncidentTable:
     """
     from geo.incidents.store import read_store  # noqa: PLC0415 - store imports this module
 
-    return table_from_columns(_read(read_store(path)))
+    return table_from_columns(strict_columns(read_store(path)))
 
 
 def parse_table(text: str, path: Path | str, *, only: Iterable[str] | None = None) -> IncidentTable:
@@ -110,10 +110,11 @@ def parse_table(text: str, path: Path | str, *, only: Iterable[str] | None = Non
     """
     from geo.incidents.store import StoreText  # noqa: PLC0415
 
-    return table_from_columns(_read(StoreText(text.encode("utf-8"), str(path), "")), only=only)
+    columns = strict_columns(StoreText(text.encode("utf-8"), str(path), ""))
+    return table_from_columns(columns, only=only)
 
 
-def _read(store: StoreText) -> StoreColumns:
+def strict_columns(store: StoreText) -> StoreColumns:
     """Read with the build's reader; a record of the wrong width is an error here."""
     from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when used
 
