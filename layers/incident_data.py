@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -43,6 +44,8 @@ from layers import style
 from layers.packing import pack, script_json, unpack
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from geo.incidents.rows import IncidentRows
@@ -82,24 +85,19 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
     lon0 = math.floor(float(rows.lon.min())) if n else 0
     position, pos_lat, pos_lon = _positions(rows.lat[order] - lat0, rows.lon[order] - lon0)
     days = rows.day[order] - _EPOCH_DAY
-    flags = (
-        (rows.time_precision.astype(np.int64) - 1)
-        + 3 * (rows.geo_precision.astype(np.int64) - 1)
-        + 9 * rows.side.astype(np.int64)
-        + 36 * rows.certainty.astype(np.int64)
-        + 108 * rows.phase.astype(np.int64)
-    )
-    columns = {
-        "pos": position,
-        "day": np.diff(days, prepend=days[:1]),
-        "type": _symbols(rows)[order],
-        "killed": _counts(rows.fatalities[order]),
-        "injured": _counts(rows.injured[order]),
-        "flags": flags[order],
-        "dist": np.round(rows.dist_km[order] * 10).astype(np.int64),
-        "idFamily": id_family,
-        "idNumber": np.where(id_family == 0, remap[loose], id_number),
-        **{name: remap[codes] for name, codes in texts.items()},
+    # Each column is made when it is packed and dropped after: at 1,000,000 incidents the
+    # nineteen 8-byte columns held at once took 150 MB (measured 2 Dec 2026).
+    columns: dict[str, Callable[[], NDArray[np.int64]]] = {
+        "pos": lambda: position,
+        "day": lambda: np.diff(days, prepend=days[:1]),
+        "type": lambda: _symbols(rows)[order],
+        "killed": lambda: _counts(rows.fatalities[order]),
+        "injured": lambda: _counts(rows.injured[order]),
+        "flags": lambda: _flags(rows)[order],
+        "dist": lambda: np.round(rows.dist_km[order] * 10).astype(np.int64),
+        "idFamily": lambda: id_family,
+        "idNumber": lambda: np.where(id_family == 0, remap[loose], id_number),
+        **{name: functools.partial(remap.__getitem__, codes) for name, codes in texts.items()},
     }
     newest = str(np.datetime64(int(rows.day.max()), "D")) if n else ""
     return {
@@ -112,7 +110,7 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "positions": len(pos_lat),
         "posLat": pack(pos_lat),
         "posLon": pack(pos_lon),
-        "columns": {name: pack(values) for name, values in sorted(columns.items())},
+        "columns": {name: pack(column()) for name, column in sorted(columns.items())},
         "stringsDeflated": deflate_strings(table),
         "idFamilies": families,
         "subtitle": _subtitle(newest, n, rows.not_shown),
@@ -125,6 +123,18 @@ def encode(rows: IncidentRows) -> dict[str, Any]:
         "phases": list(PHASE_LABELS),
         "geoPrecision": list(GEO_PRECISION_LABELS),
     }
+
+
+def _flags(rows: IncidentRows) -> NDArray[np.int64]:
+    """Return the ``flags`` code of every row, in store order (see the module docstring)."""
+    flags: NDArray[np.int64] = (
+        (rows.time_precision.astype(np.int64) - 1)
+        + 3 * (rows.geo_precision.astype(np.int64) - 1)
+        + 9 * rows.side.astype(np.int64)
+        + 36 * rows.certainty.astype(np.int64)
+        + 108 * rows.phase.astype(np.int64)
+    )
+    return flags
 
 
 def _subtitle(newest: str, n: int, not_shown: int) -> str:
