@@ -175,6 +175,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         return _cmd_watch(args)
     progress = Progress.for_terminal(stages=STAGES, quiet=args.quiet)
+    options.refuse_unused_imports(args)
     result = build(options.build_settings(args), render_template=render_template,
                    fill_template=fill_page, progress=progress)  # fmt: skip
     if not args.quiet:
@@ -187,6 +188,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_watch(args: argparse.Namespace) -> int:
     settings = replace(options.build_settings(args), keep_warm=True)
     options.check_watchable(settings.store)
+    options.refuse_unused_imports(args)
 
     def _cmd_rebuild() -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -212,6 +214,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
     from geo.incidents.add import NewIncident, prepare_row, rows_from_file  # noqa: PLC0415
 
+    options.refuse_unused_imports(args)
     store = open_store(options.store_location(args))
     gazetteer = options.gazetteer(args)
     admin = AdminAreas.load(args.data_dir / "admin")
@@ -234,6 +237,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 def _cmd_import_acled(args: argparse.Namespace) -> int:
     from geo.admin import AdminAreas  # noqa: PLC0415
 
+    options.refuse_unused_imports(args)
     store = open_store(options.store_location(args))
     gazetteer = options.gazetteer(args)
     admin = AdminAreas.load(args.data_dir / "admin")
@@ -330,8 +334,13 @@ def _cmd_places(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the process exit status."""
+    """Run the command line; return the process exit status.
+
+    Without ``argv`` (``sys.argv`` is read) the process is the command's own, and a build
+    keeps the packages it does not use from being imported (:mod:`geo.imports`).
+    """
     args = _parser().parse_args(argv)
+    args.own_process = argv is None
     protect_streams()  # report text must not drive the terminal
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")

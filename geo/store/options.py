@@ -77,6 +77,17 @@ def build_settings(args: argparse.Namespace) -> BuildSettings:
     )  # fmt: skip
 
 
+def refuse_unused_imports(args: argparse.Namespace) -> None:
+    """Keep pandas and geopandas out of a building command's own process (:mod:`geo.imports`).
+
+    Analyst layers are read with geopandas: with any, nothing is refused.
+    """
+    if getattr(args, "own_process", False) and not build_settings(args).layers:
+        from geo import imports  # noqa: PLC0415
+
+        imports.refuse()
+
+
 def check_watchable(store: Path | DatabaseLocation) -> None:
     """Refuse ``--watch`` on a database store (it follows files).
 
