@@ -1,11 +1,12 @@
 """The database server stopped hard in the middle of a batch of adds, then started again.
 
-Three processes run ``add`` commands one after the other (each through ``build_map.main``,
-as the command line runs it), and a fourth an ``add --from`` of 28 rows that the test
-holds inside its transaction (it holds the advisory lock of one of the batch's events, so
-the add waits after its checks, before its inserts). Then ``pg_ctl stop -m immediate`` (a
-crash: no shutdown checkpoint, recovery from the write-ahead log on restart), a pause in
-which adds cannot connect, and a restart. Afterwards:
+A process runs an ``add --from`` of 28 rows that the test holds inside its transaction (it
+holds the advisory lock of one of the batch's events, so the add waits after its checks,
+before its inserts); then three processes run ``add`` commands one after the other (each
+through ``build_map.main``, as the command line runs it). A second later ``pg_ctl stop -m
+immediate`` (a crash: no shutdown checkpoint, recovery from the write-ahead log on
+restart); the server stays down until an add has failed to connect, then restarts.
+Afterwards:
 
 - every add that exited 0 is in the store once, complete; every other printed one line
   (``error: …``) and is not in the store, unless its line says the commit was in doubt;
@@ -62,8 +63,9 @@ for argv in plan["commands"]:
         code = build_map.main(argv)
     log.append({"argv": argv, "code": code, "err": err.getvalue(), "start": start,
                 "end": time.monotonic()})
+    Path(plan["log"] + ".part").write_text(json.dumps(log), encoding="utf-8")
+    Path(plan["log"] + ".part").replace(plan["log"])  # the test reads it as the adds go
     time.sleep(plan["pause"])
-Path(plan["log"]).write_text(json.dumps(log), encoding="utf-8")
 """
 
 
@@ -86,6 +88,15 @@ def start(tmp_path: Path, name: str, plan: dict[str, Any]) -> subprocess.Popen[s
     )  # fmt: skip
 
 
+def an_add_failed(folder: Path) -> bool:
+    """Whether a single add has exited non-zero so far (the runners' logs, as they go)."""
+    for w in range(len(PLACES)):
+        log = folder / f"adder{w}.log"
+        if log.exists() and any(e["code"] for e in json.loads(log.read_text(encoding="utf-8"))):
+            return True
+    return False
+
+
 def waiting_on_lock(server: PgServer, database: str) -> bool:
     with psycopg.connect(server.conninfo(database), autocommit=True) as conn:
         row = conn.execute(
@@ -106,13 +117,15 @@ def test_a_hard_stop_loses_nothing_committed_and_half_writes_nothing(  # noqa: P
     assert isinstance(location, DatabaseLocation)
     init_store(location)
     assert build_map.main(["-q", "store", "push", str(DATA_DIR / "incidents.csv"), url]) == 0
-    go = tmp_path / "go"
+    # The batch starts first, the single adds once it holds its transaction; the server stays
+    # down until an add has met it (a fixed pause missed every add on a busy machine).
+    go, go_adders = tmp_path / "go", tmp_path / "go-adders"
     names, plans = [], {}
     for w, place in enumerate(PLACES):
         commands = [["add", "--store", url, "--no-build", "--date", f"2021-03-{j + 1:02d}",
                      "--place", place, "--type", "shelling", "--source", f"crash w{w} a{j}",
                      "--notes", f"add {j} of worker {w}, complete"] for j in range(ADDS)]  # fmt: skip
-        plans[f"adder{w}"] = {"commands": commands, "pause": 0.2}
+        plans[f"adder{w}"] = {"commands": commands, "pause": 0.2, "go": str(go_adders)}
     batch = tmp_path / "batch.csv"
     batch.write_text(
         "event_date,location,type,source\n"
@@ -120,7 +133,7 @@ def test_a_hard_stop_loses_nothing_committed_and_half_writes_nothing(  # noqa: P
         encoding="utf-8",
     )
     plans["batch"] = {"commands": [["add", "--store", url, "--no-build", "--from", str(batch)]],
-                      "pause": 0}  # fmt: skip
+                      "pause": 0, "go": str(go)}  # fmt: skip
     holder = psycopg.connect(server.conninfo("crash"), autocommit=True)
     holder.execute(
         "SELECT pg_advisory_lock(hashtextextended(%s, 0))",
@@ -130,7 +143,7 @@ def test_a_hard_stop_loses_nothing_committed_and_half_writes_nothing(  # noqa: P
     for name, plan in plans.items():
         names.append(name)
         processes.append(start(tmp_path, name, {
-            **plan, "root": str(ROOT), "go": str(go), "ready": str(tmp_path / f"{name}.ready"),
+            **plan, "root": str(ROOT), "ready": str(tmp_path / f"{name}.ready"),
             "log": str(tmp_path / f"{name}.log"),
         }))  # fmt: skip
     deadline = time.monotonic() + 240
@@ -141,10 +154,13 @@ def test_a_hard_stop_loses_nothing_committed_and_half_writes_nothing(  # noqa: P
     while not waiting_on_lock(server, "crash"):  # the batch is inside its transaction
         assert time.monotonic() < deadline, "the batch never reached its locks"
         time.sleep(0.05)
-    time.sleep(1.0)  # some single adds land meanwhile
+    go_adders.touch()
+    time.sleep(1.0)  # the single adds are under way
     server.stop("immediate")
     holder.close()
-    time.sleep(1.5)  # adds now fail to connect
+    while not an_add_failed(tmp_path):  # adds now fail to connect
+        assert time.monotonic() < deadline, "no add met the stopped server"
+        time.sleep(0.05)
     server.start()
     for process in processes:
         _, stderr = process.communicate(timeout=600)
