@@ -144,12 +144,14 @@ def common_words() -> frozenset[str]:
 
 def is_arabic(text: str) -> bool:
     """Return True if ``text`` contains Arabic letters."""
-    return _ARABIC_LETTER.search(text) is not None
+    # Most text the ingester asks about is ASCII: isascii() answers it without the regex.
+    return not text.isascii() and _ARABIC_LETTER.search(text) is not None
 
 
 def clean(text: str) -> str:
     """Remove control, zero-width and bidi-format characters; collapse white space."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    # Every character _CONTROL removes is unprintable: printable text skips the regex.
+    return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
 
 
 def fold_latin(text: str) -> str:

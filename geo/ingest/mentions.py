@@ -743,9 +743,12 @@ def _tokens(sentence: str) -> list[tuple[int, int]]:
     spans = []
     for m in _TOKEN.finditer(sentence):
         start, end = m.span()
-        if _POSSESSIVE.search(m.group()) and not is_arabic(m.group()):
+        word = m.group()
+        if "'" not in word and "’" not in word:
+            pass  # both endings follow an apostrophe: most words have none
+        elif _POSSESSIVE.search(word) and not is_arabic(word):
             end -= 2
-        elif turkish := _TURKISH_CASE.search(m.group()):
+        elif turkish := _TURKISH_CASE.search(word):
             end -= len(turkish.group())
         spans.append((start, end))
     return spans

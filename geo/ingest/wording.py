@@ -431,10 +431,11 @@ def _actors(sentence: str, folded: str) -> list[tuple[float, int, str]]:
             if _TARGET_AFTER.search(after):
                 score = -2.0  # "three Russian soldiers were wounded", passive: a target
             else:
-                score += 2 * bool(_PERPETRATOR_BEFORE.search(before))
+                by = _PERPETRATOR_BEFORE.search(before) is not None
+                score += 2 * by
                 acts = _PERPETRATOR_AFTER.search(after)
                 score += 2 if acts else -2 * bool(_TARGET_NOUN.search(after))
-                if _TARGET_BEFORE.search(before) and not _PERPETRATOR_BEFORE.search(before):
+                if not by and _TARGET_BEFORE.search(before):
                     score -= 3
             out.append((score, m.start(), name))
     return out
