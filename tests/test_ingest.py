@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,10 +25,13 @@ from geo.incidents.table import read_table
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import read_date
 from geo.ingest.extract import extract
-from geo.ingest.mentions import MentionFinder
+from geo.ingest.mentions import _VILLAGE_BEFORE, END_LETTERS, MentionFinder, _ends
 from geo.ingest.text import MAX_REPORT_CHARS, ReportError, report_text, split_sentences
 from geo.ingest.wording import read_wording
 from tests import ingest_corpus
+
+if TYPE_CHECKING:
+    import re
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = load_gazetteer()
@@ -428,3 +434,46 @@ def test_finder_resolve_is_the_gazetteers(name: str) -> None:
                 got = (type(exc), str(exc))
             assert got == expected
     assert finder.matches(name) == GAZETTEER.geocode(name)
+
+
+def _most_letters(parsed: Any) -> float:
+    """Return the most characters other than white space a parsed pattern can match."""
+    c = importlib.import_module("re._constants")
+    most = 0.0
+    for op, av in parsed:
+        if op is c.LITERAL:
+            most += not chr(av).isspace()
+        elif op is c.IN:
+            spaces = all(
+                (o is c.CATEGORY and a is c.CATEGORY_SPACE) or (o is c.LITERAL and chr(a).isspace())
+                for o, a in av
+            )
+            most += not spaces
+        elif op in {c.NOT_LITERAL, c.ANY}:
+            most += 1
+        elif op is c.BRANCH:
+            most += max(_most_letters(p) for p in av[1])
+        elif op is c.SUBPATTERN:
+            most += _most_letters(av[3])
+        elif op in {c.MAX_REPEAT, c.MIN_REPEAT}:
+            inner = _most_letters(av[2])
+            most += 0 if inner == 0 else math.inf if av[1] == c.MAXREPEAT else av[1] * inner
+        elif op not in {c.AT, c.ASSERT, c.ASSERT_NOT}:
+            raise AssertionError(op)  # an operator this check does not know
+    return most
+
+
+@pytest.mark.parametrize("pattern", list(END_LETTERS), ids=lambda p: p.pattern[:30])
+def test_end_letters_bound_their_patterns(pattern: re.Pattern[str]) -> None:
+    """A $-anchored pattern's window (mentions._ends) holds every match it can make."""
+    parsed = importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags)
+    assert _most_letters(parsed) <= END_LETTERS[pattern]
+
+
+@given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية", max_size=200))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_ends_is_a_search(text: str) -> None:
+    for pattern in END_LETTERS:
+        assert _ends(pattern, text) == (pattern.search(text) is not None)
+    for ending in ("village of the ", "between Ariha and ", "countryside of  the   "):
+        assert _ends(_VILLAGE_BEFORE, text + ending) == bool(_VILLAGE_BEFORE.search(text + ending))
