@@ -170,12 +170,14 @@ def fold_latin(text: str) -> str:
     text = clean(text)
     if _TURKISH_MARKERS.intersection(text):
         text = text.translate(_TURKISH_MAP)
-    text = _APOSTROPHES.sub("", text.casefold())
+    text = text.casefold()
+    if not text.isascii() or "'" in text or "`" in text:  # the other apostrophes are not ASCII
+        text = _APOSTROPHES.sub("", text)
     if not text.isascii():
         text = "".join(
             ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
         )
-    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+    return _words(text)
 
 
 def fold_arabic(text: str) -> str:
@@ -187,6 +189,13 @@ def fold_arabic(text: str) -> str:
     True
     """
     text = _ARABIC_MARKS.sub("", clean(text)).translate(_ARABIC_MAP)
+    return _words(text)
+
+
+def _words(text: str) -> str:
+    """Return the runs of letters and digits of ``text``, one space apart."""
+    if text.replace(" ", "").isalnum():  # only letters, digits and spaces: no regex needed
+        return " ".join(text.split())
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -266,7 +275,8 @@ def skeleton_of_normal(norm: str) -> str:
     words = norm.split()
     if is_arabic(norm):
         return "".join(words)
-    return _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words)))
+    joined = "".join(map(_skeleton_word, words))
+    return _DOUBLED.sub(r"\1", joined) if _DOUBLED.search(joined) else joined
 
 
 def phonetic_key(text: str) -> str:

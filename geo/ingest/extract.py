@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -433,6 +433,10 @@ _LOCATOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+#: The most characters other than white space a match of :data:`_LOCATOR_BEFORE` can hold
+#: (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks it).
+END_LETTERS: dict[re.Pattern[str], int] = {_LOCATOR_BEFORE: 32}
+
 
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
@@ -495,7 +499,9 @@ def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], tex
     village of Tal Hamdan in Maarat al-Numan city") locates that place too, and so does a
     place the villages just named are near ("Kansafra and Bara villages near Ariha").
     """
-    if any(o.start < p.start for o in named) and _LOCATOR_BEFORE.search(text[: p.start]):
+    if any(o.start < p.start for o in named) and ends(
+        _LOCATOR_BEFORE, text[: p.start], END_LETTERS[_LOCATOR_BEFORE]
+    ):
         return True
     if any(o.end <= p.start and _VILLAGES_NEAR_BETWEEN.fullmatch(text[o.end : p.start])
            for o in named):  # fmt: skip

@@ -30,7 +30,7 @@ from geo.geocode import (
     distance_km,
     scan_keys,
 )
-from geo.ingest.wording import fold
+from geo.ingest.wording import ends, fold
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
@@ -324,7 +324,8 @@ _HIGHWAY_TRIGGERS = {
     "M5": ("5", "highway", "road", "motorway", "طريق"),
 }
 _DIGIT = re.compile(r"\d")
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’‘`ʼ](?=[^\W\d_]))*")
+#: A word: letters, and apostrophes between letters (O'Hara, Ma’arrat).
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’‘`ʼ][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 #: A Turkish case ending after an apostrophe: İdlib'de, Halep'in, Han Şeyhun'a.
 _TURKISH_CASE = re.compile(
@@ -389,8 +390,8 @@ _CITY_AFTER = re.compile(
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet) of\s+(?:the\s+)?$|(?:قرية|قريتي)\s+$", _I)
 _VILLAGE_AFTER = re.compile(r"^(?:['’]\w+)?\s+(?:village\b|köy)", _I)
 #: The most characters other than white space a match of each pattern anchored at the end
-#: of the text before a mention ($) can hold (see :func:`_ends`). Keep them in step with
-#: the patterns: ``tests/test_ingest.py`` checks them against each pattern's parse.
+#: of the text before a mention ($) can hold (see :func:`geo.ingest.wording.ends`). Keep
+#: them in step with the patterns: ``tests/test_ingest.py`` checks them.
 END_LETTERS: dict[re.Pattern[str], int] = {
     _REGION_BEFORE: 16,  # "governorate of the"
     _NEAR_BEFORE: 29,  # "north-western of the outskirts of"
@@ -850,25 +851,8 @@ def is_governorate(mention: PlaceMention) -> bool:
 
 
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
-    r"""Return True if ``pattern``, anchored at the end ($), matches the end of ``text``.
-
-    A search tries every start position, and a match holds at most
-    ``END_LETTERS[pattern]`` characters besides white space: it cannot start before the
-    end of the text that holds more, so the search starts there (the answer is the same;
-    ``\b`` and look-behinds still see the text before).
-
-    Examples
-    --------
-    >>> _ends(_VILLAGE_BEFORE, "shells hit " * 20 + "the village of ")
-    True
-    >>> _ends(_VILLAGE_BEFORE, "the village of Ariha and ")
-    False
-    """
-    letters = END_LETTERS[pattern]
-    start = len(text) - 2 * letters
-    if start > 0 and len("".join(text[start:].split())) <= letters:
-        start = 0  # mostly white space: search it all
-    return pattern.search(text, max(start, 0)) is not None
+    """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
+    return ends(pattern, text, END_LETTERS[pattern]) is not None
 
 
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
