@@ -103,6 +103,9 @@ _TURKISH_SUFFIX = re.compile(
 _TURKISH_GLUED_ARTICLE = re.compile(r"^(\w+?[^aeiouıüö\W])[uüie]([lnrstdzş])(?=\2)", re.IGNORECASE)
 # Turkish -e/-iye for Arabic taa marbuta (-ah/-iyah): Kefr Amme, Zerbe, Aleppo's Haritan'iye.
 _TURKISH_FINAL_E = re.compile(r"(?<=[^aeiouıüö\W])e\b", re.IGNORECASE)
+# A capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1), and the article so typed.
+_TYPED_L = re.compile(r"(?<=[a-z])I|(?<=[A-Za-z])1")
+_TYPED_AL = re.compile(r"\bAI\b|\bAI(?=-)")
 # Arabic prepositions and conjunctions written joined to the name: وسراقب، بإدلب، لكفرنبل.
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
 # Words that say what kind of place follows or precedes: "Idlib city", "مدينة إدلب".
@@ -366,8 +369,8 @@ def query_readings(text: str) -> list[tuple[str, float]]:
         turkish = base.translate(_TURKISH_MAP)
         turkish = " ".join(_TURKISH_GLUED_ARTICLE.sub(r"\1 ", w) for w in turkish.split())
         out.append((_TURKISH_FINAL_E.sub("ah", turkish), 0.98))
-    typed = re.sub(r"(?<=[a-z])I|(?<=[A-Za-z])1", "l", text)
-    typed = re.sub(r"\bAI\b|\bAI(?=-)", "Al", typed)
+    typed = _TYPED_L.sub("l", text)
+    typed = _TYPED_AL.sub("Al", typed)
     if typed != text:
         out.append((typed, 0.97))
     for form, weight in [(text, 1.0), *out]:
