@@ -30,7 +30,7 @@ from geo.ingest.dates import read_date
 from geo.ingest.extract import extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.text import MAX_REPORT_CHARS, ReportError, report_text, split_sentences
-from geo.ingest.wording import ends, read_wording
+from geo.ingest.wording import ends, fold, read_wording
 from tests import ingest_corpus
 
 if TYPE_CHECKING:
@@ -497,10 +497,24 @@ def test_end_letters_bound_their_patterns(pattern: re.Pattern[str], letters: int
     assert _most_letters(parsed) <= letters
 
 
-@given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية2", max_size=200))
+@given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية2İıK", max_size=200))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_ends_is_a_search(text: str) -> None:
+    endings = ("", "village of the ", "between Ariha and ", "countryside of  the   ", "NEAR ")
     for pattern, letters in END_PATTERNS:
-        for ending in ("", "village of the ", "between Ariha and ", "countryside of  the   "):
+        for ending in endings:
             found, expected = ends(pattern, text + ending, letters), pattern.search(text + ending)
             assert (found and found.span()) == (expected and expected.span())
+    for pattern in mentions.END_LETTERS:  # with the trigger words too
+        for ending in endings:
+            assert mentions._ends(pattern, text + ending) == bool(pattern.search(text + ending))
+
+
+@given(st.text(alphabet=" abcdefhiklmnorstuwyİıſKşŞöÖقتلصابجرح", max_size=60))
+@settings(max_examples=300)
+def test_casualty_stems_are_found_folded(text: str) -> None:
+    """The cheap folded test before casualties' _ANY_CASUALTY never misses a sentence."""
+    for stem in ("", "KİLL", "Hurt", "ſlain", "yaŞam", "can  ver", "ÖL"):
+        folded = fold(text + stem)
+        if casualties._ANY_CASUALTY.search(text + stem):
+            assert casualties._ANY_CASUALTY_FOLDED.search(folded)

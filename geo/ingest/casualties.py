@@ -87,6 +87,10 @@ _ANY_CASUALTY = re.compile(
     r"hayat|ya[şs]am|can\s+(?:ver|kayb)|[şs]ehit|öl|yaral",
     _I,
 )
+#: The same stems, lower case, sought in the folded text (:func:`geo.ingest.wording.fold`)
+#: without IGNORECASE, which is several times faster: every sentence that
+#: :data:`_ANY_CASUALTY` matches has one there, so a miss needs no more.
+_ANY_CASUALTY_FOLDED = re.compile(_ANY_CASUALTY.pattern)
 _BREAKDOWN = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
@@ -168,7 +172,7 @@ def read_casualties(sentence: str) -> Casualties:
     Casualties(killed=0, injured=0)
     """
     text = strip_marks(sentence)
-    if not _ANY_CASUALTY.search(text):
+    if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not _ANY_CASUALTY.search(text):
         return Casualties()
     text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)

@@ -404,6 +404,17 @@ END_LETTERS: dict[re.Pattern[str], int] = {
     _CITY_BEFORE: 11,  # "centre of the"
     _VILLAGE_BEFORE: 12,  # "village of the"
 }
+#: Words one of which (folded) every match of these patterns holds: a cheap test before
+#: the search. Keep them in step with the patterns.
+_END_TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _NEAR_BEFORE: ("near", "outskirts", "edge", "around", "close to", "vicinity", "outside",
+                   "north", "south", "east", "west", "km", "kilomet", "mile", "between", "قرب",
+                   "محيط", "أطراف", "ضواحي"),
+    _REGION_BEFORE: ("ern", "rural", "greater", "countryside", "province", "governorate", "ريف",
+                     "شمال", "جنوب", "شرق", "غرب"),
+    _CITY_BEFORE: ("city", "centre", "center", "مدينة"),
+    _VILLAGE_BEFORE: ("village", "hamlet", "قرية"),
+}  # fmt: skip
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -861,7 +872,7 @@ def is_governorate(mention: PlaceMention) -> bool:
 
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
     """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
-    return ends(pattern, text, END_LETTERS[pattern]) is not None
+    return ends(pattern, text, END_LETTERS[pattern], _END_TRIGGERS.get(pattern, ())) is not None
 
 
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:

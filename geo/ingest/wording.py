@@ -393,14 +393,18 @@ def tail(text: str) -> str:
     return cut[space:] if space >= 0 else cut
 
 
-def ends(pattern: re.Pattern[str], text: str, letters: int) -> re.Match[str] | None:
+def ends(
+    pattern: re.Pattern[str], text: str, letters: int, triggers: tuple[str, ...] = ()
+) -> re.Match[str] | None:
     r"""Return ``pattern.search(text)`` for a pattern anchored at the end ($) of ``text``.
 
     ``letters`` is the most characters other than white space a match of ``pattern`` can
     hold. A search tries every start position, and no match can start before the end of
     ``text`` that holds more letters: the search starts there and finds the same match
     (``\b``, ``^`` and look-behinds still see the whole text). Each module lists its
-    patterns' bounds in ``END_LETTERS``; ``tests/test_ingest.py`` checks them.
+    patterns' bounds in ``END_LETTERS``; ``tests/test_ingest.py`` checks them. Given
+    ``triggers``, words one of which (folded by :func:`fold`) every match holds, an end
+    without any of them is not searched.
 
     Examples
     --------
@@ -413,7 +417,10 @@ def ends(pattern: re.Pattern[str], text: str, letters: int) -> re.Match[str] | N
     start = len(text) - 2 * letters
     if start > 0 and len("".join(text[start:].split())) <= letters:
         start = 0  # mostly white space: search it all
-    return pattern.search(text, max(start, 0))
+    start = max(start, 0)
+    if triggers and not any(t in fold(text[start:]) for t in triggers):
+        return None
+    return pattern.search(text, start)
 
 
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
