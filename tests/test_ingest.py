@@ -500,7 +500,23 @@ def test_end_letters_bound_their_patterns(pattern: re.Pattern[str], letters: int
 @given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية2İıK", max_size=200))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_ends_is_a_search(text: str) -> None:
-    endings = ("", "village of the ", "between Ariha and ", "countryside of  the   ", "NEAR ")
+    endings = (
+        "",
+        "village of the ",
+        "between Ariha and ",
+        "countryside of  the   ",
+        "NEAR ",
+        "north-western of the outskirts of ",
+        "south-east ",
+        "ruraL\t",
+        "بالقرب من ",
+        "قريتي ",
+        "في مدينة ",
+        "شمالي ",
+        "Nearby\n",
+        "close to ",
+        "İn the ",
+    )
     for pattern, letters in END_PATTERNS:
         for ending in endings:
             found, expected = ends(pattern, text + ending, letters), pattern.search(text + ending)

@@ -404,17 +404,20 @@ END_LETTERS: dict[re.Pattern[str], int] = {
     _CITY_BEFORE: 11,  # "centre of the"
     _VILLAGE_BEFORE: 12,  # "village of the"
 }
-#: Words one of which (folded) every match of these patterns holds: a cheap test before
-#: the search. Keep them in step with the patterns.
-_END_TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
-    _NEAR_BEFORE: ("near", "outskirts", "edge", "around", "close to", "vicinity", "outside",
-                   "north", "south", "east", "west", "km", "kilomet", "mile", "between", "قرب",
-                   "محيط", "أطراف", "ضواحي"),
-    _REGION_BEFORE: ("ern", "rural", "greater", "countryside", "province", "governorate", "ريف",
-                     "شمال", "جنوب", "شرق", "غرب"),
-    _CITY_BEFORE: ("city", "centre", "center", "مدينة"),
-    _VILLAGE_BEFORE: ("village", "hamlet", "قرية"),
+#: The words (folded) a match of each pattern can end with, before its closing white
+#: space: a text whose last word ends with none of them is not searched. Keep them in step
+#: with the patterns.
+_END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _REGION_BEFORE: ("ern", "rural", "greater", "of", "the", "ريف", "شمال", "جنوب", "شرق", "غرب",
+                     "شمالي", "جنوبي", "شرقي", "غربي"),
+    _NEAR_BEFORE: ("near", "nearby", "of", "around", "to", "outside", "from", "between", "the",
+                   "قرب", "من", "محيط", "أطراف", "ضواحي"),
+    _BETWEEN: ("and", "the"),
+    _CITY_BEFORE: ("of", "the", "مدينة"),
+    _VILLAGE_BEFORE: ("of", "the", "قرية", "قريتي"),
 }  # fmt: skip
+#: More characters than the longest of those words has.
+_END_WORD_CHARS = 12
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -872,7 +875,9 @@ def is_governorate(mention: PlaceMention) -> bool:
 
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
     """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
-    return ends(pattern, text, END_LETTERS[pattern], _END_TRIGGERS.get(pattern, ())) is not None
+    if not fold(text.rstrip()[-_END_WORD_CHARS:]).endswith(_END_WORDS[pattern]):
+        return False  # the last word is none a match can end with
+    return ends(pattern, text, END_LETTERS[pattern]) is not None
 
 
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
