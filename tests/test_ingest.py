@@ -30,7 +30,7 @@ from geo.ingest.dates import read_date
 from geo.ingest.extract import extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.text import MAX_REPORT_CHARS, ReportError, report_text, split_sentences
-from geo.ingest.wording import ends, fold, read_wording
+from geo.ingest.wording import END_WORD_CHARS, ends, fold, read_wording
 from tests import ingest_corpus
 
 if TYPE_CHECKING:
@@ -483,47 +483,65 @@ def _anchored_at_end(parsed: Any) -> bool:
 
 
 END_PATTERNS = [
-    (pattern, letters)
+    (pattern, letters, module.END_WORDS[pattern])
     for module in (mentions, casualties, breakdown, context_module, extract_module)
     for pattern, letters in module.END_LETTERS.items()
 ]
 
 
-@pytest.mark.parametrize(("pattern", "letters"), END_PATTERNS, ids=lambda p: str(p)[:40])
-def test_end_letters_bound_their_patterns(pattern: re.Pattern[str], letters: int) -> None:
+@pytest.mark.parametrize(("pattern", "letters", "words"), END_PATTERNS, ids=lambda p: str(p)[:40])
+def test_end_letters_bound_their_patterns(
+    pattern: re.Pattern[str], letters: int, words: tuple[str, ...]
+) -> None:
     """A pattern that wording.ends windows ends at $ and holds at most its letters."""
     parsed = importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags)
     assert _anchored_at_end(parsed)
     assert _most_letters(parsed) <= letters
+    assert max(map(len, words)) < END_WORD_CHARS
+
+
+#: Endings for the end-anchored patterns: their words, in several cases and scripts.
+END_TEXTS = (
+    "",
+    "village of the ",
+    "between Ariha and ",
+    "countryside of  the   ",
+    "NEAR ",
+    "north-western of the outskirts of ",
+    "south-east ",
+    "ruraL\t",
+    "بالقرب من ",
+    "قريتي ",
+    "في مدينة ",
+    "شمالي ",
+    "Nearby\n",
+    "close to ",
+    "İn the ",
+    "killing at least ",
+    "injuries to ",
+    "wounding of their ",
+    "two in the district of ",
+    "3 killed at ",
+    "every ",
+    "No ",
+    "10 km from the town of ",
+    "شمال مدينة ",
+    "east of ",
+    "غربي ",
+)
 
 
 @given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية2İıK", max_size=200))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_ends_is_a_search(text: str) -> None:
-    endings = (
-        "",
-        "village of the ",
-        "between Ariha and ",
-        "countryside of  the   ",
-        "NEAR ",
-        "north-western of the outskirts of ",
-        "south-east ",
-        "ruraL\t",
-        "بالقرب من ",
-        "قريتي ",
-        "في مدينة ",
-        "شمالي ",
-        "Nearby\n",
-        "close to ",
-        "İn the ",
-    )
-    for pattern, letters in END_PATTERNS:
-        for ending in endings:
-            found, expected = ends(pattern, text + ending, letters), pattern.search(text + ending)
-            assert (found and found.span()) == (expected and expected.span())
-    for pattern in mentions.END_LETTERS:  # with the trigger words too
-        for ending in endings:
-            assert mentions._ends(pattern, text + ending) == bool(pattern.search(text + ending))
+    for pattern, letters, words in END_PATTERNS:
+        for ending in END_TEXTS:
+            expected = pattern.search(text + ending)
+            for found in (
+                ends(pattern, text + ending, letters),
+                ends(pattern, text + ending, letters, words),
+            ):
+                assert (found and found.span()) == (expected and expected.span())
 
 
 @given(st.text(alphabet=" abcdefhiklmnorstuwyİıſKşŞöÖقتلصابجرح", max_size=60))

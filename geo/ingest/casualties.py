@@ -376,11 +376,19 @@ _STOP = re.compile(r"[;:]")
 #: The most characters other than white space a match of each pattern anchored at the end
 #: ($) can hold (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks them).
 END_LETTERS: dict[re.Pattern[str], int] = {_NO_EVERY_BEFORE: 5, _OF_BEFORE: 2, _ACTIVE: 31}
+#: The words (folded) a match of each can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _NO_EVERY_BEFORE: ("no", "every", "each"),
+    _OF_BEFORE: ("of",),
+    _ACTIVE: ("killing", "killed", "kills", "kill", "of", "injuring", "injured", "wounding",
+              "wounded", "injures", "wounds", "hurting", "to", "least", "about", "around", "some",
+              "nearly", "than", "over", "another", "the", "all", "its", "his", "her", "their"),
+}  # fmt: skip
 
 
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
     """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
-    return ends(pattern, text, END_LETTERS[pattern]) is not None
+    return ends(pattern, text, END_LETTERS[pattern], END_WORDS[pattern]) is not None
 
 
 def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
@@ -389,7 +397,7 @@ def _overlaps(start: int, end: int, counts: list[_Count]) -> bool:
 
 def _assign(text: str, group: list[_Count], limit: int, totals: dict[str, int]) -> None:
     """Add a group of counts to killed or injured, by the casualty word that governs it."""
-    active = ends(_ACTIVE, tail(text[: group[0].start]), END_LETTERS[_ACTIVE])
+    active = ends(_ACTIVE, tail(text[: group[0].start]), END_LETTERS[_ACTIVE], END_WORDS[_ACTIVE])
     if active:
         which = "killed" if active.group("k") else "injured"
     else:

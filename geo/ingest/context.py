@@ -81,6 +81,11 @@ _TR_DIRECTION = re.compile(r"^['’]?\w*\s+(kuzey|güney|doğu|batı)", re.IGNOR
 #: The most characters other than white space a match of each pattern anchored at the end
 #: ($) can hold (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks them).
 END_LETTERS: dict[re.Pattern[str], int] = {_EN_DIRECTION: 29, _AR_DIRECTION_BEFORE: 9}
+#: The words (folded) a match of each can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _EN_DIRECTION: ("north", "south", "east", "west", "ern", "rural", "of", "the"),
+    _AR_DIRECTION_BEFORE: ("شمال", "جنوب", "شرق", "غرب", "ي", "ية"),
+}
 
 
 @functools.cache
@@ -285,7 +290,11 @@ def _direction(sentence: str, p: PlaceMention) -> tuple[int, int] | None:
                           (_AR_DIRECTION_AFTER, after), (_AR_DIRECTION_BEFORE, before),
                           (_TR_DIRECTION, after)):  # fmt: skip
         letters = END_LETTERS.get(pattern)
-        m = pattern.search(text) if letters is None else ends(pattern, text, letters)
+        m = (
+            pattern.search(text)
+            if letters is None
+            else ends(pattern, text, letters, END_WORDS[pattern])
+        )
         if m:
             word = "".join(g for g in m.groups() if g).casefold()
             return _DIRECTIONS.get(word)

@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, ends, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -436,6 +436,10 @@ _LOCATOR_BEFORE = re.compile(
 #: The most characters other than white space a match of :data:`_LOCATOR_BEFORE` can hold
 #: (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks it).
 END_LETTERS: dict[re.Pattern[str], int] = {_LOCATOR_BEFORE: 32}
+#: The words (folded) a match of it can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _LOCATOR_BEFORE: ("of", "from", "the", "مدينة", "بلدة", "قرية")
+}
 
 
 _ORIGIN_BEFORE = re.compile(
@@ -500,7 +504,7 @@ def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], tex
     place the villages just named are near ("Kansafra and Bara villages near Ariha").
     """
     if any(o.start < p.start for o in named) and ends(
-        _LOCATOR_BEFORE, text[: p.start], END_LETTERS[_LOCATOR_BEFORE]
+        _LOCATOR_BEFORE, text[: p.start], END_LETTERS[_LOCATOR_BEFORE], END_WORDS[_LOCATOR_BEFORE]
     ):
         return True
     if any(o.end <= p.start and _VILLAGES_NEAR_BETWEEN.fullmatch(text[o.end : p.start])
@@ -524,6 +528,9 @@ _SEPARATE = re.compile(
     r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
     re.IGNORECASE,
 )
+#: Words (folded) one of which every match of :data:`_SEPARATE` holds: a cheap test first.
+_SEPARATE_TRIGGERS = ("separate", "in another", "منفصل", "ayri", "on the other hand",
+                      "öte yandan", "من جهة")  # fmt: skip
 #: "On the other hand, …" turns to another event: its attackers are not the last ones'.
 _TURN = re.compile(_OTHER_HAND, re.IGNORECASE)
 
@@ -534,7 +541,9 @@ def _note(
     """Keep what later sentences inherit: the date in force and each type's last actor."""
     if date is not None and not _background(date, state.published, wording):
         state.date, state.date_sentence = date, number
-    state.new_story = date is not None or _SEPARATE.search(text) is not None
+    state.new_story = date is not None or (
+        any(t in fold(text) for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
+    )
     for kind in wording.kinds:
         if wording.actors.get(kind, wording.actor1):
             state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)

@@ -407,7 +407,7 @@ END_LETTERS: dict[re.Pattern[str], int] = {
 #: The words (folded) a match of each pattern can end with, before its closing white
 #: space: a text whose last word ends with none of them is not searched. Keep them in step
 #: with the patterns.
-_END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _REGION_BEFORE: ("ern", "rural", "greater", "of", "the", "ريف", "شمال", "جنوب", "شرق", "غرب",
                      "شمالي", "جنوبي", "شرقي", "غربي"),
     _NEAR_BEFORE: ("near", "nearby", "of", "around", "to", "outside", "from", "between", "the",
@@ -416,8 +416,6 @@ _END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _CITY_BEFORE: ("of", "the", "مدينة"),
     _VILLAGE_BEFORE: ("of", "the", "قرية", "قريتي"),
 }  # fmt: skip
-#: More characters than the longest of those words has.
-_END_WORD_CHARS = 12
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -875,9 +873,7 @@ def is_governorate(mention: PlaceMention) -> bool:
 
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
     """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
-    if not fold(text.rstrip()[-_END_WORD_CHARS:]).endswith(_END_WORDS[pattern]):
-        return False  # the last word is none a match can end with
-    return ends(pattern, text, END_LETTERS[pattern]) is not None
+    return ends(pattern, text, END_LETTERS[pattern], END_WORDS[pattern]) is not None
 
 
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:

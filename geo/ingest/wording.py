@@ -393,8 +393,12 @@ def tail(text: str) -> str:
     return cut[space:] if space >= 0 else cut
 
 
+#: More characters than the longest word of an ``END_WORDS`` list has.
+END_WORD_CHARS = 12
+
+
 def ends(
-    pattern: re.Pattern[str], text: str, letters: int, triggers: tuple[str, ...] = ()
+    pattern: re.Pattern[str], text: str, letters: int, words: tuple[str, ...] = ()
 ) -> re.Match[str] | None:
     r"""Return ``pattern.search(text)`` for a pattern anchored at the end ($) of ``text``.
 
@@ -403,8 +407,8 @@ def ends(
     ``text`` that holds more letters: the search starts there and finds the same match
     (``\b``, ``^`` and look-behinds still see the whole text). Each module lists its
     patterns' bounds in ``END_LETTERS``; ``tests/test_ingest.py`` checks them. Given
-    ``triggers``, words one of which (folded by :func:`fold`) every match holds, an end
-    without any of them is not searched.
+    ``words``, those (folded by :func:`fold`) a match can end with before its closing
+    white space (``END_WORDS``), a text whose last word ends with none is not searched.
 
     Examples
     --------
@@ -413,14 +417,15 @@ def ends(
     <re.Match object; span=(234, 241), match='of the '>
     >>> ends(pattern, "the outskirts of Ariha and ", 5) is None
     True
+    >>> ends(pattern, "the outskirts of Ariha and ", 5, ("of", "the")) is None  # not searched
+    True
     """
+    if words and not fold(text.rstrip()[-END_WORD_CHARS:]).endswith(words):
+        return None
     start = len(text) - 2 * letters
     if start > 0 and len("".join(text[start:].split())) <= letters:
         start = 0  # mostly white space: search it all
-    start = max(start, 0)
-    if triggers and not any(t in fold(text[start:]) for t in triggers):
-        return None
-    return pattern.search(text, start)
+    return pattern.search(text, max(start, 0))
 
 
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
@@ -428,7 +433,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
 
 def strip_marks(text: str) -> str:
     """Return ``text`` without Arabic vowel marks, shadda and tatweel (مسيّرة = مسيرة)."""
-    return _ARABIC_MARKS.sub("", text)
+    return text if text.isascii() else _ARABIC_MARKS.sub("", text)
 
 
 def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[EventKind, int]) -> bool:
