@@ -52,6 +52,7 @@ from geo.names import (
     is_arabic,
     name_keys,
     normal_key,
+    normal_of_exact,
     phonetic_of_normal,
     query_readings,
     skeleton_of_normal,
@@ -527,9 +528,10 @@ class Gazetteer:
 
     def _strict(self, text: str) -> Iterable[tuple[int, float, str, str]]:
         """Same-name candidates (exact, normal, phonetic keys) and skeleton neighbours."""
-        norm = normal_key(text)
+        exact = exact_key(text)
+        norm = normal_of_exact(exact)
         phon, skel = phonetic_of_normal(norm), skeleton_of_normal(norm)
-        for index, name, primary in self._exact.get(exact_key(text), ()):
+        for index, name, primary in self._exact.get(exact, ()):
             yield index, 1.0 if primary else ALIAS_SCORE, "exact" if primary else "alias", name
         for index, name in self._normal.get(norm, ()):
             yield index, 0.93, "normalised", name
@@ -670,6 +672,7 @@ class _KeysByLength:
         self.keys = sorted(keys, key=len)
         self.lengths = [len(key) for key in self.keys]
         self._np = np
+        self._key_array = np.array(self.keys, dtype=object)  # to pick the keys near() keeps
         self._length_array = np.array(self.lengths, dtype=np.int64)
         self._masks = np.array([_letter_mask(key) for key in self.keys], dtype=np.uint64)
 
@@ -681,7 +684,8 @@ class _KeysByLength:
         share = 100 - _FUZZY_CUTOFF  # the distance may be this share (%) of the two lengths
         lengths = self._length_array[low:high] + len(query)
         possible = differing.astype(np.int64) * 100 <= share * lengths
-        return [self.keys[low + int(i)] for i in np.flatnonzero(possible)]
+        near: list[str] = self._key_array[low:high][possible].tolist()
+        return near
 
     def _band(self, length: int) -> tuple[int, int]:
         share = (100 - _FUZZY_CUTOFF) / 100  # |la - lb| / (la + lb) must not exceed it

@@ -103,6 +103,9 @@ _TURKISH_SUFFIX = re.compile(
 _TURKISH_GLUED_ARTICLE = re.compile(r"^(\w+?[^aeiouıüö\W])[uüie]([lnrstdzş])(?=\2)", re.IGNORECASE)
 # Turkish -e/-iye for Arabic taa marbuta (-ah/-iyah): Kefr Amme, Zerbe, Aleppo's Haritan'iye.
 _TURKISH_FINAL_E = re.compile(r"(?<=[^aeiouıüö\W])e\b", re.IGNORECASE)
+# A capital I or a 1 typed for l inside a word (AI-Bara, Kafr Nab1), and the article so typed.
+_TYPED_L = re.compile(r"(?<=[a-z])I|(?<=[A-Za-z])1")
+_TYPED_AL = re.compile(r"\bAI\b|\bAI(?=-)")
 # Arabic prepositions and conjunctions written joined to the name: وسراقب، بإدلب، لكفرنبل.
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
 # Words that say what kind of place follows or precedes: "Idlib city", "مدينة إدلب".
@@ -144,12 +147,14 @@ def common_words() -> frozenset[str]:
 
 def is_arabic(text: str) -> bool:
     """Return True if ``text`` contains Arabic letters."""
-    return _ARABIC_LETTER.search(text) is not None
+    # Most text the ingester asks about is ASCII: isascii() answers it without the regex.
+    return not text.isascii() and _ARABIC_LETTER.search(text) is not None
 
 
 def clean(text: str) -> str:
     """Remove control, zero-width and bidi-format characters; collapse white space."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    # Every character _CONTROL removes is unprintable: printable text skips the regex.
+    return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
 
 
 def fold_latin(text: str) -> str:
@@ -168,12 +173,14 @@ def fold_latin(text: str) -> str:
     text = clean(text)
     if _TURKISH_MARKERS.intersection(text):
         text = text.translate(_TURKISH_MAP)
-    text = _APOSTROPHES.sub("", text.casefold())
+    text = text.casefold()
+    if not text.isascii() or "'" in text or "`" in text:  # the other apostrophes are not ASCII
+        text = _APOSTROPHES.sub("", text)
     if not text.isascii():
         text = "".join(
             ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
         )
-    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+    return _words(text)
 
 
 def fold_arabic(text: str) -> str:
@@ -185,6 +192,13 @@ def fold_arabic(text: str) -> str:
     True
     """
     text = _ARABIC_MARKS.sub("", clean(text)).translate(_ARABIC_MAP)
+    return _words(text)
+
+
+def _words(text: str) -> str:
+    """Return the runs of letters and digits of ``text``, one space apart."""
+    if text.replace(" ", "").isalnum():  # only letters, digits and spaces: no regex needed
+        return " ".join(text.split())
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -264,7 +278,8 @@ def skeleton_of_normal(norm: str) -> str:
     words = norm.split()
     if is_arabic(norm):
         return "".join(words)
-    return _DOUBLED.sub(r"\1", "".join(map(_skeleton_word, words)))
+    joined = "".join(map(_skeleton_word, words))
+    return _DOUBLED.sub(r"\1", joined) if _DOUBLED.search(joined) else joined
 
 
 def phonetic_key(text: str) -> str:
@@ -354,8 +369,8 @@ def query_readings(text: str) -> list[tuple[str, float]]:
         turkish = base.translate(_TURKISH_MAP)
         turkish = " ".join(_TURKISH_GLUED_ARTICLE.sub(r"\1 ", w) for w in turkish.split())
         out.append((_TURKISH_FINAL_E.sub("ah", turkish), 0.98))
-    typed = re.sub(r"(?<=[a-z])I|(?<=[A-Za-z])1", "l", text)
-    typed = re.sub(r"\bAI\b|\bAI(?=-)", "Al", typed)
+    typed = _TYPED_L.sub("l", text)
+    typed = _TYPED_AL.sub("Al", typed)
     if typed != text:
         out.append((typed, 0.97))
     for form, weight in [(text, 1.0), *out]:
@@ -396,11 +411,12 @@ def letter_readings(text: str) -> list[str]:
 def _latin_letter_readings(text: str) -> list[tuple[str, float]]:
     """Return the readings of letters other spellings use: g or C for j, -ian for -iyah."""
     out = []
-    if _IYAN_END.search(text):  # Yacoubian, Yaqoubiyan for al-Yaqubiyah
+    # Each pattern needs a letter or two that most names lack: looked for first (cheaper).
+    if "an" in text.lower() and _IYAN_END.search(text):  # Yacoubian, Yaqoubiyan: al-Yaqubiyah
         out.append((_IYAN_END.sub("iyah", text), 0.95))
-    if _G_FOR_J.search(text):
+    if ("g" in text or "G" in text) and _G_FOR_J.search(text):
         out.append((_G_FOR_J.sub(lambda m: "j" if m[0] == "g" else "J", text), 0.95))
-    if _INITIAL_C.search(text):
+    if "C" in text and _INITIAL_C.search(text):
         out.append((_INITIAL_C.sub("J", text), 0.95))
     return out
 

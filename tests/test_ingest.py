@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,13 +22,19 @@ from geo.datasets import DATA_DIR
 from geo.errors import AmbiguousPlaceError, PlaceNotFoundError
 from geo.gazetteer import load_gazetteer
 from geo.incidents.table import read_table
+from geo.ingest import breakdown, casualties, mentions
+from geo.ingest import context as context_module
+from geo.ingest import extract as extract_module
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import read_date
 from geo.ingest.extract import extract
 from geo.ingest.mentions import MentionFinder
 from geo.ingest.text import MAX_REPORT_CHARS, ReportError, report_text, split_sentences
-from geo.ingest.wording import read_wording
+from geo.ingest.wording import END_WORD_CHARS, ends, fold, read_wording
 from tests import ingest_corpus
+
+if TYPE_CHECKING:
+    import re
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = load_gazetteer()
@@ -428,3 +437,118 @@ def test_finder_resolve_is_the_gazetteers(name: str) -> None:
                 got = (type(exc), str(exc))
             assert got == expected
     assert finder.matches(name) == GAZETTEER.geocode(name)
+
+
+def _most_letters(parsed: Any) -> float:
+    """Return the most characters other than white space a parsed pattern can match."""
+    c = importlib.import_module("re._constants")
+    most = 0.0
+    for op, av in parsed:
+        if op is c.LITERAL:
+            most += not chr(av).isspace()
+        elif op is c.IN:
+            spaces = all(
+                (o is c.CATEGORY and a is c.CATEGORY_SPACE) or (o is c.LITERAL and chr(a).isspace())
+                for o, a in av
+            )
+            most += not spaces
+        elif op in {c.NOT_LITERAL, c.ANY}:
+            most += 1
+        elif op is c.BRANCH:
+            most += max(_most_letters(p) for p in av[1])
+        elif op is c.SUBPATTERN:
+            most += _most_letters(av[3])
+        elif op in {c.MAX_REPEAT, c.MIN_REPEAT}:
+            inner = _most_letters(av[2])
+            most += 0 if inner == 0 else math.inf if av[1] == c.MAXREPEAT else av[1] * inner
+        elif op not in {c.AT, c.ASSERT, c.ASSERT_NOT}:
+            raise AssertionError(op)  # an operator this check does not know
+    return most
+
+
+def _anchored_at_end(parsed: Any) -> bool:
+    """Return True if every way through a parsed pattern ends with $ (AT_END)."""
+    c = importlib.import_module("re._constants")
+    items = list(parsed)
+    while items and items[-1][0] in {c.ASSERT, c.ASSERT_NOT}:
+        items.pop()  # a look-around after $ consumes nothing
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is c.BRANCH:
+        return all(_anchored_at_end(p) for p in av[1])
+    if op is c.SUBPATTERN:
+        return _anchored_at_end(av[3])
+    return op is c.AT and av is c.AT_END
+
+
+END_PATTERNS = [
+    (pattern, letters, module.END_WORDS[pattern])
+    for module in (mentions, casualties, breakdown, context_module, extract_module)
+    for pattern, letters in module.END_LETTERS.items()
+]
+
+
+@pytest.mark.parametrize(("pattern", "letters", "words"), END_PATTERNS, ids=lambda p: str(p)[:40])
+def test_end_letters_bound_their_patterns(
+    pattern: re.Pattern[str], letters: int, words: tuple[str, ...]
+) -> None:
+    """A pattern that wording.ends windows ends at $ and holds at most its letters."""
+    parsed = importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags)
+    assert _anchored_at_end(parsed)
+    assert _most_letters(parsed) <= letters
+    assert max(map(len, words)) < END_WORD_CHARS
+
+
+#: Endings for the end-anchored patterns: their words, in several cases and scripts.
+END_TEXTS = (
+    "",
+    "village of the ",
+    "between Ariha and ",
+    "countryside of  the   ",
+    "NEAR ",
+    "north-western of the outskirts of ",
+    "south-east ",
+    "ruraL\t",
+    "بالقرب من ",
+    "قريتي ",
+    "في مدينة ",
+    "شمالي ",
+    "Nearby\n",
+    "close to ",
+    "İn the ",
+    "killing at least ",
+    "injuries to ",
+    "wounding of their ",
+    "two in the district of ",
+    "3 killed at ",
+    "every ",
+    "No ",
+    "10 km from the town of ",
+    "شمال مدينة ",
+    "east of ",
+    "غربي ",
+)
+
+
+@given(st.text(alphabet=" \t\u00a0abehilnortvgfxy-ofقرية2İıK", max_size=200))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_ends_is_a_search(text: str) -> None:
+    for pattern, letters, words in END_PATTERNS:
+        for ending in END_TEXTS:
+            expected = pattern.search(text + ending)
+            for found in (
+                ends(pattern, text + ending, letters),
+                ends(pattern, text + ending, letters, words),
+            ):
+                assert (found and found.span()) == (expected and expected.span())
+
+
+@given(st.text(alphabet=" abcdefhiklmnorstuwyİıſKşŞöÖقتلصابجرح", max_size=60))
+@settings(max_examples=300)
+def test_casualty_stems_are_found_folded(text: str) -> None:
+    """The cheap folded test before casualties' _ANY_CASUALTY never misses a sentence."""
+    for stem in ("", "KİLL", "Hurt", "ſlain", "yaŞam", "can  ver", "ÖL"):
+        folded = fold(text + stem)
+        if casualties._ANY_CASUALTY.search(text + stem):
+            assert casualties._ANY_CASUALTY_FOLDED.search(folded)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from geo.names import is_arabic
+
 ARABIC_NUMBER_WORDS = {
     "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثني": 2, "اثنا": 2,
     "أحد": 1, "إحدى": 1, "ثلاثة": 3, "ثلاث": 3,
@@ -63,6 +65,8 @@ def read_arabic(text: str) -> tuple[int | None, int | None]:
     """
     killed: int | None = None
     injured: int | None = None
+    if not is_arabic(text):
+        return killed, injured  # every pattern below needs Arabic letters
     verbs = list(_ARABIC_VERB.finditer(text))
     counted_until = 0  # the words after a verb that it counted ("استشهد فتى وأصيب شقيقه")
     for index, m in enumerate(verbs):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from geo.ingest.wording import ends
+
 _I = re.IGNORECASE
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "bir": 1, "iki": 2, "üç": 3, "dört": 4,
@@ -23,6 +25,13 @@ _BEFORE_PLACE = re.compile(
     r"district|camp|area)\s+(?:of\s+)?)?$",
     _I,
 )
+#: The most characters other than white space a match of :data:`_BEFORE_PLACE` can hold
+#: (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks it).
+END_LETTERS: dict[re.Pattern[str], int] = {_BEFORE_PLACE: 40}
+#: The words (folded) a match of it can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _BEFORE_PLACE: ("in", "at", "the", "town", "village", "city", "district", "camp", "area", "of")
+}
 #: "X'de 2", "X ilçesinde 2", "X köyünde ise 1": the count after a Turkish place.
 _AFTER_PLACE = re.compile(
     r"^(?:['’]\w+)?(?:\s+\w+(?:inde|ında|unda|ünde|nde|nda|de|da|te|ta))?\s*(?:(?:ise|da|de)\s+)?"
@@ -55,7 +64,9 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
     """
     counts: list[tuple[int, str, int, bool]] = []  # position, place, count, count first
     for start, end, name in mentions:
-        before = _BEFORE_PLACE.search(text[:start])
+        before = ends(
+            _BEFORE_PLACE, text[:start], END_LETTERS[_BEFORE_PLACE], END_WORDS[_BEFORE_PLACE]
+        )
         after = _AFTER_PLACE.match(text[end:])
         if before:
             counts.append((before.start(), name, _value(before.group(1)), True))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from geo.coords import LonLat
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.geocode import SAME_PLACE_KM, distance_km
+from geo.ingest.wording import ends
 from geo.names import exact_key
 
 if TYPE_CHECKING:
@@ -77,6 +78,14 @@ _EN_DIRECTION_AFTER = re.compile(
 _AR_DIRECTION_AFTER = re.compile(r"^\s+(?:ال)?(شمال|جنوب|شرق|غرب)(?:ي|ية)?")
 _AR_DIRECTION_BEFORE = re.compile(r"(?:^|\s)[وب]?(?:ال)?(شمال|جنوب|شرق|غرب)(?:ي|ية)?\s+$")
 _TR_DIRECTION = re.compile(r"^['’]?\w*\s+(kuzey|güney|doğu|batı)", re.IGNORECASE)
+#: The most characters other than white space a match of each pattern anchored at the end
+#: ($) can hold (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks them).
+END_LETTERS: dict[re.Pattern[str], int] = {_EN_DIRECTION: 29, _AR_DIRECTION_BEFORE: 9}
+#: The words (folded) a match of each can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _EN_DIRECTION: ("north", "south", "east", "west", "ern", "rural", "of", "the"),
+    _AR_DIRECTION_BEFORE: ("شمال", "جنوب", "شرق", "غرب", "ي", "ية"),
+}
 
 
 @functools.cache
@@ -280,7 +289,12 @@ def _direction(sentence: str, p: PlaceMention) -> tuple[int, int] | None:
     for pattern, text in ((_EN_DIRECTION, before), (_EN_DIRECTION_AFTER, after),
                           (_AR_DIRECTION_AFTER, after), (_AR_DIRECTION_BEFORE, before),
                           (_TR_DIRECTION, after)):  # fmt: skip
-        m = pattern.search(text)
+        letters = END_LETTERS.get(pattern)
+        m = (
+            pattern.search(text)
+            if letters is None
+            else ends(pattern, text, letters, END_WORDS[pattern])
+        )
         if m:
             word = "".join(g for g in m.groups() if g).casefold()
             return _DIRECTIONS.get(word)

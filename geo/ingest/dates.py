@@ -31,6 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geo.ingest.wording import fold
 from geo.names import is_arabic
 
 _I = re.IGNORECASE
@@ -113,6 +114,10 @@ _DATELINE_LABEL = re.compile(
     r"(?:on\s+)?$",
     _I,
 )
+#: Words one of which every match of :data:`_DATELINE_LABEL` holds (folded by
+#: :func:`geo.ingest.wording.fold`). Keep them in step with the pattern.
+_LABEL_TRIGGERS = ("published", "posted", "date", "yayinlanma", "güncelleme", "tarih",
+                   "تاريخ النشر", "نشر في")  # fmt: skip
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NEEDS_MONTH = frozenset(("day_month", "month_day", "in_month"))
 _WEEKDAY_WORDS = (*(n for n in _WEEKDAYS if not n.endswith("day")), "day")
@@ -199,17 +204,23 @@ def find_dateline(text: str) -> DateMention | None:
     True
     """
     digits = text.translate(_ARABIC_DIGITS)
-    for m in _full_dates(digits):
+    folded = fold(digits)
+    labelled = any(t in folded for t in _LABEL_TRIGGERS)
+    # With no label anywhere only a date in the first lines can be the dateline.
+    for m in _full_dates(digits, until=None if labelled else DATELINE_CHARS):
         before = digits[max(0, m.start - 40) : m.start]
         if m.start < DATELINE_CHARS or _DATELINE_LABEL.search(before):
             return m
     return None
 
 
-def _full_dates(text: str) -> list[DateMention]:
+def _full_dates(text: str, *, until: int | None = None) -> list[DateMention]:
+    """Return the full dates of ``text`` in reading order (those starting before ``until``)."""
     out = []
     for rule, pattern in _RULES[:3]:
         for m in pattern.finditer(text):
+            if until is not None and m.start() >= until:
+                break
             if rule != "numeric" and not m.group("year"):
                 continue
             resolved = _resolve(rule, m, None)

@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -433,6 +433,14 @@ _LOCATOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+#: The most characters other than white space a match of :data:`_LOCATOR_BEFORE` can hold
+#: (see :func:`geo.ingest.wording.ends`; ``tests/test_ingest.py`` checks it).
+END_LETTERS: dict[re.Pattern[str], int] = {_LOCATOR_BEFORE: 32}
+#: The words (folded) a match of it can end with before its closing white space.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _LOCATOR_BEFORE: ("of", "from", "the", "مدينة", "بلدة", "قرية")
+}
+
 
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
@@ -495,7 +503,9 @@ def _locator(p: PlaceMention, named: list[PlaceMention | UnresolvedMention], tex
     village of Tal Hamdan in Maarat al-Numan city") locates that place too, and so does a
     place the villages just named are near ("Kansafra and Bara villages near Ariha").
     """
-    if any(o.start < p.start for o in named) and _LOCATOR_BEFORE.search(text[: p.start]):
+    if any(o.start < p.start for o in named) and ends(
+        _LOCATOR_BEFORE, text[: p.start], END_LETTERS[_LOCATOR_BEFORE], END_WORDS[_LOCATOR_BEFORE]
+    ):
         return True
     if any(o.end <= p.start and _VILLAGES_NEAR_BETWEEN.fullmatch(text[o.end : p.start])
            for o in named):  # fmt: skip
@@ -518,6 +528,9 @@ _SEPARATE = re.compile(
     r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
     re.IGNORECASE,
 )
+#: Words (folded) one of which every match of :data:`_SEPARATE` holds: a cheap test first.
+_SEPARATE_TRIGGERS = ("separate", "in another", "منفصل", "ayri", "on the other hand",
+                      "öte yandan", "من جهة")  # fmt: skip
 #: "On the other hand, …" turns to another event: its attackers are not the last ones'.
 _TURN = re.compile(_OTHER_HAND, re.IGNORECASE)
 
@@ -528,7 +541,9 @@ def _note(
     """Keep what later sentences inherit: the date in force and each type's last actor."""
     if date is not None and not _background(date, state.published, wording):
         state.date, state.date_sentence = date, number
-    state.new_story = date is not None or _SEPARATE.search(text) is not None
+    state.new_story = date is not None or (
+        any(t in fold(text) for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
+    )
     for kind in wording.kinds:
         if wording.actors.get(kind, wording.actor1):
             state.actors[kind] = (wording.actors.get(kind, wording.actor1), number)

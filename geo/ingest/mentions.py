@@ -30,6 +30,7 @@ from geo.geocode import (
     distance_km,
     scan_keys,
 )
+from geo.ingest.wording import ends, fold
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
 if TYPE_CHECKING:
@@ -268,6 +269,12 @@ _ORGANISATIONS = re.compile(
     r"Tiger Forces|Fourth Division|Enab Baladi|North Press|Hurras al[- ]Din)\b",
     _I,
 )
+#: Words one of which every match of :data:`_ORGANISATIONS` holds (folded by
+#: :func:`geo.ingest.wording.fold`): a cheap test before the pattern. Keep them in step.
+_ORGANISATION_TRIGGERS = ("tahrir", "ahrar", "faylaq", "izza", "observatory", "civil defen",
+                          "white helmets", "response coordinators", "liberation",
+                          "national army", "tiger forces", "fourth division", "enab baladi",
+                          "north press", "hurras")  # fmt: skip
 #: People named in reports, whose given names come close to villages (Bashar ~ al-Bassah,
 #: Tayyip ~ Tayyibah, Putin ~ Butayn): a title and the names after it, a leader's surname
 #: and the names before it, "the Putin-Erdogan area" (the zone's nickname), and in Arabic
@@ -280,6 +287,12 @@ _PERSONS = re.compile(
     r"(?:بشار|رجب طيب|رجب|فلاديمير)\s+[\u0621-\u064A]+|"
     r"(?:الشاب|الشابة|الطفل|الطفلة|الدكتور|المواطن|المواطنة|السيدة|الرجل|المدني)\s+[“\"«][^”\"»]{1,40}[”\"»]"
 )
+#: Words (as written: the pattern minds case) one of which every match of :data:`_PERSONS`
+#: holds: a cheap test before it. Keep them in step.
+_PERSON_TRIGGERS = ("President", "Minister", "counterpart", "leader", "Dr", "Doctor", "Assad",
+                    "Asad", "Esad", "Esed", "Erdo", "Putin", "Lavrov", "Shoigu", "avu", "بشار",
+                    "رجب", "فلاديمير", "الشاب", "الطفل", "الدكتور", "المواطن", "السيدة", "الرجل",
+                    "المدني")  # fmt: skip
 #: Everyday Arabic words (with a one-letter prefix where it reads as one) that a village's
 #: Arabic name matches: "big", "human" (خسائر بشرية: casualties), "visit", "ceasefire"
 #: (وقف إطلاق النار), "his son", "noon", "fell", "confirmed", "to", "the civilians", "in
@@ -305,7 +318,14 @@ _HIGHWAYS = (
                 r"طريق\s+(?:حلب\s*[-–]\s*دمشق|دمشق\s*[-–]\s*حلب)", _I),
      "M5"),
 )  # fmt: skip
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’‘`ʼ](?=[^\W\d_]))*")
+#: Per highway, words one of which its every match holds (folded): a cheap test before it.
+_HIGHWAY_TRIGGERS = {
+    "M4": ("4", "highway", "road", "motorway", "طريق"),
+    "M5": ("5", "highway", "road", "motorway", "طريق"),
+}
+_DIGIT = re.compile(r"\d")
+#: A word: letters, and apostrophes between letters (O'Hara, Ma’arrat).
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’‘`ʼ][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 #: A Turkish case ending after an apostrophe: İdlib'de, Halep'in, Han Şeyhun'a.
 _TURKISH_CASE = re.compile(
@@ -353,6 +373,11 @@ _INTRODUCED = re.compile(
     r"|(?-i:((?:(?:al|el|Al|El)-)?[A-Z][\w'’`]+(?:[-\s](?:(?:al|el)-)?[A-Z][\w'’`]+)?))\s+"
     r"(?:village|town|area|frontlines?|axis|hill|camp)\b"
 )
+#: Words (as written: the pattern minds case) one of which every match of
+#: :data:`_INTRODUCED` holds: a cheap test before it. Keep them in step.
+_INTRODUCED_TRIGGERS = ("village", "town", "city", "hamlet", "farms", "camp", "area",
+                        "frontline", "axis", "hill", "قرية", "بلدة", "مدينة", "قريتي", "بلدتي",
+                        "köy", "kasaba", "belde", "mahalle")  # fmt: skip
 #: Governorate seats (place ids of data/places.csv): a bare "Idlib" or إدلب is usually the
 #: province, the city only with "city" (or مدينة, "kenti") beside it.
 _SEATS = frozenset(("idlib", "aleppo", "latakia", "hamah__hama"))
@@ -369,6 +394,28 @@ _CITY_AFTER = re.compile(
 )
 _VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet) of\s+(?:the\s+)?$|(?:قرية|قريتي)\s+$", _I)
 _VILLAGE_AFTER = re.compile(r"^(?:['’]\w+)?\s+(?:village\b|köy)", _I)
+#: The most characters other than white space a match of each pattern anchored at the end
+#: of the text before a mention ($) can hold (see :func:`geo.ingest.wording.ends`). Keep
+#: them in step with the patterns: ``tests/test_ingest.py`` checks them.
+END_LETTERS: dict[re.Pattern[str], int] = {
+    _REGION_BEFORE: 16,  # "governorate of the"
+    _NEAR_BEFORE: 29,  # "north-western of the outskirts of"
+    _BETWEEN: 73,  # "between", 60 characters, "and the"
+    _CITY_BEFORE: 11,  # "centre of the"
+    _VILLAGE_BEFORE: 12,  # "village of the"
+}
+#: The words (folded) a match of each pattern can end with, before its closing white
+#: space: a text whose last word ends with none of them is not searched. Keep them in step
+#: with the patterns.
+END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _REGION_BEFORE: ("ern", "rural", "greater", "of", "the", "ريف", "شمال", "جنوب", "شرق", "غرب",
+                     "شمالي", "جنوبي", "شرقي", "غربي"),
+    _NEAR_BEFORE: ("near", "nearby", "of", "around", "to", "outside", "from", "between", "the",
+                   "قرب", "من", "محيط", "أطراف", "ضواحي"),
+    _BETWEEN: ("and", "the"),
+    _CITY_BEFORE: ("of", "the", "مدينة"),
+    _VILLAGE_BEFORE: ("of", "the", "قرية", "قريتي"),
+}  # fmt: skip
 _LIST_MORE = re.compile(
     r"^(?:,\s*(?:and\s+)?|\s+and\s+)((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*"
     r"(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*)*)"
@@ -464,14 +511,18 @@ class MentionFinder:
         >>> [h.road for h in found.highways]
         ['M4']
         """
+        folded = fold(sentence)
         highways = [
             HighwayMention(m.start(), m.end(), m.group(), road)
             for pattern, road in _HIGHWAYS
+            if any(t in folded for t in _HIGHWAY_TRIGGERS[road])
             for m in pattern.finditer(sentence)
         ]
         masked = [(h.start, h.end) for h in highways]
-        masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
-        masked += [(m.start(), m.end()) for m in _PERSONS.finditer(sentence)]
+        if any(t in folded for t in _ORGANISATION_TRIGGERS):
+            masked += [(m.start(), m.end()) for m in _ORGANISATIONS.finditer(sentence)]
+        if any(t in sentence for t in _PERSON_TRIGGERS):
+            masked += [(m.start(), m.end()) for m in _PERSONS.finditer(sentence)]
         units = self._units(sentence, masked)
         masked += [(u.start, u.end) for u in units]
         found = sorted([*units, *self._places(sentence, masked)], key=lambda p: p.start)
@@ -572,7 +623,9 @@ class MentionFinder:
 
     def _units(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         """Return the bases named by a numbered unit the gazetteer knows ("the 46th Regiment")."""
-        out = []
+        out: list[PlaceMention] = []
+        if _DIGIT.search(sentence) is None:
+            return out  # every unit has its number
         for m in _UNITS.finditer(sentence):
             if any(s <= m.start() < e for s, e in masked):
                 continue
@@ -702,6 +755,8 @@ def _arabic_list(sentence: str) -> list[tuple[int, int]]:
     a closing quote, a preposition or region word, or anything that is not an Arabic word.
     """
     spans: list[tuple[int, int]] = []
+    if not is_arabic(sentence):
+        return spans
     for head in _ARABIC_LIST_HEAD.finditer(sentence):
         item: list[tuple[int, int]] = []
         at = head.end()
@@ -727,6 +782,8 @@ def _arabic_list(sentence: str) -> list[tuple[int, int]]:
 def _introduced(sentence: str) -> list[tuple[int, int]]:
     """Return the spans of names introduced as places: "the villages of A, B and C"."""
     spans: list[tuple[int, int]] = []
+    if not any(t in sentence for t in _INTRODUCED_TRIGGERS):
+        return spans
     for m in _INTRODUCED.finditer(sentence):
         group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found = [(m.start(group), m.end(group))]
@@ -740,12 +797,17 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
 
 
 def _tokens(sentence: str) -> list[tuple[int, int]]:
+    if "'" not in sentence and "’" not in sentence:
+        return [m.span() for m in _TOKEN.finditer(sentence)]  # no ending to take off
     spans = []
     for m in _TOKEN.finditer(sentence):
         start, end = m.span()
-        if _POSSESSIVE.search(m.group()) and not is_arabic(m.group()):
+        word = m.group()
+        if "'" not in word and "’" not in word:
+            pass  # both endings follow an apostrophe: most words have none
+        elif _POSSESSIVE.search(word) and not is_arabic(word):
             end -= 2
-        elif turkish := _TURKISH_CASE.search(m.group()):
+        elif turkish := _TURKISH_CASE.search(word):
             end -= len(turkish.group())
         spans.append((start, end))
     return spans
@@ -809,14 +871,19 @@ def is_governorate(mention: PlaceMention) -> bool:
     )
 
 
+def _ends(pattern: re.Pattern[str], text: str) -> bool:
+    """Return True if ``pattern``, anchored at the end ($), matches the end of ``text``."""
+    return ends(pattern, text, END_LETTERS[pattern], END_WORDS[pattern]) is not None
+
+
 def _as_region(kind: str, place_id: str, text: str, before: str, after: str) -> bool:
     """Return True for a city named as a region ("southern Idlib", a bare "Idlib")."""
-    if kind in {"city", "town"} and (_REGION_BEFORE.search(before) or _REGION_AFTER.search(after)):
+    if kind in {"city", "town"} and (_ends(_REGION_BEFORE, before) or _REGION_AFTER.search(after)):
         return True
     return (
         place_id in _SEATS
         and not re.search(r"city|مدينة", text, _I)
-        and not (_CITY_BEFORE.search(before) or _CITY_AFTER.search(after))
+        and not (_ends(_CITY_BEFORE, before) or _CITY_AFTER.search(after))
     )
 
 
@@ -824,7 +891,7 @@ def _mention(
     sentence: str, start: int, end: int, text: str, matches: tuple[Match, ...]
 ) -> PlaceMention:
     before, after = sentence[:start], sentence[end:]
-    if _VILLAGE_BEFORE.search(before) or _VILLAGE_AFTER.search(after):
+    if _ends(_VILLAGE_BEFORE, before) or _VILLAGE_AFTER.search(after):
         villages = [m for m in matches if m.place.kind not in {"city", "town"}]
         matches = tuple(villages) or matches  # "the village of Jabala": not the town Jableh
     ranked = sorted(matches, key=lambda m: -_PROMINENCE.get(m.place.kind, 0))
@@ -847,7 +914,11 @@ def _mention(
         role = "area"
     elif _as_region(place.kind, place.place_id, text, before, after):
         role = "region"
-    near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.search(after) or _BETWEEN.search(before))
+    near = (
+        _ends(_NEAR_BEFORE, before)
+        or _NEAR_AFTER.search(after) is not None
+        or _ends(_BETWEEN, before)
+    )
     if role != "place":  # a town named as a region is the town
         ranked, town_first = ranked[:1] if town_first else ranked, False
     return PlaceMention(start, end, text, ranked[0], tuple(ranked[1:]), role, near, town_first)

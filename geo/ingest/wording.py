@@ -393,12 +393,47 @@ def tail(text: str) -> str:
     return cut[space:] if space >= 0 else cut
 
 
+#: More characters than the longest word of an ``END_WORDS`` list has.
+END_WORD_CHARS = 12
+
+
+def ends(
+    pattern: re.Pattern[str], text: str, letters: int, words: tuple[str, ...] = ()
+) -> re.Match[str] | None:
+    r"""Return ``pattern.search(text)`` for a pattern anchored at the end ($) of ``text``.
+
+    ``letters`` is the most characters other than white space a match of ``pattern`` can
+    hold. A search tries every start position, and no match can start before the end of
+    ``text`` that holds more letters: the search starts there and finds the same match
+    (``\b``, ``^`` and look-behinds still see the whole text). Each module lists its
+    patterns' bounds in ``END_LETTERS``; ``tests/test_ingest.py`` checks them. Given
+    ``words``, those (folded by :func:`fold`) a match can end with before its closing
+    white space (``END_WORDS``), a text whose last word ends with none is not searched.
+
+    Examples
+    --------
+    >>> pattern = re.compile(r"\bof\s+(?:the\s+)?$")
+    >>> ends(pattern, "shells hit " * 20 + "the outskirts of the ", 5)
+    <re.Match object; span=(234, 241), match='of the '>
+    >>> ends(pattern, "the outskirts of Ariha and ", 5) is None
+    True
+    >>> ends(pattern, "the outskirts of Ariha and ", 5, ("of", "the")) is None  # not searched
+    True
+    """
+    if words and not fold(text.rstrip()[-END_WORD_CHARS:]).endswith(words):
+        return None
+    start = len(text) - 2 * letters
+    if start > 0 and len("".join(text[start:].split())) <= letters:
+        start = 0  # mostly white space: search it all
+    return pattern.search(text, max(start, 0))
+
+
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
 
 
 def strip_marks(text: str) -> str:
     """Return ``text`` without Arabic vowel marks, shadda and tatweel (مسيّرة = مسيرة)."""
-    return _ARABIC_MARKS.sub("", text)
+    return text if text.isascii() else _ARABIC_MARKS.sub("", text)
 
 
 def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[EventKind, int]) -> bool:
@@ -431,10 +466,11 @@ def _actors(sentence: str, folded: str) -> list[tuple[float, int, str]]:
             if _TARGET_AFTER.search(after):
                 score = -2.0  # "three Russian soldiers were wounded", passive: a target
             else:
-                score += 2 * bool(_PERPETRATOR_BEFORE.search(before))
+                by = _PERPETRATOR_BEFORE.search(before) is not None
+                score += 2 * by
                 acts = _PERPETRATOR_AFTER.search(after)
                 score += 2 if acts else -2 * bool(_TARGET_NOUN.search(after))
-                if _TARGET_BEFORE.search(before) and not _PERPETRATOR_BEFORE.search(before):
+                if not by and _TARGET_BEFORE.search(before):
                     score -= 3
             out.append((score, m.start(), name))
     return out
