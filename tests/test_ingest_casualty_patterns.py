@@ -11,7 +11,8 @@ import datetime as dt
 import pytest
 
 from geo.gazetteer import load_gazetteer
-from geo.ingest import wording
+from geo.ingest import dates, mentions, wording
+from geo.ingest import extract as extract_module
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import read_date
 from geo.ingest.extract import Candidate, extract
@@ -291,6 +292,62 @@ def test_the_cheap_triggers_cover_every_match_in_our_corpus() -> None:
         ):
             if pattern.search(text):
                 assert any(t in folded for t in triggers), (pattern.pattern[:20], sentence)
+
+
+#: Sentences of our own that reach every branch of the patterns guarded by trigger words in
+#: mentions, extract and dates (organisations, persons, highways, introduced names,
+#: "separately", dateline labels), in the cases and scripts reports use.
+_TRIGGER_SENTENCES = (
+    "Hayyat Tahrir al-Sham and HAY'AT TAHRIR AL SHAM fighters met Ahrar al-Sham, Faylaq al Sham,",
+    "Jaysh al-Izza and Jaish al Izza; the Syrian Observatory for Human Rights counted them.",
+    "Syria Civil Defence, the syrian civil defense, White Helmets and Response Coordinators",
+    "said the National Front for Liberation, the Syrian Liberation Front and the Syrian",
+    "National Army fought the Tiger Forces and the Fourth Division (Enab Baladi, North Press).",
+    "Hurras al-Din denied it. President Bashar al-Assad, Prime Minister Tayyip Erdogan, his",
+    "counterpart Vladimir Putin, Foreign Minister Mevlut Cavusoglu and Çavuşoğlu met Lavrov,",
+    "Shoigu, Dr. Salem Ali and Doctor Ahmad; leader Abu Omar spoke. Esad and Esed, Erdoğan.",
+    "قال بشار الأسد ورجب طيب أردوغان وفلاديمير بوتين إن الشاب “أحمد” والطفلة “سارة” والمواطنة",
+    "“هدى” والسيدة “ليلى” والرجل “علي” والمدني “سامي” والدكتور “عمر” أصيبوا.",
+    "Patrols on the M4, the M-4, the M 5 and m5, the Latakia-Aleppo international highway,",
+    "the Aleppo / Lattakia road, the Damascus–Aleppo motorway and the Hama-Aleppo highway.",
+    "على طريق حلب - اللاذقية وطريق دمشق-حلب والطريق الدولي M4 .",
+    "Shells fell on the village of Kafr Nabl, the town of al-Bara, the city of Ariha, the",
+    "hamlet of Tell, the farms of Sheikh, the camp of Atmeh, the villages of the Zawiya, the",
+    "towns of Sarja and the area of ash-Sheikh Mustafa; Kansafra village and Sarmin frontline.",
+    "قصفت قرية كنصفرة وبلدة البارة ومدينة أريحا وقريتي بينين وبلدتي سرجة.",
+    "Balyun köyüne, Sarja kasabası, Bara beldesi ve Yeni mahallesine saldırı düzenlendi.",
+    "Separately, in another attack, and SEPARATE strikes; on the other hand, Öte yandan,",
+    "وفي هجوم منفصل، ومن جهة أخرى قصفت؛ ayrı bir saldırıda, Ayrıca İdlib'de.",
+)
+
+_DATELINE_LABELS = (
+    "Published: ", "updated on ", "Posted ", "Date: ", "Yayınlanma: ", "YAYINLANMA ",
+    "Güncelleme: ", "Tarih ", "تاريخ النشر: ", "نشر في ",
+)  # fmt: skip
+
+
+def test_the_cheap_triggers_of_mentions_extract_and_dates_cover_their_patterns() -> None:
+    """The word tests before a pattern in mentions, extract and dates never skip a match."""
+    sentences = [*_corpus_sentences(), *_TRIGGER_SENTENCES]
+    guards = {
+        "organisation": (mentions._ORGANISATIONS, mentions._ORGANISATION_TRIGGERS, True),
+        "person": (mentions._PERSONS, mentions._PERSON_TRIGGERS, False),
+        "introduced": (mentions._INTRODUCED, mentions._INTRODUCED_TRIGGERS, False),
+        "separate": (extract_module._SEPARATE, extract_module._SEPARATE_TRIGGERS, True),
+        **{road: (pattern, mentions._HIGHWAY_TRIGGERS[road], True)
+           for pattern, road in mentions._HIGHWAYS},
+    }  # fmt: skip
+    matched = dict.fromkeys(guards, 0)
+    for sentence in sentences:
+        for name, (pattern, triggers, on_folded) in guards.items():
+            for m in pattern.finditer(sentence):  # each match holds a trigger of its own
+                matched[name] += 1
+                text = wording.fold(m.group()) if on_folded else m.group()
+                assert any(t in text for t in triggers), (name, m.group(), sentence)
+    assert all(matched.values()), matched  # every guard was put to the test
+    for label in _DATELINE_LABELS:
+        assert dates._DATELINE_LABEL.search(label), label
+        assert any(t in wording.fold(label) for t in dates._LABEL_TRIGGERS), label
 
 
 def test_clauses_joined_by_also_pair_their_own_types_and_actors() -> None:
