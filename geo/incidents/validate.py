@@ -539,7 +539,10 @@ def _duplicates(
         groups[int(inverse[k])].append(int(rows[k]))
     if not groups:
         return []
-    ids = table.column("event_id_cnty").to_pylist()
+    # Only the first four rows of a group are ever named: their ids, not the whole column's.
+    named_rows = sorted({j for members in groups.values() for j in members[:4]})
+    id_texts = table.column("event_id_cnty").take(pa.array(named_rows, pa.int64())).to_pylist()
+    ids = dict(zip(named_rows, id_texts, strict=True))
     warnings = []
     for members in groups.values():
         when, sub = parsed.date[members[0]], subs[sub_codes[members[0]]]
