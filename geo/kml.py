@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from geo.atomic import atomic_write_parts
-from geo.incidents.rows import CERTAINTIES, PHASES, SIDES
+from geo.incidents.classify import CERTAINTIES, PHASES, SIDES
 from geo.incidents.schema import TIME_PRECISION_DAYS
 from geo.symbology import CORRIDOR_NORTH, CORRIDOR_SOUTH, M4_LINE, PATROL_SEGMENT, SYMBOLS
 from geo.symbology import symbol_key as symbol_of

@@ -37,8 +37,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.incidents.classify import CERTAINTIES
 from geo.incidents.export import joined_bytes, json_strings
-from geo.incidents.rows import CERTAINTIES
 from geo.symbology import symbol_key
 from layers import style
 from layers.packing import pack, script_json, unpack

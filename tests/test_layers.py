@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from geo.datasets import DATA_DIR
+from geo.incidents import classify as classify_module
 from geo.incidents import rows as rows_module
 from geo.incidents.schema import INCIDENT_COLUMNS, SUB_EVENT_TYPES
 from geo.places import load_places
@@ -149,9 +150,9 @@ def decode_incidents(data: dict[str, Any]) -> list[dict[str, Any]]:
             "killed": columns["killed"][i] - 1 if columns["killed"][i] else None,
             "injured": columns["injured"][i] - 1 if columns["injured"][i] else None,
             "time_precision": flags % 3 + 1, "geo_precision": flags // 3 % 3 + 1,
-            "side": rows_module.SIDES[flags // 9 % 4],
-            "certainty": rows_module.CERTAINTIES[flags // 36 % 3],
-            "phase": rows_module.PHASES[flags // 108],
+            "side": classify_module.SIDES[flags // 9 % 4],
+            "certainty": classify_module.CERTAINTIES[flags // 36 % 3],
+            "phase": classify_module.PHASES[flags // 108],
             "dist_km": columns["dist"][i] / 10,
             **{name: text(name, i) for name in incident_data.TEXT_COLUMNS},
         })  # fmt: skip

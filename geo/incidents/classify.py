@@ -37,23 +37,75 @@ CLASS_COLUMNS = (
     "corridor_side", "in_corridor_certainty", "dist_to_m4_km", "nearest_place",
     "nearest_place_id", "nearest_place_km", "phase",
 )  # fmt: skip
+#: The labels of ``corridor_side``, ``in_corridor_certainty`` and ``phase``; a
+#: :class:`Classification` holds each row's index into them.
+SIDES = ("north", "south", "road", "outside")
+CERTAINTIES = ("certain", "possible", "outside")
+PHASES = ("before", "after", "uncertain")
 _FIRST_DAY_AFTER = np.datetime64(CEASEFIRE_START.date(), "D")
+
+
+def label_codes(values: NDArray[np.str_], labels: tuple[str, ...]) -> NDArray[np.int8]:
+    """Return each value's index into ``labels``.
+
+    Raises
+    ------
+    ValueError
+        A value is not one of ``labels``.
+
+    Examples
+    --------
+    >>> label_codes(np.array(["south", "north"]), SIDES).tolist()
+    [1, 0]
+    """
+    codes = np.full(len(values), -1, dtype=np.int8)
+    for code, label in enumerate(labels):
+        codes[values == label] = code
+    if (codes < 0).any():
+        unknown = sorted(set(values[codes < 0].tolist()))
+        msg = f"unexpected classification values {unknown}; expected one of {labels}"
+        raise ValueError(msg)
+    return codes
 
 
 @dataclass
 class Classification:
-    """Arrays aligned with the store's rows; places and areas as indices into their lists."""
+    """Arrays aligned with the store's rows; labels, places and areas as indices.
 
-    corridor_side: NDArray[np.str_]
-    in_corridor_certainty: NDArray[np.str_]
+    ``side_code``, ``certainty_code`` and ``phase_code`` index :data:`SIDES`,
+    :data:`CERTAINTIES` and :data:`PHASES` (one byte a row: a million rows' labels as text
+    took 96 MB); :attr:`corridor_side`, :attr:`in_corridor_certainty` and :attr:`phase`
+    give them as text.
+    """
+
+    side_code: NDArray[np.int8]
+    certainty_code: NDArray[np.int8]
     dist_to_m4_km: NDArray[np.float64]
     nearest_index: NDArray[np.int64]
     nearest_place_km: NDArray[np.float64]
     #: Index into ``areas`` of the sub-district each point is in, -1 outside them all.
     area_index: NDArray[np.int64]
-    phase: NDArray[np.str_]
+    phase_code: NDArray[np.int8]
     places: list[Place] = field(repr=False)
     areas: list[AdminArea] = field(repr=False)
+
+    @property
+    def corridor_side(self) -> NDArray[np.str_]:
+        """``north``, ``south``, ``road`` or ``outside``, per row."""
+        labels: NDArray[np.str_] = np.array(SIDES)[self.side_code]
+        return labels
+
+    @property
+    def in_corridor_certainty(self) -> NDArray[np.str_]:
+        """``certain``, ``possible`` or ``outside``, per row."""
+        labels: NDArray[np.str_] = np.array(CERTAINTIES)[self.certainty_code]
+        return labels
+
+    @property
+    def phase(self) -> NDArray[np.str_]:
+        """``before``, ``after`` or ``uncertain`` (the ceasefire), per row."""
+        labels: NDArray[np.str_] = np.array(PHASES)[self.phase_code]
+        return labels
 
     @property
     def nearest_place(self) -> list[str]:
@@ -107,14 +159,22 @@ def phase_of(date: NDArray[np.datetime64], time_precision: NDArray[np.int8]) -> 
     >>> phase_of(d, np.array([1, 1, 2], dtype=np.int8)).tolist()
     ['before', 'after', 'uncertain']
     """
+    labels: NDArray[np.str_] = np.array(PHASES)[phase_codes(date, time_precision)]
+    return labels
+
+
+def phase_codes(date: NDArray[np.datetime64], time_precision: NDArray[np.int8]) -> NDArray[np.int8]:
+    """Return :func:`phase_of` as indices into :data:`PHASES`."""
     slack_of = np.zeros(max(TIME_PRECISION_DAYS) + 1, dtype=np.int64)
     for code, days in TIME_PRECISION_DAYS.items():
         slack_of[code] = days
     slack_days = slack_of[time_precision].astype("timedelta64[D]")
     first, last = date - slack_days, date + slack_days
-    return np.where(
-        first >= _FIRST_DAY_AFTER, "after", np.where(last < _FIRST_DAY_AFTER, "before", "uncertain")
-    )
+    before, after, uncertain = (PHASES.index(label) for label in ("before", "after", "uncertain"))
+    codes: NDArray[np.int8] = np.where(
+        first >= _FIRST_DAY_AFTER, after, np.where(last < _FIRST_DAY_AFTER, before, uncertain)
+    ).astype(np.int8)
+    return codes
 
 
 def classify(
@@ -137,13 +197,13 @@ def classify(
     certainty = index.certainty(lon, lat, radius_of[parsed.geo_precision])
     nearest, nearest_km = _nearest_places(index, ulon, ulat, places)
     return Classification(
-        corridor_side=side[inverse],
-        in_corridor_certainty=certainty,
+        side_code=label_codes(side, SIDES)[inverse],
+        certainty_code=label_codes(certainty, CERTAINTIES),
         dist_to_m4_km=dist_m[inverse] / 1000,
         nearest_index=nearest[inverse],
         nearest_place_km=nearest_km[inverse],
         area_index=admin.index_at(ulon, ulat)[inverse],
-        phase=phase_of(parsed.date, parsed.time_precision),
+        phase_code=phase_codes(parsed.date, parsed.time_precision),
         places=places,
         areas=admin.areas,
     )

@@ -33,6 +33,7 @@ import shapely
 from geo import geojson
 from geo.atomic import atomic_write_bytes, sync_folder
 from geo.gpkg_styles import add_layer_styles
+from geo.incidents.classify import CERTAINTIES, PHASES, SIDES
 from geo.incidents.rows import area_or_none, dictionary_of
 from geo.incidents.schema import INCIDENT_COLUMNS
 
@@ -124,13 +125,15 @@ def classified(table: pa.Table, classes: Classification) -> pa.Table:
     place_ids = pa.array([p.place_id for p in classes.places], pa.string())
     nearest = pa.array(classes.nearest_index)
     columns.update(
-        corridor_side=pa.array(classes.corridor_side, pa.string()),
-        in_corridor_certainty=pa.array(classes.in_corridor_certainty, pa.string()),
+        corridor_side=pa.array(SIDES, pa.string()).take(pa.array(classes.side_code)),
+        in_corridor_certainty=pa.array(CERTAINTIES, pa.string()).take(
+            pa.array(classes.certainty_code)
+        ),
         dist_to_m4_km=_decimals(classes.dist_to_m4_km),
         nearest_place=place_names.take(nearest),
         nearest_place_id=place_ids.take(nearest),
         nearest_place_km=_decimals(classes.nearest_place_km),
-        phase=pa.array(classes.phase, pa.string()),
+        phase=pa.array(PHASES, pa.string()).take(pa.array(classes.phase_code)),
     )
     return pa.table(columns)
 
@@ -436,13 +439,13 @@ def summary(
 
     Every grouping works on integer codes (one sort of each small label set), not on text.
     """
-    side, side_labels = _grouping(classes.corridor_side)
-    phase, phase_labels = _grouping(classes.phase)
+    side, side_labels = _grouping(classes.side_code, SIDES)
+    phase, phase_labels = _grouping(classes.phase_code, PHASES)
     months = parsed.date.astype("datetime64[M]").astype(np.int64)
     month, month_values = np.unique(months, return_inverse=True)[1].ravel(), np.unique(months)
     month_labels = month_values.astype("datetime64[M]").astype(str).tolist()
     kind, kinds = dictionary_of(sub_event_type)
-    after = np.flatnonzero(np.asarray(classes.phase) == "after")
+    after = np.flatnonzero(classes.phase_code == PHASES.index("after"))
     side_month = side[after] * max(len(month_labels), 1) + month[after]
     side_month_labels = [f"{s} {m}" for s in side_labels for m in month_labels]
     groups = {
@@ -464,10 +467,15 @@ def summary(
     return result
 
 
-def _grouping(values: NDArray[np.str_]) -> tuple[NDArray[np.int64], list[str]]:
-    """Return each row's index into the sorted distinct labels, and those labels."""
-    labels, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    return inverse.ravel().astype(np.int64), labels.tolist()
+def _grouping(
+    codes: NDArray[np.int8], labels: tuple[str, ...]
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Return each row's index into its sorted distinct labels, and those labels."""
+    used = np.unique(codes)
+    ranked = sorted(used.tolist(), key=lambda code: labels[code])
+    rank_of = np.zeros(len(labels), dtype=np.int64)
+    rank_of[ranked] = np.arange(len(ranked))
+    return rank_of[codes], [labels[code] for code in ranked]
 
 
 def _buckets(

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from geo.incidents.store import IncidentStore
     from geo.incidents.validate import Parsed
 
-SIDES = ("north", "south", "road", "outside")
-CERTAINTIES = ("certain", "possible", "outside")
-PHASES = ("before", "after", "uncertain")
 #: Text of each row kept for the map; ``admin`` is "sub-district, district, governorate".
 TEXT_FIELDS = (
     "event_id", "sub_event_type", "tags", "location", "source", "source_url", "notes",
@@ -42,8 +39,10 @@ class IncidentRows:
     ``id_number``/``id_width``/``text["id_prefix"]`` split an id like ``SYR012345`` into
     ``SYR``, 12345 and 6 digits (number -1 when the id does not end in 1 to 9 digits).
     ``day`` counts days since 1970-01-01; ``fatalities``/``injured`` are NaN when not
-    reported; ``side``/``certainty``/``phase`` index :data:`SIDES`, :data:`CERTAINTIES` and
-    :data:`PHASES`; ``text`` maps each of :data:`TEXT_FIELDS` to codes into ``strings``.
+    reported; ``side``/``certainty``/``phase`` index
+    :data:`~geo.incidents.classify.SIDES`, :data:`~geo.incidents.classify.CERTAINTIES` and
+    :data:`~geo.incidents.classify.PHASES`; ``text`` maps each of :data:`TEXT_FIELDS` to
+    codes into ``strings``.
     ``not_shown`` counts the store's rows left off the map for their errors.
     """
 
@@ -74,17 +73,6 @@ class IncidentRows:
         """Return text field ``name`` as strings, one per row."""
         values: list[str] = self.strings.take(pa.array(self.text[name])).to_pylist()
         return values
-
-
-def _codes(values: NDArray[np.str_], labels: tuple[str, ...]) -> NDArray[np.int8]:
-    codes = np.full(len(values), -1, dtype=np.int8)
-    for code, label in enumerate(labels):
-        codes[values == label] = code
-    if (codes < 0).any():
-        unknown = sorted(set(values[codes < 0].tolist()))
-        msg = f"unexpected classification values {unknown}; expected one of {labels}"
-        raise ValueError(msg)
-    return codes
 
 
 def admin_names(classes: Classification) -> pa.Array:
@@ -142,9 +130,9 @@ def incident_rows(
         geo_precision=parsed.geo_precision,
         fatalities=parsed.fatalities,
         injured=parsed.injured,
-        side=_codes(classes.corridor_side, SIDES),
-        certainty=_codes(classes.in_corridor_certainty, CERTAINTIES),
-        phase=_codes(classes.phase, PHASES),
+        side=classes.side_code,
+        certainty=classes.certainty_code,
+        phase=classes.phase_code,
         dist_km=np.asarray(classes.dist_to_m4_km, dtype=np.float64),
         id_number=numbers,
         id_width=widths,

@@ -13,7 +13,7 @@ import pytest
 
 import build_map
 from geo.build import MAP_FILENAME
-from geo.incidents.rows import CERTAINTIES, PHASES, SIDES
+from geo.incidents.classify import CERTAINTIES, PHASES, SIDES
 from geo.incidents.schema import GEO_PRECISION_RADIUS_M, TIME_PRECISION_DAYS
 from geo.project import load_inputs
 from geo.symbology import symbol_key
