@@ -80,9 +80,11 @@ def build_settings(args: argparse.Namespace) -> BuildSettings:
 def refuse_unused_imports(args: argparse.Namespace) -> None:
     """Keep pandas and geopandas out of a building command's own process (:mod:`geo.imports`).
 
-    Analyst layers are read with geopandas: with any, nothing is refused.
+    Analyst layers (``--layer`` or the settings file's) are read with geopandas: with any,
+    nothing is refused.
     """
-    if getattr(args, "own_process", False) and not build_settings(args).layers:
+    layers = getattr(args, "layer", None) or settings_file(args).layers
+    if getattr(args, "own_process", False) and not layers:
         from geo import imports  # noqa: PLC0415
 
         imports.refuse()
