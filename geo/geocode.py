@@ -177,6 +177,7 @@ class Gazetteer:
         self._blocks: dict[str, dict[tuple[str, int], list[str]]] = {}  # typo candidates
         self._sibling_cache: dict[int, frozenset[int]] = {}
         self._primary_keys: dict[int, str] = {}
+        self._article_takers: dict[int, bool] = {}
         self._skeleton: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         # Places by the phonetic key of their primary name (and the normal key of their
         # Arabic name), for same-name siblings.
@@ -324,12 +325,16 @@ class Gazetteer:
                 best[index] = (score * _ADDED_ARTICLE_FACTOR, how, matched)
 
     def _takes_article(self, index: int) -> bool:
-        place = self.places[index]
-        latin = [place.name_en, *(n for n in place.alt_names if not is_arabic(n))]
-        if any(_has_article(name) for name in latin):
-            return True
-        arabic = [n for n in (place.name_ar, *place.alt_names) if n and is_arabic(n)]
-        return any(w.startswith("ال") for n in arabic for w in fold_arabic(n).split())
+        """Return True if a name of place ``index`` (Latin or Arabic) has an article (cached)."""
+        found = self._article_takers.get(index)
+        if found is None:
+            place = self.places[index]
+            latin = [place.name_en, *(n for n in place.alt_names if not is_arabic(n))]
+            arabic = [n for n in (place.name_ar, *place.alt_names) if n and is_arabic(n)]
+            found = self._article_takers[index] = any(_has_article(n) for n in latin) or any(
+                w.startswith("ال") for n in arabic for w in fold_arabic(n).split()
+            )
+        return found
 
     def _add_qualified(self, best: dict[int, tuple[float, str, str]]) -> None:
         """Give "X Tahtani" and "X Fawqani" (lower and upper X) a same-name match on X.

@@ -30,9 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from geo.ingest.wording import fold
 from geo.names import is_arabic
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _I = re.IGNORECASE
 
@@ -123,7 +127,6 @@ _NEEDS_MONTH = frozenset(("day_month", "month_day", "in_month"))
 _WEEKDAY_WORDS = (*(n for n in _WEEKDAYS if not n.endswith("day")), "day")
 #: Words one of which a rule's match must contain (casefolded): a cheap test before its regex.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "numeric": tuple("0123456789"),
     "before_yesterday": ("yesterday", "أمس", "امس", "gün"),
     "yesterday": ("yesterday", "night", "overnight", "أمس", "امس", "البارحة", "dün"),
     "today": ("today", "tonight", "this ", "اليوم", "bugün", "bu "),
@@ -134,6 +137,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "last_week": ("week", "الأسبوع", "hafta"),
     "last_month": ("month", "الشهر", "geçen ay"),
 }
+#: The numeric rule's test: a digit (Arabic-Indic digits are read as ASCII ones first).
+_ANY_DIGIT = re.compile("[0-9]")
 _MONTH_WORDS = frozenset(name.split()[0].rstrip(".") for name in _MONTHS)
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -166,16 +171,22 @@ def read_date(sentence: str, *, published: dt.date | None) -> DateMention | None
     >>> read_date("Jets struck on Tuesday.", published=None)
     DateMention(date=None, precision=1, text='on Tuesday', start=12)
     """
-    text = sentence.translate(_ARABIC_DIGITS)
+    text = sentence if sentence.isascii() else sentence.translate(_ARABIC_DIGITS)
     folded = text.casefold()
     named_month = not _MONTH_WORDS.isdisjoint(_WORD.findall(folded))
     found: list[DateMention] = []
+    tested: dict[tuple[str, ...], bool] = {}  # several rules share their words
     for rule, pattern in _RULES:
         if rule in _NEEDS_MONTH and not named_month:
             continue  # the month-name rules are the slow ones: only when a month is named
-        triggers = _TRIGGERS.get(rule)
-        if triggers is not None and not any(t in folded for t in triggers):
-            continue  # none of the rule's words is in the sentence: skip its regex
+        if rule == "numeric":
+            if _ANY_DIGIT.search(text) is None:
+                continue
+        elif (triggers := _TRIGGERS.get(rule)) is not None:
+            if triggers not in tested:
+                tested[triggers] = any(t in folded for t in triggers)
+            if not tested[triggers]:
+                continue  # none of the rule's words is in the sentence: skip its regex
         for m in pattern.finditer(text):
             resolved = _resolve(rule, m, published)
             if resolved is not None:
@@ -203,7 +214,7 @@ def find_dateline(text: str) -> DateMention | None:
     >>> find_dateline("Shelling hit Ariha on Tuesday.") is None
     True
     """
-    digits = text.translate(_ARABIC_DIGITS)
+    digits = text if text.isascii() else text.translate(_ARABIC_DIGITS)
     folded = fold(digits)
     labelled = any(t in folded for t in _LABEL_TRIGGERS)
     # With no label anywhere only a date in the first lines can be the dateline.
@@ -218,7 +229,9 @@ def _full_dates(text: str, *, until: int | None = None) -> list[DateMention]:
     """Return the full dates of ``text`` in reading order (those starting before ``until``)."""
     out = []
     for rule, pattern in _RULES[:3]:
-        for m in pattern.finditer(text):
+        for m in (
+            pattern.finditer(text) if until is None else _starting_before(pattern, text, until)
+        ):
             if until is not None and m.start() >= until:
                 break
             if rule != "numeric" and not m.group("year"):
@@ -227,6 +240,28 @@ def _full_dates(text: str, *, until: int | None = None) -> list[DateMention]:
             if resolved is not None and resolved[0] is not None:
                 out.append(DateMention(resolved[0], 1, m.group().strip(), m.start()))
     return sorted(out, key=lambda d: d.start)
+
+
+#: Where a full date can start: a digit (numeric, day_month) or a word (month_day).
+_FULL_DATE_START = re.compile(r"(?<!\d)\d|\b[^\W\d_]")
+
+
+def _starting_before(pattern: re.Pattern[str], text: str, until: int) -> Iterator[re.Match[str]]:
+    """Yield ``pattern.finditer(text)``'s matches that start before ``until``.
+
+    ``finditer`` would try every position of a long text after the first lines; a full date
+    can start only where :data:`_FULL_DATE_START` matches, so only those positions of the
+    first ``until`` characters are tried (``match`` still sees the text around them), and
+    the matches are the same.
+    """
+    at = 0
+    for start in _FULL_DATE_START.finditer(text, 0, until):
+        if start.start() < at:
+            continue
+        m = pattern.match(text, start.start())
+        if m is not None:
+            yield m
+            at = m.end()
 
 
 def _month(m: re.Match[str]) -> int:

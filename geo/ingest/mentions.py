@@ -636,12 +636,17 @@ class MentionFinder:
 
     def _places(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
         tokens = _tokens(sentence)
+        # Whether each word is capitalised (or Arabic), once: most words of a sentence are
+        # neither, and the loop below asks about each word up to twice.
+        capital = [is_arabic(w) or w[:1].isupper() for w in (sentence[s:e] for s, e in tokens)]
         out: list[PlaceMention] = []
         i = 0
         while i < len(tokens):
             found = None
-            if _may_start(tokens, i, sentence) and not _inside(tokens[i], masked):
-                found = self._longest(sentence, tokens, i, masked)
+            if (capital[i] or _joins_capital(tokens, i, sentence, capital)) and not (
+                masked and _inside(tokens[i], masked)
+            ):
+                found = self._longest(sentence, tokens, capital, i, masked)
             if found is None:
                 i += 1
                 continue
@@ -656,6 +661,7 @@ class MentionFinder:
         self,
         sentence: str,
         tokens: list[tuple[int, int]],
+        capital: list[bool],
         i: int,
         masked: list[tuple[int, int]],
     ) -> tuple[tuple[int, int, str, tuple[Match, ...]], int] | None:
@@ -664,8 +670,12 @@ class MentionFinder:
             last + 1 < len(tokens)
             and last - i + 1 < MAX_NAME_WORDS
             and sentence[tokens[last][1] : tokens[last + 1][0]] in _JOIN
-            and _may_continue(sentence, tokens[last + 1])
-            and not _inside(tokens[last + 1], masked)
+            and (
+                capital[last + 1]
+                or sentence[tokens[last + 1][0] : tokens[last + 1][1]].casefold()
+                in _JOINED_ARTICLES
+            )
+            and not (masked and _inside(tokens[last + 1], masked))
             and self._may_extend(sentence[tokens[i][0] : tokens[last][1]])
         ):
             last += 1
@@ -827,24 +837,22 @@ def _common_word_variant(word: str, top: Match) -> bool:
     return top.score < SAME_NAME_SCORE and word.casefold() in common_words()
 
 
-def _may_start(tokens: list[tuple[int, int]], i: int, sentence: str) -> bool:
+def _joins_capital(
+    tokens: list[tuple[int, int]], i: int, sentence: str, capital: list[bool]
+) -> bool:
+    """Return True if lower-case word ``i`` is an article joined to a capitalised word.
+
+    Such an article starts a name: al-Fatirah, al Bara.
+    """
+    if i + 1 == len(tokens) or not capital[i + 1]:
+        return False
     start, end = tokens[i]
-    word = sentence[start:end]
-    if is_arabic(word) or word[:1].isupper():
-        return True
-    # A lower-case article starts a name only when joined to a capitalised word: al-Fatirah.
-    if word.casefold() in _JOINED_ARTICLES and i + 1 < len(tokens):
-        gap = sentence[end : tokens[i + 1][0]]
-        after = sentence[tokens[i + 1][0] : tokens[i + 1][1]]
-        return (gap == "-" or (gap == " " and word.casefold() in {"al", "el"})) and after[
-            :1
-        ].isupper()
-    return False
-
-
-def _may_continue(sentence: str, token: tuple[int, int]) -> bool:
-    word = sentence[token[0] : token[1]]
-    return is_arabic(word) or word[:1].isupper() or word.casefold() in _JOINED_ARTICLES
+    word = sentence[start:end].casefold()
+    if word not in _JOINED_ARTICLES:
+        return False
+    gap = sentence[end : tokens[i + 1][0]]
+    after = sentence[tokens[i + 1][0] : tokens[i + 1][1]]
+    return (gap == "-" or (gap == " " and word in {"al", "el"})) and after[:1].isupper()
 
 
 def _inside(token: tuple[int, int], masked: list[tuple[int, int]]) -> bool:
