@@ -635,10 +635,7 @@ class MentionFinder:
         return out
 
     def _places(self, sentence: str, masked: list[tuple[int, int]]) -> list[PlaceMention]:
-        tokens = _tokens(sentence)
-        # Whether each word is capitalised (or Arabic), once: most words of a sentence are
-        # neither, and the loop below asks about each word up to twice.
-        capital = [is_arabic(w) or w[:1].isupper() for w in (sentence[s:e] for s, e in tokens)]
+        tokens, capital = _tokens(sentence)
         out: list[PlaceMention] = []
         i = 0
         while i < len(tokens):
@@ -806,21 +803,23 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _tokens(sentence: str) -> list[tuple[int, int]]:
-    if "'" not in sentence and "’" not in sentence:
-        return [m.span() for m in _TOKEN.finditer(sentence)]  # no ending to take off
-    spans = []
+def _tokens(sentence: str) -> tuple[list[tuple[int, int]], list[bool]]:
+    """Return the words' spans (a possessive or Turkish case ending taken off) and whether
+    each is capitalised or Arabic (asked up to twice per word by the scan)."""
+    spans, capital = [], []
+    endings = "'" in sentence or "’" in sentence
     for m in _TOKEN.finditer(sentence):
         start, end = m.span()
         word = m.group()
-        if "'" not in word and "’" not in word:
+        capital.append(word[:1].isupper() or is_arabic(word))
+        if not endings or ("'" not in word and "’" not in word):
             pass  # both endings follow an apostrophe: most words have none
         elif _POSSESSIVE.search(word) and not is_arabic(word):
             end -= 2
         elif turkish := _TURKISH_CASE.search(word):
             end -= len(turkish.group())
         spans.append((start, end))
-    return spans
+    return spans, capital
 
 
 def _turkish_fold(text: str) -> str:
