@@ -804,8 +804,11 @@ def _introduced(sentence: str) -> list[tuple[int, int]]:
 
 
 def _tokens(sentence: str) -> tuple[list[tuple[int, int]], list[bool]]:
-    """Return the words' spans (a possessive or Turkish case ending taken off) and whether
-    each is capitalised or Arabic (asked up to twice per word by the scan)."""
+    """Return the words' spans and whether each is capitalised (or Arabic).
+
+    A possessive or Turkish case ending is taken off a span. The scan asks about each
+    word's capital up to twice: it is decided here, in the one pass over the words.
+    """
     spans, capital = [], []
     endings = "'" in sentence or "’" in sentence
     for m in _TOKEN.finditer(sentence):
