@@ -26,12 +26,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
+# An editable install leaves the project's own modules uncompiled: compile them once, as pip
+# does for installed packages, so that a machine with PYTHONDONTWRITEBYTECODE set (this
+# project's development machines do) does not compile ~60 modules at every start.
 $(BASE): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e .
+	$(PY) -m compileall -q geo layers
 	touch $@
 
 $(TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m compileall -q geo layers
 	touch $@ $(BASE)
 
 # Third-party JS/CSS that the map inlines, pinned in layers/assets.json (npm pack + sha512).
