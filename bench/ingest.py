@@ -164,10 +164,11 @@ def main() -> None:
     table = {"ours (100, tests/data/ingest)": ours_column(gazetteer)}
     if available():
         real_reports = [(r["text"], r["published"]) for r in load_real("real")[0]]
-        results["real_cold_reports_per_s"] = round(
+        real_cold = round(
             per_second(real_reports, lambda t, p: extract(
                 t, published=dt.date.fromisoformat(p) if p else None,
                 finder=MentionFinder(gazetteer)), label="real"))  # fmt: skip
+        results["real_cold_reports_per_s"] = real_cold
         results["real_cold_reports_per_cpu_s"] = round(CPU_RATES["real"])
         real_finder = MentionFinder(gazetteer)
         results["real_warm_reports_per_s"] = round(
@@ -179,6 +180,8 @@ def main() -> None:
             per_second(real_reports, batch(gazetteer, real_reports), label="real_batch")
         )
         results["real_batch_reports_per_cpu_s"] = round(CPU_RATES["real_batch"])
+        # Issue 15's target is for the real reports, read cold (a new finder per report).
+        results["real_target_200_per_s"] = "met" if real_cold >= 200 else "NOT MET"  # noqa: PLR2004
         for name in ("real", "seeds"):
             summary = measure_real(gazetteer, name).summary()
             table[f"{name} ({summary['reports']}, ../shared/reports/{name})"] = summary
