@@ -189,6 +189,38 @@ _ACTOR_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Unidentified Armed Group (Syria)": ("unknown", "unidentified", "gunmen", "مجهول",
                                          "kimliği"),
 }  # fmt: skip
+
+#: The scripts a folded text holds, as bits (see :func:`_scripts`).
+_LATIN, _ARABIC, _OTHER = 1, 2, 4
+_HAS_LATIN = re.compile("[a-z]")
+_HAS_ARABIC = re.compile("[\u0600-\u06ff]")
+_HAS_OTHER = re.compile("[^\x00-\x7f\u0600-\u06ff]")
+
+
+def _scripts(folded: str) -> int:
+    """Return the scripts ``folded`` holds: ASCII letters, Arabic, other non-ASCII (ü, ş …).
+
+    A trigger is in a text only if the text holds every script the trigger holds, so the
+    triggers of a script a sentence lacks (the Arabic ones in English) need not be sought:
+    skipping them changes no test's result, and most sentences are of one script.
+    """
+    bits = _LATIN if _HAS_LATIN.search(folded) else 0
+    if folded.isascii():
+        return bits
+    if _HAS_ARABIC.search(folded):
+        bits |= _ARABIC
+    return bits | _OTHER if _HAS_OTHER.search(folded) else bits
+
+
+def _by_scripts(triggers: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Return, for each value of :func:`_scripts`, the ``triggers`` a text of it can hold."""
+    return tuple(tuple(t for t in triggers if _scripts(t) & ~bits == 0) for bits in range(8))
+
+
+_TYPE_SCRIPTS = {kind: _by_scripts(triggers) for kind, triggers in _TYPE_TRIGGERS.items()}
+_ACTOR_SCRIPTS = {name: _by_scripts(triggers) for name, triggers in _ACTOR_TRIGGERS.items()}
+_GENERIC_SCRIPTS = _by_scripts(_GENERIC_TRIGGERS)
+_ALSO_SCRIPTS = _by_scripts(_ALSO_TRIGGERS)
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
@@ -295,9 +327,10 @@ def read_wording(sentence: str) -> Wording:
     """
     sentence = _blank_told(strip_marks(sentence))
     folded = fold(sentence)
+    scripts = _scripts(folded)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
-        if not any(t in folded for t in _TYPE_TRIGGERS[kind]):
+        if not any(t in folded for t in _TYPE_SCRIPTS[kind][scripts]):
             continue
         m = pattern.search(sentence)
         if m:
@@ -312,7 +345,7 @@ def read_wording(sentence: str) -> Wording:
     kinds = [k for k in kinds if not any(_absorbs(o, k, sentence, found) for o in kinds if o != k)]
     if DRONE in kinds and IED in kinds and _LADEN_DRONE.search(sentence):
         kinds.remove(IED)  # the explosive is the drone's own: one drone strike
-    actors = _actors(sentence, folded)
+    actors = _actors(sentence, folded, scripts)
     perpetrators = sorted((start, name) for score, start, name in actors if score >= 0)
     targets = tuple(dict.fromkeys(name for score, _, name in actors if score < 0))
     actor1 = (
@@ -330,12 +363,14 @@ def read_wording(sentence: str) -> Wording:
     if kinds == [AIR] and {_SYRIA, _RUSSIA} <= named and _RUSSIAN_AIRCRAFT.search(sentence):
         actor1 = by_kind[AIR] = _RUSSIA  # "Russian warplanes and regime artillery"
     sure = any(score > 0 for score, _, _ in actors)
-    generic = any(t in folded for t in _GENERIC_TRIGGERS) and bool(_GENERIC.search(sentence))
+    generic = any(t in folded for t in _GENERIC_SCRIPTS[scripts]) and bool(
+        _GENERIC.search(sentence)
+    )
     return Wording(
         kinds=tuple(kinds),
         generic=generic,
         attack=generic and _ATTACK.search(sentence) is not None,  # attack is a generic word
-        also=any(t in folded for t in _ALSO_TRIGGERS) and bool(_ALSO.search(sentence)),
+        also=any(t in folded for t in _ALSO_SCRIPTS[scripts]) and bool(_ALSO.search(sentence)),
         actor1=actor1,
         targets=tuple(t for t in targets if t != actor1),
         actors=by_kind,
@@ -454,11 +489,14 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
     )
 
 
-def _actors(sentence: str, folded: str) -> list[tuple[float, int, str]]:
-    """Return (score, start, name) per actor named: negative scores are targets."""
+def _actors(sentence: str, folded: str, scripts: int) -> list[tuple[float, int, str]]:
+    """Return (score, start, name) per actor named: negative scores are targets.
+
+    ``folded`` is ``sentence`` folded (:func:`fold`), ``scripts`` its :func:`_scripts`.
+    """
     out = []
     for name, pattern in ACTORS:
-        if not any(t in folded for t in _ACTOR_TRIGGERS[name]):
+        if not any(t in folded for t in _ACTOR_SCRIPTS[name][scripts]):
             continue
         for m in pattern.finditer(sentence):
             before, after = tail(sentence[: m.start()]), sentence[m.end() :]
