@@ -128,6 +128,7 @@ _TURKISH_TOLL = re.compile(
     _I,
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_ARABIC_DIGIT = re.compile("[٠-٩]")
 _JOINED = re.compile(
     r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|"
     r"\s*,\s*(?:(?:her|his|their|its)\s+)?",
@@ -174,7 +175,9 @@ def read_casualties(sentence: str) -> Casualties:
     text = strip_marks(sentence)
     if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not _ANY_CASUALTY.search(text):
         return Casualties()
-    text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
+    if not text.isascii() and _ARABIC_DIGIT.search(text):  # else translating changes nothing
+        text = text.translate(_ARABIC_DIGITS)
+    text = _drop_period_totals(text)
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     folded = fold(text)
     if _has(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
@@ -182,7 +185,8 @@ def read_casualties(sentence: str) -> Casualties:
     denies = "no" in folded
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), read_arabic(text), _turkish(text)):
+    english = _english(text) if _has(folded, _ENGLISH_STEMS) else (None, None)
+    for count_killed, count_injured in (english, read_arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
@@ -263,6 +267,11 @@ _KILLED_AND_INJURED = re.compile(
     _I,
 )
 _AND_INJURED_AFTER = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I)
+#: A stem (folded) of every casualty word an English count is given to: of each word of
+#: :data:`_ACTIVE` and of :data:`_KILLED` and :data:`_INJURED`, which :func:`_assign`
+#: needs. A text without them has no English count, and :func:`_english` is not called.
+_ENGLISH_STEMS = ("kill", "claim", "death", "martyr", "massacre", "injur", "wound", "hurt",
+                  "dead", "died", "slain", "perish", "lost", "fatalit")  # fmt: skip
 #: A count above this is a campaign's toll, not one incident's.
 MAX_INCIDENT_COUNT = 250
 
