@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from geo.ingest.arabic_counts import read_arabic
-from geo.ingest.wording import ends, fold, strip_marks, tail
+from geo.ingest.wording import ends, fold, leading, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -29,17 +29,19 @@ _NUMBER_WORDS = {
     "both": 2, "pair": 2, "another": 1,
 }  # fmt: skip
 #: "its driver", "his son": one person, counted only next to a casualty verb.
-_ONE_PERSON = re.compile(
+_ONE_PERSON = leading(
+    "iht",
     r"\b(?:its|his|her|the)\s+(?:[a-z]+\s+)?(?:driver|son|daughter|wife|husband|brother|"
     r"sister|father|mother|child|owner|pilot|commander|guard|shepherd|farmer|rider|"
     r"passenger|nephew|niece|cousin|uncle|grandson|granddaughter)\b",
     _I,
 )
 #: After a casualty verb: a possessive and a singular noun, or a person's name.
-_NAMED_VICTIM = re.compile(
+_NAMED_VICTIM = leading(
+    "kwi",
     r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+(him\b|her\b(?!\s+\w)|"
     r"(?:its|his|her|their)\s+"
-    r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)"
+    r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)",
 )
 _FAMILY = re.compile(
     r"\b(?:a\s+)?family of (\w+)\b|\b(\w+)-(?:man|member|person|strong)\s+(?:crew|team|"
@@ -71,16 +73,17 @@ _ACTIVE = re.compile(
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
+_ENGLISH_NUMBER_WORDS = sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True)
 #: A number in digits or one of the English number words (the only words it can be).
-_NUMBER = re.compile(
-    r"\b(\d{1,3}(?:,\d{3})*|\d+|"
-    + "|".join(sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True))
-    + r")\b",
+_NUMBER = leading(
+    r"\d" + "".join(sorted({w[0] for w in _ENGLISH_NUMBER_WORDS})),
+    r"\b(\d{1,3}(?:,\d{3})*|\d+|" + "|".join(_ENGLISH_NUMBER_WORDS) + r")\b",
     _I,
 )
 #: Every count the readers below take needs one of these stems: a sentence without them
 #: gives no count (a cheap test before the costly patterns).
-_ANY_CASUALTY = re.compile(
+_ANY_CASUALTY = leading(
+    "kdspmlfwihcvtماوتقلصجضخأyşö",
     r"kill|dead|die|death|slain|perish|martyr|lives|fatal|wound|injur|hurt|harm|casualt|loss|"
     r"victim|toll|massacre|damage|"
     r"مقتل|استشه|وفاة|توفي|مصرع|قتل|لقي|لقوا|صاب|صيب|جرح|ضحي|قض|خسائر|أضرار|"
@@ -91,14 +94,16 @@ _ANY_CASUALTY = re.compile(
 #: without IGNORECASE, which is several times faster: every sentence that
 #: :data:`_ANY_CASUALTY` matches has one there, so a miss needs no more.
 _ANY_CASUALTY_FOLDED = re.compile(_ANY_CASUALTY.pattern)
-_BREAKDOWN = re.compile(
+_BREAKDOWN = leading(
+    "iaomtbبم",
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
     r"\bthey include\w*|\bbetween them|بينهم|منهم)\b",
     _I,
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
-_NONE_BOTH = re.compile(
+_NONE_BOTH = leading(
+    "nwcomدلبöy",
     r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|"
     r"without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
@@ -117,7 +122,8 @@ _NONE_KILLED = re.compile(
     _I,
 )
 _NONE_INJURED = re.compile(r"\b(?:no (?:injuries|one was (?:injured|wounded)))\b", _I)
-_TOLL = re.compile(
+_TOLL = leading(
+    "dtn",
     r"\b(?:death toll|toll|number of (?:dead|deaths|victims))\b[^.;]{0,40}?\b(?:to|at|of)\s+"
     r"(\d+|[a-z]+)\b",
     _I,
@@ -206,7 +212,8 @@ def read_casualties(sentence: str) -> Casualties:
 #: Over a period, not one incident: "1,300 civilians killed since the ceasefire", "over the
 #: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
 #: clause holding these words is dropped.
-_PERIOD_TOTAL = re.compile(
+_PERIOD_TOTAL = leading(
+    "eifphodsbmacمعخy",
     r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)\s+(?:had\s+)?"
     r"(?:put|given|gave|spoke|said|mentioned|indicated)|had (?:earlier |previously )?put the "
     r"(?:death )?toll|"
@@ -260,7 +267,8 @@ _COUNT_FOLLOWS = (
 )
 #: "killing and injuring seven", "20 people, most of them children, were killed and
 #: wounded": the split is not given, so neither count is known.
-_KILLED_AND_INJURED = re.compile(
+_KILLED_AND_INJURED = leading(
+    r"kd\s",
     r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
     r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
     r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
@@ -361,8 +369,10 @@ def _counts(text: str) -> list[_Count]:
 
 
 #: A passive verb takes no object: in "were seriously wounded five" the number is no count.
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$", _I
+_PASSIVE = leading(
+    "wbia",
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$",
+    _I,
 )
 
 

@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, ends, fold, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, leading, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -442,7 +442,8 @@ END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
-_ORIGIN_BEFORE = re.compile(
+_ORIGIN_BEFORE = leading(
+    r"lftcosbdpا\sو",
     r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
     r"fired|took off|taking off|flying|coming|came|originat\w*) from|"
     r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
@@ -524,7 +525,8 @@ ACTOR_CARRY_SENTENCES = 3
 BACKGROUND_DAYS = 31
 
 
-_SEPARATE = re.compile(
+_SEPARATE = leading(
+    "siمaoö",
     r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
     re.IGNORECASE,
 )
@@ -887,7 +889,8 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
         target.cite(number, attr)
 
 
-_CLAUSE = re.compile(
+_CLAUSE = leading(
+    r";\s,،\.إبا",
     # ", and another man were killed": the list of the dead goes on, no new clause
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
     r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
@@ -899,7 +902,8 @@ _CLAUSE = re.compile(
 )
 #: A relative clause after a place: "Sarmin, where …", Arabic "البارة التي قضى فيها".
 _WHERE = re.compile(r"[,،]?\s*(?:where|in which|التي|الذي|حيث)\s+", re.IGNORECASE)
-_CASUALTY_WORD = re.compile(
+_CASUALTY_WORD = leading(
+    "kwidhcمإاأجقر",
     r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل|استشهد|قضى|راح ضحيت",
     re.IGNORECASE,
 )
