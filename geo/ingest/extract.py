@@ -451,6 +451,11 @@ _ORIGIN_BEFORE = leading(
     r"(?:^|\s)و?(?:المتمركزة|المتمركز|المتمركزين|المتواجدة)\s+(?:في|ب)\s*(?:[^\s،,.]+\s+){0,4}$",
     re.IGNORECASE,
 )
+#: Words (folded) one of which every match of :data:`_ORIGIN_BEFORE` holds: a text without
+#: them names no origin, and the costly search of its beginning is not made.
+_ORIGIN_TRIGGERS = ("launch", "fired", "took off", "taking off", "flying", "coming", "came",
+                    "originat", "stationed", "based", "deployed", "positioned", "انطلاقا",
+                    "المتمركز", "المتواجدة")  # fmt: skip
 _LISTED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*،\s*|\s+و")
 _ORIGIN_AFTER = re.compile(r"^['’]n?(?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
 
@@ -465,6 +470,9 @@ def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
     after = after[after.find("'") :] if after[:12].find("'") >= 0 else after  # Üssü'nden
     if _ORIGIN_AFTER.search(after):
         return True
+    folded = fold(text)  # a trigger in the text before p is one in the whole text
+    if not any(t in folded for t in _ORIGIN_TRIGGERS):
+        return False
     origin = _ORIGIN_BEFORE.search(text[: p.start])
     if origin is None:
         return False
@@ -543,8 +551,9 @@ def _note(
     """Keep what later sentences inherit: the date in force and each type's last actor."""
     if date is not None and not _background(date, state.published, wording):
         state.date, state.date_sentence = date, number
+    folded = fold(text)  # once: in the generator below it would be folded per trigger
     state.new_story = date is not None or (
-        any(t in fold(text) for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
+        any(t in folded for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
     )
     for kind in wording.kinds:
         if wording.actors.get(kind, wording.actor1):
@@ -815,6 +824,8 @@ def _give_breakdown(
 ) -> bool:
     """Give each place of a breakdown its own count; return False if there is none."""
     by_location = {c.location: c for c in places}
+    if len(by_location) < 2:  # noqa: PLR2004
+        return False  # the spans name these places only: no breakdown of two or more
     spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
              if p.match.place.name_en in by_location]  # fmt: skip
     spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)

@@ -86,6 +86,7 @@ _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
         r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
 )  # fmt: skip
+_TYPE_PATTERN = dict(_TYPE_WORDS)
 #: Words one of which a type's wording must contain (folded by :func:`fold`): a cheap test
 #: before its regex, as in :mod:`geo.ingest.dates`. Keep them in step with the patterns.
 _TYPE_TRIGGERS: dict[EventKind, tuple[str, ...]] = {
@@ -508,7 +509,7 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
         return False
     if kind not in _ONLY_MUNITIONS:
         return True
-    pattern = dict(_TYPE_WORDS)[kind]
+    pattern = _TYPE_PATTERN[kind]
     return all(
         (_MUNITIONS.fullmatch(m.group()) and m.start() > found[other])
         or m.group() == "قصف"  # Arabic "bombarded", said of aircraft too ("قصفت الطائرات")
