@@ -48,6 +48,8 @@ _FAMILY = re.compile(
     r"family|unit|group)\b",
     _I,
 )
+#: Words (folded) one of which every match of :data:`_FAMILY` holds: a cheap test first.
+_FAMILY_TRIGGERS = ("family of", "-man", "-member", "-person", "-strong")
 _PEOPLE = (
     r"(?:third|fourth|fifth|second|people|persons|person|civilians?|citizens?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
     r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
@@ -179,7 +181,11 @@ def read_casualties(sentence: str) -> Casualties:
     Casualties(killed=0, injured=0)
     """
     text = strip_marks(sentence)
-    if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not _ANY_CASUALTY.search(text):
+    if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not (
+        # an ASCII text folded is it in lower case, which the pattern without IGNORECASE
+        # matches exactly where the pattern with it matches the text: no second search
+        text.isascii() or _ANY_CASUALTY.search(text)
+    ):
         return Casualties()
     if not text.isascii() and _ARABIC_DIGIT.search(text):  # else translating changes nothing
         text = text.translate(_ARABIC_DIGITS)
@@ -191,7 +197,7 @@ def read_casualties(sentence: str) -> Casualties:
     denies = "no" in folded
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
-    english = _english(text) if _has(folded, _ENGLISH_STEMS) else (None, None)
+    english = _english(text, folded) if _has(folded, _ENGLISH_STEMS) else (None, None)
     for count_killed, count_injured in (english, read_arabic(text), _turkish(text)):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
@@ -284,10 +290,11 @@ _ENGLISH_STEMS = ("kill", "claim", "death", "martyr", "massacre", "injur", "woun
 MAX_INCIDENT_COUNT = 250
 
 
-def _english(text: str) -> tuple[int | None, int | None]:
+def _english(text: str, folded: str) -> tuple[int | None, int | None]:
+    """Read English counts from ``text``; ``folded`` is it folded (:func:`fold`)."""
     counts = [
         c
-        for c in _counts(text)
+        for c in _counts(text, folded)
         if c.value <= MAX_INCIDENT_COUNT
         and not _KILLED_AND_INJURED.search(text[: c.start])
         and not _KILLED_AND_INJURED.match(text[c.end :])
@@ -317,10 +324,10 @@ def _english(text: str) -> tuple[int | None, int | None]:
     return totals.get("killed"), totals.get("injured")
 
 
-def _counts(text: str) -> list[_Count]:
+def _counts(text: str, folded: str) -> list[_Count]:
     families = [
         _Count(m.start(), m.end(), value, bare=False)
-        for m in _FAMILY.finditer(text)
+        for m in (_FAMILY.finditer(text) if _has(folded, _FAMILY_TRIGGERS) else ())
         if (value := _value(m.group(1) or m.group(2))) is not None
     ]
     counts = list(families)

@@ -743,7 +743,8 @@ def _add_casualties(
             targets[i] = targets[i + 1]  # "killing one and wounding two others in Sarmin"
         _give(targets[i], found, number)
     target = places[0]
-    if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
+    lowered = text.casefold()  # once: in the generator it would be per word
+    if not target.actor2 and any(word in lowered for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
 
 
