@@ -198,7 +198,8 @@ def read_casualties(sentence: str) -> Casualties:
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
     english = _english(text, folded) if _has(folded, _ENGLISH_STEMS) else (None, None)
-    for count_killed, count_injured in (english, read_arabic(text), _turkish(text)):
+    turkish = _turkish(text) if _has(folded, _TURKISH_STEMS) else (None, None)
+    for count_killed, count_injured in (english, read_arabic(text), turkish):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
@@ -449,6 +450,9 @@ def _value(word: str) -> int | None:
 
 _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
                     "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
+#: A stem (folded) of each casualty word of :data:`_TURKISH`, which each of its matches
+#: holds: a text without them has no Turkish count, and :func:`_turkish` is not called.
+_TURKISH_STEMS = ("hayat", "yasam", "yaşam", "can", "sehit", "şehit", "öl", "yaral")
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
     r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"
