@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from geo.ingest.arabic_counts import read_arabic
-from geo.ingest.wording import ends, fold, leading, strip_marks, tail
+from geo.ingest.wording import ends, fold, holds, leading, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -192,19 +192,19 @@ def read_casualties(sentence: str) -> Casualties:
     text = _drop_period_totals(text)
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     folded = fold(text)
-    if _has(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
+    if holds(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
         return Casualties(0, 0)
     denies = "no" in folded
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
-    english = _english(text, folded) if _has(folded, _ENGLISH_STEMS) else (None, None)
-    turkish = _turkish(text) if _has(folded, _TURKISH_STEMS) else (None, None)
+    english = _english(text, folded) if holds(folded, _ENGLISH_STEMS) else (None, None)
+    turkish = _turkish(text) if holds(folded, _TURKISH_STEMS) else (None, None)
     for count_killed, count_injured in (english, read_arabic(text), turkish):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
             injured = (injured or 0) + count_injured
-    toll = _TOLL.search(text) if _has(folded, ("toll", "number of")) else None
+    toll = _TOLL.search(text) if holds(folded, ("toll", "number of")) else None
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
     turkish_tolls = _TURKISH_TOLL.finditer(text) if "sayisi" in folded else ()
@@ -241,10 +241,6 @@ _PERIOD_TRIGGERS = ("earlier", "initial", "first", "previous", "put the", "past"
                     "bu yana")  # fmt: skip
 
 
-def _has(folded: str, triggers: tuple[str, ...]) -> bool:
-    return any(t in folded for t in triggers)
-
-
 _CLAUSE_END = re.compile(r"[,;.،]")
 #: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
 #: the sentence refers back to, not of the one it reports. The clause is blanked out.
@@ -257,7 +253,7 @@ _AFTER_LEAD = re.compile(
 
 def _drop_period_totals(text: str) -> str:
     """Return ``text`` with every clause that counts over a period blanked out."""
-    if not _has(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
+    if not holds(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
         return text
     for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
         ends = [e.start() for e in _CLAUSE_END.finditer(text)]
@@ -328,7 +324,7 @@ def _english(text: str, folded: str) -> tuple[int | None, int | None]:
 def _counts(text: str, folded: str) -> list[_Count]:
     families = [
         _Count(m.start(), m.end(), value, bare=False)
-        for m in (_FAMILY.finditer(text) if _has(folded, _FAMILY_TRIGGERS) else ())
+        for m in (_FAMILY.finditer(text) if holds(folded, _FAMILY_TRIGGERS) else ())
         if (value := _value(m.group(1) or m.group(2))) is not None
     ]
     counts = list(families)

@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, ends, fold, leading, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, holds, leading, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -471,7 +471,7 @@ def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
     if _ORIGIN_AFTER.search(after):
         return True
     folded = fold(text)  # a trigger in the text before p is one in the whole text
-    if not any(t in folded for t in _ORIGIN_TRIGGERS):
+    if not holds(folded, _ORIGIN_TRIGGERS):
         return False
     origin = _ORIGIN_BEFORE.search(text[: p.start])
     if origin is None:
@@ -553,7 +553,7 @@ def _note(
         state.date, state.date_sentence = date, number
     folded = fold(text)  # once: in the generator below it would be folded per trigger
     state.new_story = date is not None or (
-        any(t in folded for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
+        holds(folded, _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
     )
     for kind in wording.kinds:
         if wording.actors.get(kind, wording.actor1):
