@@ -62,6 +62,8 @@ def breakdown(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tupl
     >>> breakdown(text, spans)
     {'Binnish': ('killed', 1), 'Sarmin': ('killed', 3)}
     """
+    if len({name for _, _, name in mentions}) < 2:  # noqa: PLR2004
+        return {}  # no two places to count (the counted ones are some of them)
     counts: list[tuple[int, str, int, bool]] = []  # position, place, count, count first
     for start, end, name in mentions:
         before = ends(

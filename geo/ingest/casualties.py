@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from geo.ingest.arabic_counts import read_arabic
-from geo.ingest.wording import ends, fold, strip_marks, tail
+from geo.ingest.wording import ends, fold, holds, leading, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -29,23 +29,27 @@ _NUMBER_WORDS = {
     "both": 2, "pair": 2, "another": 1,
 }  # fmt: skip
 #: "its driver", "his son": one person, counted only next to a casualty verb.
-_ONE_PERSON = re.compile(
+_ONE_PERSON = leading(
+    "iht",
     r"\b(?:its|his|her|the)\s+(?:[a-z]+\s+)?(?:driver|son|daughter|wife|husband|brother|"
     r"sister|father|mother|child|owner|pilot|commander|guard|shepherd|farmer|rider|"
     r"passenger|nephew|niece|cousin|uncle|grandson|granddaughter)\b",
     _I,
 )
 #: After a casualty verb: a possessive and a singular noun, or a person's name.
-_NAMED_VICTIM = re.compile(
+_NAMED_VICTIM = leading(
+    "kwi",
     r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+(him\b|her\b(?!\s+\w)|"
     r"(?:its|his|her|their)\s+"
-    r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)"
+    r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)",
 )
 _FAMILY = re.compile(
     r"\b(?:a\s+)?family of (\w+)\b|\b(\w+)-(?:man|member|person|strong)\s+(?:crew|team|"
     r"family|unit|group)\b",
     _I,
 )
+#: Words (folded) one of which every match of :data:`_FAMILY` holds: a cheap test first.
+_FAMILY_TRIGGERS = ("family of", "-man", "-member", "-person", "-strong")
 _PEOPLE = (
     r"(?:third|fourth|fifth|second|people|persons|person|civilians?|citizens?|child(?:ren)?|kids?|wom[ae]n|m[ae]n|soldiers?|troops|"
     r"servicem[ae]n|fighters?|members?|residents?|farmers?|shepherds?|boys?|girls?|infants?|"
@@ -71,16 +75,17 @@ _ACTIVE = re.compile(
     r"(?:the\s+|all\s+|its\s+|his\s+|her\s+|their\s+)?$",
     _I,
 )
+_ENGLISH_NUMBER_WORDS = sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True)
 #: A number in digits or one of the English number words (the only words it can be).
-_NUMBER = re.compile(
-    r"\b(\d{1,3}(?:,\d{3})*|\d+|"
-    + "|".join(sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True))
-    + r")\b",
+_NUMBER = leading(
+    r"\d" + "".join(sorted({w[0] for w in _ENGLISH_NUMBER_WORDS})),
+    r"\b(\d{1,3}(?:,\d{3})*|\d+|" + "|".join(_ENGLISH_NUMBER_WORDS) + r")\b",
     _I,
 )
 #: Every count the readers below take needs one of these stems: a sentence without them
 #: gives no count (a cheap test before the costly patterns).
-_ANY_CASUALTY = re.compile(
+_ANY_CASUALTY = leading(
+    "kdspmlfwihcvtماوتقلصجضخأyşö",
     r"kill|dead|die|death|slain|perish|martyr|lives|fatal|wound|injur|hurt|harm|casualt|loss|"
     r"victim|toll|massacre|damage|"
     r"مقتل|استشه|وفاة|توفي|مصرع|قتل|لقي|لقوا|صاب|صيب|جرح|ضحي|قض|خسائر|أضرار|"
@@ -91,14 +96,16 @@ _ANY_CASUALTY = re.compile(
 #: without IGNORECASE, which is several times faster: every sentence that
 #: :data:`_ANY_CASUALTY` matches has one there, so a miss needs no more.
 _ANY_CASUALTY_FOLDED = re.compile(_ANY_CASUALTY.pattern)
-_BREAKDOWN = re.compile(
+_BREAKDOWN = leading(
+    "iaomtbبم",
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
     r"\bthey include\w*|\bbetween them|بينهم|منهم)\b",
     _I,
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
-_NONE_BOTH = re.compile(
+_NONE_BOTH = leading(
+    "nwcomدلبöy",
     r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|"
     r"without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
@@ -117,7 +124,8 @@ _NONE_KILLED = re.compile(
     _I,
 )
 _NONE_INJURED = re.compile(r"\b(?:no (?:injuries|one was (?:injured|wounded)))\b", _I)
-_TOLL = re.compile(
+_TOLL = leading(
+    "dtn",
     r"\b(?:death toll|toll|number of (?:dead|deaths|victims))\b[^.;]{0,40}?\b(?:to|at|of)\s+"
     r"(\d+|[a-z]+)\b",
     _I,
@@ -128,6 +136,7 @@ _TURKISH_TOLL = re.compile(
     _I,
 )
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_ARABIC_DIGIT = re.compile("[٠-٩]")
 _JOINED = re.compile(
     r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:(?:her|his|their|its|the)\s+)?|"
     r"\s*,\s*(?:(?:her|his|their|its)\s+)?",
@@ -172,22 +181,30 @@ def read_casualties(sentence: str) -> Casualties:
     Casualties(killed=0, injured=0)
     """
     text = strip_marks(sentence)
-    if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not _ANY_CASUALTY.search(text):
+    if not _ANY_CASUALTY_FOLDED.search(fold(text)) or not (
+        # an ASCII text folded is it in lower case, which the pattern without IGNORECASE
+        # matches exactly where the pattern with it matches the text: no second search
+        text.isascii() or _ANY_CASUALTY.search(text)
+    ):
         return Casualties()
-    text = _drop_period_totals(text.translate(_ARABIC_DIGITS))
+    if not text.isascii() and _ARABIC_DIGIT.search(text):  # else translating changes nothing
+        text = text.translate(_ARABIC_DIGITS)
+    text = _drop_period_totals(text)
     text = _AFTER_LEAD.sub(lambda m: " " * len(m.group()), text)
     folded = fold(text)
-    if _has(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
+    if holds(folded, _NONE_TRIGGERS) and _NONE_BOTH.search(text):
         return Casualties(0, 0)
     denies = "no" in folded
     killed: int | None = 0 if denies and _NONE_KILLED.search(text) else None
     injured: int | None = 0 if denies and _NONE_INJURED.search(text) else None
-    for count_killed, count_injured in (_english(text), read_arabic(text), _turkish(text)):
+    english = _english(text, folded) if holds(folded, _ENGLISH_STEMS) else (None, None)
+    turkish = _turkish(text) if holds(folded, _TURKISH_STEMS) else (None, None)
+    for count_killed, count_injured in (english, read_arabic(text), turkish):
         if count_killed is not None:
             killed = (killed or 0) + count_killed
         if count_injured is not None:
             injured = (injured or 0) + count_injured
-    toll = _TOLL.search(text) if _has(folded, ("toll", "number of")) else None
+    toll = _TOLL.search(text) if holds(folded, ("toll", "number of")) else None
     if toll and (value := _value(toll.group(1))) is not None:
         killed = value
     turkish_tolls = _TURKISH_TOLL.finditer(text) if "sayisi" in folded else ()
@@ -202,7 +219,8 @@ def read_casualties(sentence: str) -> Casualties:
 #: Over a period, not one incident: "1,300 civilians killed since the ceasefire", "over the
 #: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
 #: clause holding these words is dropped.
-_PERIOD_TOTAL = re.compile(
+_PERIOD_TOTAL = leading(
+    "eifphodsbmacمعخy",
     r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)\s+(?:had\s+)?"
     r"(?:put|given|gave|spoke|said|mentioned|indicated)|had (?:earlier |previously )?put the "
     r"(?:death )?toll|"
@@ -223,10 +241,6 @@ _PERIOD_TRIGGERS = ("earlier", "initial", "first", "previous", "put the", "past"
                     "bu yana")  # fmt: skip
 
 
-def _has(folded: str, triggers: tuple[str, ...]) -> bool:
-    return any(t in folded for t in triggers)
-
-
 _CLAUSE_END = re.compile(r"[,;.،]")
 #: A leading "After killing two volunteers, jets struck …": the counts of an earlier event
 #: the sentence refers back to, not of the one it reports. The clause is blanked out.
@@ -239,7 +253,7 @@ _AFTER_LEAD = re.compile(
 
 def _drop_period_totals(text: str) -> str:
     """Return ``text`` with every clause that counts over a period blanked out."""
-    if not _has(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
+    if not holds(fold(text), _PERIOD_TRIGGERS) or not _PERIOD_TOTAL.search(text):
         return text
     for m in reversed(list(_PERIOD_TOTAL.finditer(text))):
         ends = [e.start() for e in _CLAUSE_END.finditer(text)]
@@ -256,21 +270,28 @@ _COUNT_FOLLOWS = (
 )
 #: "killing and injuring seven", "20 people, most of them children, were killed and
 #: wounded": the split is not given, so neither count is known.
-_KILLED_AND_INJURED = re.compile(
+_KILLED_AND_INJURED = leading(
+    r"kd\s",
     r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
     r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
     r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
     _I,
 )
 _AND_INJURED_AFTER = re.compile(r"\s+(?:and|or)\s+(?:injured|wounded|hurt)\b" + _COUNT_FOLLOWS, _I)
+#: A stem (folded) of every casualty word an English count is given to: of each word of
+#: :data:`_ACTIVE` and of :data:`_KILLED` and :data:`_INJURED`, which :func:`_assign`
+#: needs. A text without them has no English count, and :func:`_english` is not called.
+_ENGLISH_STEMS = ("kill", "claim", "death", "martyr", "massacre", "injur", "wound", "hurt",
+                  "dead", "died", "slain", "perish", "lost", "fatalit")  # fmt: skip
 #: A count above this is a campaign's toll, not one incident's.
 MAX_INCIDENT_COUNT = 250
 
 
-def _english(text: str) -> tuple[int | None, int | None]:
+def _english(text: str, folded: str) -> tuple[int | None, int | None]:
+    """Read English counts from ``text``; ``folded`` is it folded (:func:`fold`)."""
     counts = [
         c
-        for c in _counts(text)
+        for c in _counts(text, folded)
         if c.value <= MAX_INCIDENT_COUNT
         and not _KILLED_AND_INJURED.search(text[: c.start])
         and not _KILLED_AND_INJURED.match(text[c.end :])
@@ -300,10 +321,10 @@ def _english(text: str) -> tuple[int | None, int | None]:
     return totals.get("killed"), totals.get("injured")
 
 
-def _counts(text: str) -> list[_Count]:
+def _counts(text: str, folded: str) -> list[_Count]:
     families = [
         _Count(m.start(), m.end(), value, bare=False)
-        for m in _FAMILY.finditer(text)
+        for m in (_FAMILY.finditer(text) if holds(folded, _FAMILY_TRIGGERS) else ())
         if (value := _value(m.group(1) or m.group(2))) is not None
     ]
     counts = list(families)
@@ -352,8 +373,10 @@ def _counts(text: str) -> list[_Count]:
 
 
 #: A passive verb takes no object: in "were seriously wounded five" the number is no count.
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$", _I
+_PASSIVE = leading(
+    "wbia",
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$",
+    _I,
 )
 
 
@@ -423,6 +446,9 @@ def _value(word: str) -> int | None:
 
 _TURKISH_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
                     "sekiz": 8, "dokuz": 9, "on": 10}  # fmt: skip
+#: A stem (folded) of each casualty word of :data:`_TURKISH`, which each of its matches
+#: holds: a text without them has no Turkish count, and :func:`_turkish` is not called.
+_TURKISH_STEMS = ("hayat", "yasam", "yaşam", "can", "sehit", "şehit", "öl", "yaral")
 _TURKISH = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,4}|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+"
     r"(?:(?!ve\b)[^\W\d_]+,?\s+){0,3}?"

@@ -53,7 +53,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, ends, fold, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, holds, leading, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -442,7 +442,8 @@ END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
-_ORIGIN_BEFORE = re.compile(
+_ORIGIN_BEFORE = leading(
+    r"lftcosbdpا\sو",
     r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
     r"fired|took off|taking off|flying|coming|came|originat\w*) from|"
     r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
@@ -450,6 +451,11 @@ _ORIGIN_BEFORE = re.compile(
     r"(?:^|\s)و?(?:المتمركزة|المتمركز|المتمركزين|المتواجدة)\s+(?:في|ب)\s*(?:[^\s،,.]+\s+){0,4}$",
     re.IGNORECASE,
 )
+#: Words (folded) one of which every match of :data:`_ORIGIN_BEFORE` holds: a text without
+#: them names no origin, and the costly search of its beginning is not made.
+_ORIGIN_TRIGGERS = ("launch", "fired", "took off", "taking off", "flying", "coming", "came",
+                    "originat", "stationed", "based", "deployed", "positioned", "انطلاقا",
+                    "المتمركز", "المتواجدة")  # fmt: skip
 _LISTED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*،\s*|\s+و")
 _ORIGIN_AFTER = re.compile(r"^['’]n?(?:den|dan|ten|tan)\s+(?:kalk|atıl|ateşlen)", re.IGNORECASE)
 
@@ -464,6 +470,9 @@ def _origin(p: PlaceMention, places: list[PlaceMention], text: str) -> bool:
     after = after[after.find("'") :] if after[:12].find("'") >= 0 else after  # Üssü'nden
     if _ORIGIN_AFTER.search(after):
         return True
+    folded = fold(text)  # a trigger in the text before p is one in the whole text
+    if not holds(folded, _ORIGIN_TRIGGERS):
+        return False
     origin = _ORIGIN_BEFORE.search(text[: p.start])
     if origin is None:
         return False
@@ -524,7 +533,8 @@ ACTOR_CARRY_SENTENCES = 3
 BACKGROUND_DAYS = 31
 
 
-_SEPARATE = re.compile(
+_SEPARATE = leading(
+    "siمaoö",
     r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
     re.IGNORECASE,
 )
@@ -541,8 +551,9 @@ def _note(
     """Keep what later sentences inherit: the date in force and each type's last actor."""
     if date is not None and not _background(date, state.published, wording):
         state.date, state.date_sentence = date, number
+    folded = fold(text)  # once: in the generator below it would be folded per trigger
     state.new_story = date is not None or (
-        any(t in fold(text) for t in _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
+        holds(folded, _SEPARATE_TRIGGERS) and _SEPARATE.search(text) is not None
     )
     for kind in wording.kinds:
         if wording.actors.get(kind, wording.actor1):
@@ -732,7 +743,8 @@ def _add_casualties(
             targets[i] = targets[i + 1]  # "killing one and wounding two others in Sarmin"
         _give(targets[i], found, number)
     target = places[0]
-    if not target.actor2 and any(word in text.casefold() for word in _CIVILIAN_WORDS):
+    lowered = text.casefold()  # once: in the generator it would be per word
+    if not target.actor2 and any(word in lowered for word in _CIVILIAN_WORDS):
         target.actor2 = CIVILIANS
 
 
@@ -813,6 +825,8 @@ def _give_breakdown(
 ) -> bool:
     """Give each place of a breakdown its own count; return False if there is none."""
     by_location = {c.location: c for c in places}
+    if len(by_location) < 2:  # noqa: PLR2004
+        return False  # the spans name these places only: no breakdown of two or more
     spans = [(p.start, p.end, p.match.place.name_en) for p in (mentions.places if mentions else ())
              if p.match.place.name_en in by_location]  # fmt: skip
     spans += [(text.find(c.mention), text.find(c.mention) + len(c.mention), c.location)
@@ -887,7 +901,8 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
         target.cite(number, attr)
 
 
-_CLAUSE = re.compile(
+_CLAUSE = leading(
+    r";\s,،\.إبا",
     # ", and another man were killed": the list of the dead goes on, no new clause
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
     r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
@@ -899,7 +914,8 @@ _CLAUSE = re.compile(
 )
 #: A relative clause after a place: "Sarmin, where …", Arabic "البارة التي قضى فيها".
 _WHERE = re.compile(r"[,،]?\s*(?:where|in which|التي|الذي|حيث)\s+", re.IGNORECASE)
-_CASUALTY_WORD = re.compile(
+_CASUALTY_WORD = leading(
+    "kwidhcمإاأجقر",
     r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل|استشهد|قضى|راح ضحيت",
     re.IGNORECASE,
 )
