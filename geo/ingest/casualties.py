@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from geo.ingest.arabic_counts import read_arabic
-from geo.ingest.wording import ends, fold, holds, leading, strip_marks, tail
+from geo.ingest.first_chars import leading
+from geo.ingest.wording import ends, fold, holds, strip_marks, tail
 
 _I = re.IGNORECASE
 
@@ -30,7 +31,6 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 #: "its driver", "his son": one person, counted only next to a casualty verb.
 _ONE_PERSON = leading(
-    "iht",
     r"\b(?:its|his|her|the)\s+(?:[a-z]+\s+)?(?:driver|son|daughter|wife|husband|brother|"
     r"sister|father|mother|child|owner|pilot|commander|guard|shepherd|farmer|rider|"
     r"passenger|nephew|niece|cousin|uncle|grandson|granddaughter)\b",
@@ -38,7 +38,6 @@ _ONE_PERSON = leading(
 )
 #: After a casualty verb: a possessive and a singular noun, or a person's name.
 _NAMED_VICTIM = leading(
-    "kwi",
     r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+(him\b|her\b(?!\s+\w)|"
     r"(?:its|his|her|their)\s+"
     r"(?:[a-z]+\s+)?[a-z]*[a-rt-z]\b|[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][a-z]+)+)",
@@ -78,14 +77,12 @@ _ACTIVE = re.compile(
 _ENGLISH_NUMBER_WORDS = sorted((w for w in _NUMBER_WORDS if w.isascii()), key=len, reverse=True)
 #: A number in digits or one of the English number words (the only words it can be).
 _NUMBER = leading(
-    r"\d" + "".join(sorted({w[0] for w in _ENGLISH_NUMBER_WORDS})),
     r"\b(\d{1,3}(?:,\d{3})*|\d+|" + "|".join(_ENGLISH_NUMBER_WORDS) + r")\b",
     _I,
 )
 #: Every count the readers below take needs one of these stems: a sentence without them
 #: gives no count (a cheap test before the costly patterns).
 _ANY_CASUALTY = leading(
-    "kdspmlfwihcvtماوتقلصجضخأyşö",
     r"kill|dead|die|death|slain|perish|martyr|lives|fatal|wound|injur|hurt|harm|casualt|loss|"
     r"victim|toll|massacre|damage|"
     r"مقتل|استشه|وفاة|توفي|مصرع|قتل|لقي|لقوا|صاب|صيب|جرح|ضحي|قض|خسائر|أضرار|"
@@ -97,7 +94,6 @@ _ANY_CASUALTY = leading(
 #: :data:`_ANY_CASUALTY` matches has one there, so a miss needs no more.
 _ANY_CASUALTY_FOLDED = re.compile(_ANY_CASUALTY.pattern)
 _BREAKDOWN = leading(
-    "iaomtbبم",
     r"(?:\bincluding|\bamong (?:them|whom|the (?:dead|killed|victims|wounded|injured))|"
     r"\bof whom|\bmostly|\bmost of them|\bmainly|\bone of them|\bat least \w+ of them|"
     r"\bthey include\w*|\bbetween them|بينهم|منهم)\b",
@@ -105,7 +101,6 @@ _BREAKDOWN = leading(
 )
 _OF_THEM = re.compile(r"^\s+of (?:them|whom)\b", _I)
 _NONE_BOTH = leading(
-    "nwcomدلبöy",
     r"\b(?:no (?:human |civilian )?(?:casualties|losses|victims)|"
     r"without (?:causing |any )?(?:human )?"
     r"casualties|no one was (?:hurt|harmed)|nobody was (?:hurt|harmed)|no casualties were "
@@ -125,7 +120,6 @@ _NONE_KILLED = re.compile(
 )
 _NONE_INJURED = re.compile(r"\b(?:no (?:injuries|one was (?:injured|wounded)))\b", _I)
 _TOLL = leading(
-    "dtn",
     r"\b(?:death toll|toll|number of (?:dead|deaths|victims))\b[^.;]{0,40}?\b(?:to|at|of)\s+"
     r"(\d+|[a-z]+)\b",
     _I,
@@ -220,7 +214,6 @@ def read_casualties(sentence: str) -> Casualties:
 #: past few days"; or a superseded figure: "earlier reports had put the toll at three". The
 #: clause holding these words is dropped.
 _PERIOD_TOTAL = leading(
-    "eifphodsbmacمعخy",
     r"\b(?:(?:earlier|initial|first|previous) (?:reports?|tolls?|figures?|tally)\s+(?:had\s+)?"
     r"(?:put|given|gave|spoke|said|mentioned|indicated)|had (?:earlier |previously )?put the "
     r"(?:death )?toll|"
@@ -271,7 +264,6 @@ _COUNT_FOLLOWS = (
 #: "killing and injuring seven", "20 people, most of them children, were killed and
 #: wounded": the split is not given, so neither count is known.
 _KILLED_AND_INJURED = leading(
-    r"kd\s",
     r"\b(?:killing|killed|dead|deaths?)\s+(?:and|or)\s+(?:injuring|injured|wounding|wounded|"
     r"injuries)\s+$|^\s+(?:(?:people|civilians|persons)\s+)?(?:were\s+)?(?:killed|dead)\s+"
     r"(?:and|or)\s+(?:injured|wounded)\b" + _COUNT_FOLLOWS,
@@ -374,7 +366,6 @@ def _counts(text: str, folded: str) -> list[_Count]:
 
 #: A passive verb takes no object: in "were seriously wounded five" the number is no count.
 _PASSIVE = leading(
-    "wbia",
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|hurt)\s+$",
     _I,
 )

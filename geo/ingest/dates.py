@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo.ingest.first_chars import leading
 from geo.ingest.wording import fold
 from geo.names import is_arabic
 
@@ -76,38 +77,38 @@ _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
 _EN_WEEKDAY = "|".join(name for name in _WEEKDAYS if name.isascii() and name.endswith("day"))
 _TR_WEEKDAY = "pazartesi|cumartesi|çarşamba|carsamba|perşembe|persembe|pazar|salı|sali|cuma"
 _AR_WEEKDAY = "|".join(name for name in _WEEKDAYS if "\u0600" <= name[0] <= "\u06ff")
-_NUMERIC = re.compile(
+_NUMERIC = leading(
     r"(?<![\d/.-])(?:(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]?\d)-(?P<d1>[0-3]?\d)|"
     r"(?P<d2>[0-3]?\d)[-/.](?P<m2>[01]?\d)[-/.](?P<y2>(?:19|20)\d\d))(?![\d/.-]?\d)"
 )
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("numeric", _NUMERIC),
-    ("day_month", re.compile(
+    ("day_month", leading(
         rf"(?<!\d){_DAY}\s+(?:of\s+|من\s+(?:شهر\s+)?|شهر\s+)?{_MONTH}{_YEAR}", _I)),
-    ("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", _I)),
-    ("before_yesterday", re.compile(
+    ("month_day", leading(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", _I)),
+    ("before_yesterday", leading(
         r"\bthe day before yesterday\b|أول (?:من )?أمس|اول امس|أمس الأول|امس الاول|"
         r"\b(?:önceki|evvelki) gün(?:kü)?\b|\bevvelsi gün\b", _I)),
-    ("yesterday", re.compile(
+    ("yesterday", leading(
         r"\byesterday\b|\blast night\b|\bovernight\b|(?:مساء |صباح |ليلة |ليل )?(?:أمس|امس)"
         r"|البارحة|\bdün(?:kü)?\b(?: (?:gece|akşam|sabah))?", _I)),
-    ("today", re.compile(
+    ("today", leading(
         r"\b(?:today|tonight|this (?:morning|afternoon|evening)|earlier today|at dawn today)\b|"
         r"(?:صباح |مساء |فجر |ظهر )?(?<!هذا )اليوم|"  # not "هذا اليوم" (this day)
         r"\bbugün(?:kü)?\b|\bbu (?:sabah|akşam|gece)\b", _I)),
-    ("days_ago", re.compile(
+    ("days_ago", leading(
         r"\b(?P<n>\d|one|two|three|four|five|six|seven|a)\s+days?\s+(?:ago|earlier)\b|"
         r"\b(?P<tn>\d|bir|iki|üç|dört|beş)\s+gün\s+önce\b", _I)),
-    ("last_weekday", re.compile(rf"\blast\s+(?P<weekday>{_EN_WEEKDAY})\b", _I)),
-    ("weekday", re.compile(
+    ("last_weekday", leading(rf"\blast\s+(?P<weekday>{_EN_WEEKDAY})\b", _I)),
+    ("weekday", leading(
         rf"\b(?:on\s+|this\s+|early\s+|late\s+)?(?P<weekday>{_EN_WEEKDAY})\b|"
         rf"(?:يوم\s+|صباح\s+|مساء\s+|فجر\s+|ليلة\s+|ظهر\s+)(?:يوم\s+)?(?P<arweekday>{_AR_WEEKDAY})|"
         rf"\b(?P<trweekday>{_TR_WEEKDAY})\s+(?:günü|sabahı|akşamı|gecesi)\b", _I)),
-    ("this_week", re.compile(r"\b(?:earlier\s+)?this\s+week\b|هذا الأسبوع|\bbu hafta\b", _I)),
-    ("last_week", re.compile(
+    ("this_week", leading(r"\b(?:earlier\s+)?this\s+week\b|هذا الأسبوع|\bbu hafta\b", _I)),
+    ("last_week", leading(
         r"\blast\s+week\b|\bthe\s+previous\s+week\b|الأسبوع الماضي|\bgeçen hafta\b", _I)),
-    ("last_month", re.compile(r"\blast\s+month\b|الشهر الماضي|\bgeçen ay\b", _I)),
-    ("in_month", re.compile(
+    ("last_month", leading(r"\blast\s+month\b|الشهر الماضي|\bgeçen ay\b", _I)),
+    ("in_month", leading(
         rf"\b(?:in|during|since|early|late|mid-?)\s+{_MONTH}{_YEAR}(?![^\W\d_])", _I)),
 )  # fmt: skip
 MID_MONTH_DAY = 15

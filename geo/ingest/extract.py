@@ -38,6 +38,7 @@ from geo.ingest.context import (
     settle,
 )
 from geo.ingest.dates import DateMention, find_dateline, read_date
+from geo.ingest.first_chars import leading
 from geo.ingest.mentions import (
     MentionFinder,
     PlaceMention,
@@ -53,7 +54,7 @@ from geo.ingest.text import (
     split_sentences,
     strip_dateline_lead,
 )
-from geo.ingest.wording import CLASH, ends, fold, holds, leading, read_wording, strip_marks
+from geo.ingest.wording import CLASH, ends, fold, holds, read_wording, strip_marks
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -443,7 +444,6 @@ END_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 
 
 _ORIGIN_BEFORE = leading(
-    r"lftcosbdpا\sو",
     r"\b(?:(?:launch\w*(?:\s+(?:its|their|the)?\s*(?:attacks?|strikes?|raids?|missiles?))?|"
     r"fired|took off|taking off|flying|coming|came|originat\w*) from|"
     r"stationed (?:in|at)|based (?:in|at)|deployed (?:in|at)|positioned (?:in|at))\s+"
@@ -534,7 +534,6 @@ BACKGROUND_DAYS = 31
 
 
 _SEPARATE = leading(
-    "siمaoö",
     r"\bseparate(?:ly)?\b|\bin another\b|منفصل|\bayrı\b|\bayrıca\b|" + _OTHER_HAND,
     re.IGNORECASE,
 )
@@ -902,8 +901,6 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 
 _CLAUSE = leading(
-    r";\s,،\.إبا",
-    # ", and another man were killed": the list of the dead goes on, no new clause
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
     r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
     r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,10}?"
@@ -915,7 +912,6 @@ _CLAUSE = leading(
 #: A relative clause after a place: "Sarmin, where …", Arabic "البارة التي قضى فيها".
 _WHERE = re.compile(r"[,،]?\s*(?:where|in which|التي|الذي|حيث)\s+", re.IGNORECASE)
 _CASUALTY_WORD = leading(
-    "kwidhcمإاأجقر",
     r"kill|wound|injur|dead|died|hurt|casualt|مقتل|إصابة|اصابة|أصيب|جرح|قتل|استشهد|قضى|راح ضحيت",
     re.IGNORECASE,
 )

@@ -30,6 +30,7 @@ from geo.geocode import (
     distance_km,
     scan_keys,
 )
+from geo.ingest.first_chars import leading
 from geo.ingest.wording import ends, fold
 from geo.names import ARTICLES, GENERIC_WORDS, common_words, is_arabic, letter_readings
 
@@ -261,7 +262,7 @@ STOPWORDS = frozenset(
 
 #: A generic word alone ("Tal" of an unknown "Tal Hamdan") is never a place name.
 _GENERIC = frozenset(variant for variants in GENERIC_WORDS.values() for variant in variants)
-_ORGANISATIONS = re.compile(
+_ORGANISATIONS = leading(
     r"\b(?:Hay+(?:'|’)?a+t Tahrir al[- ]Sham|Tahrir al[- ]Sham|Ahrar al[- ]Sham|Faylaq al[- ]Sham|"
     r"Jaysh al[- ]Izza|Jaish al[- ]Izza|Syrian Observatory(?: for Human Rights)?|"
     r"(?:Syria |Syrian )?Civil Defen[cs]e|White Helmets|Response Coordinators|"
@@ -279,7 +280,7 @@ _ORGANISATION_TRIGGERS = ("tahrir", "ahrar", "faylaq", "izza", "observatory", "c
 #: Tayyip ~ Tayyibah, Putin ~ Butayn): a title and the names after it, a leader's surname
 #: and the names before it, "the Putin-Erdogan area" (the zone's nickname), and in Arabic
 #: a person word and the quoted name after it (الشاب “…”).
-_PERSONS = re.compile(
+_PERSONS = leading(
     r"(?-i:\b(?:President|Prime Minister|Minister|Foreign Minister|Defen[cs]e Minister|"
     r"counterpart|leader|Dr\.?|Doctor)\s+(?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)|"
     r"(?-i:(?:\b[A-Z][\w'’]+\s+){0,2}(?:al-|el-)?(?:Assad|Asad|Esad|Esed|Erdo[gğ]an|Putin|Lavrov|"
@@ -303,17 +304,17 @@ ARABIC_EVERYDAY = frozenset(
      "بلدة", "بمدينة", "مدينة", "صفوف", "أضرار", "اضرار", "خسائر", "منازل", "إطلاق", "اطلاق")
 )  # fmt: skip
 #: A military base named by its unit: "the 111th Regiment", الفوج 46 (digits are no token).
-_UNITS = re.compile(
+_UNITS = leading(
     r"\b\d{1,3}(?:st|nd|rd|th)\s+(?:Regiment|Brigade|Division|Battalion)\b|"
     r"(?:الفوج|اللواء)[\s\-–]*\d{1,3}\b",
     _I,
 )
 _HIGHWAYS = (
-    (re.compile(r"\bM[- ]?4\b|\b(?:Latakia|Lattakia|Aleppo)\s*[-–—/ ]\s*(?:Aleppo|Latakia|"
+    (leading(r"\bM[- ]?4\b|\b(?:Latakia|Lattakia|Aleppo)\s*[-–—/ ]\s*(?:Aleppo|Latakia|"
                 r"Lattakia)\s+(?:international\s+)?(?:highway|road|motorway)\b|"
                 r"طريق\s+(?:حلب\s*[-–]\s*اللاذقية|اللاذقية\s*[-–]\s*حلب)|الطريق الدولي M4", _I),
      "M4"),
-    (re.compile(r"\bM[- ]?5\b|\b(?:Damascus|Aleppo|Hama)\s*[-–—/ ]\s*(?:Aleppo|Damascus)\s+"
+    (leading(r"\bM[- ]?5\b|\b(?:Damascus|Aleppo|Hama)\s*[-–—/ ]\s*(?:Aleppo|Damascus)\s+"
                 r"(?:international\s+)?(?:highway|road|motorway)\b|"
                 r"طريق\s+(?:حلب\s*[-–]\s*دمشق|دمشق\s*[-–]\s*حلب)", _I),
      "M5"),
@@ -363,7 +364,7 @@ _NEAR_BEFORE = re.compile(
 _NEAR_AFTER = re.compile(r"^(?:['’]s)?\s+(?:outskirts|vicinity|surroundings|environs|edges)\b", _I)
 _LISTED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*،\s*|\s+و")
 _BETWEEN = re.compile(r"\bbetween\s+[^,.;]{1,60}\s+and\s+(?:the\s+)?$", _I)
-_INTRODUCED = re.compile(
+_INTRODUCED = leading(
     r"\b(?:village|town|city|hamlet|farms|camp|villages|towns|area) of\s+(?:the\s+)?"
     r"((?:(?:al|el|as|ash|ad|ar|at|az|an)[-\s])?[A-Z][\w'’`]*(?:[-\s](?:(?:al|el|as|ash|ad|ar|at|"
     r"az|an)[-\s])?[A-Z][\w'’`]*)*)"

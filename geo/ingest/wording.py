@@ -17,26 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from geo.incidents.schema import EventKind
+from geo.ingest.first_chars import leading
 
 _I = re.IGNORECASE
-
-
-def leading(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
-    r"""Compile ``pattern`` behind a look-ahead for ``first``, the characters it starts with.
-
-    A search tries every position of a text and there every alternative in turn; behind
-    the look-ahead ``[first]`` a position fails at its first character instead, which
-    makes a search of a sentence two or three times faster. It changes no match as long
-    as ``first`` holds the first character every alternative can consume (after any
-    look-behind, ``\b`` or ``^``), matched with the same ``flags``: keep it in step.
-
-    Examples
-    --------
-    >>> shelling = leading("sa", r"\b(?:shell(?:s|ed)?|artillery)\b", re.IGNORECASE)
-    >>> shelling.findall("ARTILLERY shells")
-    ['ARTILLERY', 'shells']
-    """
-    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
 
 
 _ERV = "Explosions/Remote violence"
@@ -50,38 +33,34 @@ CLASH = EventKind("Battles", "Armed clash")
 _W = r"(?<![\w-])"  # a word start that is not inside a hyphenated word
 #: Specific wording of each type, most specific first (a drone's missile is a drone strike).
 _TYPE_WORDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
-    (DRONE, leading("duklqطمادsiİS",
-        _W + r"(?:drones?|uavs?|kamikaze|loitering munitions?|quadcopters?)\b|"
+    (DRONE, leading(_W + r"(?:drones?|uavs?|kamikaze|loitering munitions?|quadcopters?)\b|"
         r"طائر(?:ة|ات) مسير|مسيّر|المسير(?:ة|ات)|درون|"
         r"\b(?:s?iha|s?İha|S?İHA)(?:['’]\w+|lar\w*|sı\w*)?\b|insansız hava araç\w*", _I)),
-    (IED, leading("ivrcbelmعلأمpt",
-        _W + r"(?:ieds?|vbieds?|improvised explosive|roadside bombs?|car bombs?|"
+    (IED, leading(_W + r"(?:ieds?|vbieds?|improvised explosive|roadside bombs?|car bombs?|"
         r"booby[- ]trapped|explosive devices?|land ?mines?|mines? (?:exploded|went off)|"
         r"bombs? (?:exploded|went off|detonated)|explosive charges?)\b|"
         r"عبو(?:ة|ات) ناسف|لغم|ألغام|مفخخ|"
         r"el yapımı patlayıcı\w*|(?:bomba|patlayıcı) yüklü|bombalı (?:araç|saldırı)\w*|"
         r"\bmayın\w*|tuzaklanmış", _I)),
-    (MISSILE, leading("gaktosصم",
+    (MISSILE, leading(
         _W + r"(?:guided missiles?|anti-?tank (?:guided )?missiles?|atgms?|kornet|konkurs|"
         r"tow missiles?|(?:an?|one|single) (?:[\w-]+ ){0,2}?missile(?! (?:launcher|base)))\b|"
         r"صاروخ موجه|صواريخ موجهة|مضاد للدروع|مضادة للدروع|"
         r"güdümlü füze\w*|tanksavar\w*", _I)),
-    (AIR, leading("wjfarhbsغاطبمv",
-        _W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
+    (AIR, leading(_W + r"(?:war ?planes?|war ?jets?|jets?|fighter jets?|air ?strikes?|air ?raids?|"
         r"raids?|aircraft|helicopters?|barrel bombs?|bombers?|sukhoi|air force|"
         r"bombed from the air|(?:aerial|air) (?:bombardment|bombing|attacks?|strikes?))\b|"
         r"غار(?:ة|ات)|الطيران الحربي|طائرات? حربي|الطائرات الحربية|"
         r"براميل متفجرة|مروحي|"
         r"savaş uçağ\w*|savaş uçak\w*|hava saldırı\w*|hava harekat\w*|hava bombardıman\w*|"
         r"\bhelikopter\w*|varil bomba\w*", _I)),
-    (SHELLING, leading("sarmkhbgقمصرtof",
+    (SHELLING, leading(
         _W + r"(?:shell(?:s|ed|ing)?|artillery|rockets?|mortars?|krasnopol|mlrs|howitzers?|"
         r"missiles?|(?<!aerial )(?<!air )bombard(?:ed|ment|ing)?|grad)\b|"
         r"قصف|قذائف|مدفعي|صاروخي|صواريخ|راجمات|"
         r"karadan karaya|\btop(?:çu)? (?:atış|ateş|mermi)\w*|\btopçu\w*|\broket\w*|\bhavan\w*|"
         r"\bbombardıman\w*|\bobüs\w*|\bfüze\w*", _I)),
-    (CLASH, leading("cifgsebaاتمكقهç",
-        _W + r"(?:clash(?:es|ed)?|infiltrat\w*|firefights?|gunfights?|skirmish\w*|"
+    (CLASH, leading(_W + r"(?:clash(?:es|ed)?|infiltrat\w*|firefights?|gunfights?|skirmish\w*|"
         r"exchanged fire|fighting|battles?|ambush\w*|snipers?|sniper fire|"
         r"(?:fighters|gunmen) (?:attacked|stormed|raided)|assaults?)\b|اشتباك|تسلل|معارك|كمين|"
         r"قنص|هاجم|\bçatışma\w*|\bsızma\w*|\bçarpışma\w*", _I)),
@@ -127,7 +106,6 @@ def holds(folded: str, triggers: tuple[str, ...]) -> bool:
 #: Shelling wording that is only a munition, which aircraft and drones fire too.
 _MUNITIONS = re.compile(_W + r"(?:rockets?|missiles?)\b|صواريخ|صاروخي", _I)
 _GENERIC = leading(
-    "ahtsاهv",
     _W + r"(?:attack(?:s|ed|ing)?|hit|hits|targeted|targeting|struck|strikes?|strike)\b|"
     r"استهد|هجوم|\bsaldırı\w*|\bsaldırd\w*|\bhedef al\w*|\bvurul\w*",
     _I,
@@ -136,7 +114,6 @@ _GENERIC_TRIGGERS = ("attack", "hit", "target", "struck", "strike", "استهد"
                      "hedef al", "vurul")  # fmt: skip
 #: Aircraft seen or flying, not striking: "reconnaissance drones flew over the area".
 _RECONNAISSANCE = leading(
-    "rfchطتk",
     r"\breconnaissance\b|\bfl(?:y|ying|ew|ights?) (?:over|above|in the (?:sky|airspace))|"
     r"\bcircl(?:ed|ing)\b|\bhover\w*|طيران (?:استطلاع|الاستطلاع)|طائرات? (?:استطلاع|الاستطلاع)|"
     r"تحليق|\bkeşif\b",
@@ -149,15 +126,13 @@ _BACK_REFERENCE = re.compile(
     _I,
 )
 _STRIKE = leading(
-    "srbfthkiwdlecغقا",
     r"\b(?:struck|strikes?|raids?|bomb\w*|fired|targeted|targeting|shelled|hit|killing|killed|"
     r"injur\w*|wound\w*|dropped|launched|execut\w*|carr(?:y|ying|ied) out|conduct\w*)\b|"
     r"غار|قصف|استهدف|saldır",
     _I,
 )
-_ATTACK = leading("aه", _W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
+_ATTACK = leading(_W + r"attack(?:s|ed|ing)?\b|هجوم", _I)
 _ALSO = leading(
-    "atsfmأكd",
     r"\b(?:also|again|too|as well|another|second|further|more)\b|أيضا|كذلك|\bayrıca\b|\bde\b",
     _I,
 )
@@ -167,7 +142,6 @@ _ALSO_TRIGGERS = ("also", "again", "too", "as well", "another", "second", "furth
 #: A drone carrying its explosive ("a booby-trapped drone", "an explosive-laden drone"):
 #: the explosive words describe the drone, not a separate device.
 _LADEN_DRONE = leading(
-    "beskrdمط",
     r"\b(?:booby[- ]trapped|explosive[- ]laden|explosives?[- ]packed|suicide|kamikaze|"
     r"rigged)\s+(?:\w+\s+)?drones?\b|\bdrones?\s+(?:laden|loaded|packed|rigged)\s+with\s+"
     r"explosives?\b|\bمسيرة\s+(?:مفخخة|انتحارية)|\bطائرة\s+مسيرة\s+مفخخة",
@@ -187,11 +161,11 @@ _ONLY_MUNITIONS = frozenset((SHELLING,))
 _NOT_MAKER = r"(?!-(?:made|built|supplied|manufactured|backed|supported|sponsored|brokered)\b)"
 #: ACLED's actor names for the groups reports name, with the wording that names them.
 ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("HTS: Hayat Tahrir al-Sham", leading("HTjanجه",
+    ("HTS: Hayat Tahrir al-Sham", leading(
         r"\b(?:HTS|Hay(?:'|’)?at Tahrir al[- ]Sham|Tahrir al[- ]Sham|HTŞ|Heyet Tahrir\w*|"
         r"(?:jabhat )?al-nusra(?: front)?|nusra front)\b|جبهة النصرة|"
         r"هيئة تحرير الشام", _I)),
-    ("Military Forces of Syria (2000-)", leading("prgsabft2قوبلفاجمطe",
+    ("Military Forces of Syria (2000-)", leading(
         r"\b(?:(?:pro-)?regime|(?:pro-)?government|(?:syrian|assad)(?:'s)? (?:army|"
         r"forces|troops|artillery|warplanes|jets|air force|gunners)|syrian arab army|saa|"
         r"assad(?:'s)? (?:militias?|militiamen|regime)|bashar (?:al-)?assad(?:'s)? regime|"
@@ -199,18 +173,18 @@ ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?<![\u0621-\u064A])[وبلف]?النظام(?![\u0621-\u064A])|"
         r"جيش النظام|النظام السوري|قوات الحكومة|مدفعية النظام|طيران النظام|"
         r"\b(?:rejim\w*|esed\w*|esad\w*|baas\w*|suriye ordusu\w*)", _I)),
-    ("Military Forces of Russia (2000-)", leading("rmار",
+    ("Military Forces of Russia (2000-)", leading(
         r"\b(?:russian|russia(?:'s)?|moscow's)\b" + _NOT_MAKER +
         r"|الروسي|الروسية|روسي|روسية|روسيا|"
         r"\b(?:rus|rusya\w*)\b", _I)),
-    ("Military Forces of Turkey (2016-)", leading("taاتT",
+    ("Military Forces of Turkey (2016-)", leading(
         r"\b(?:turkish|turkey(?:'s)?|ankara's)\b" + _NOT_MAKER +
         r"|التركي|التركية|تركي|تركية|تركيا|"
         r"\b(?:TSK|Türk (?:Silahlı|topçu|ordusu|askeri)\w*)", _I)),
-    ("NLF: National Liberation Front", leading("nا",
+    ("NLF: National Liberation Front", leading(
         r"\b(?:national (?:front for liberation|liberation front)|nlf)\b|الجبهة الوطنية للتحرير",
         _I)),
-    ("Unidentified Armed Group (Syria)", leading("ugمk",
+    ("Unidentified Armed Group (Syria)", leading(
         r"\b(?:unknown|unidentified) (?:gunmen|assailants|attackers|persons|armed men|group)\b|"
         r"\bgunmen\b|مجهول|kimliği (?:belirsiz|bilinmeyen)", _I)),
 )  # fmt: skip
@@ -260,7 +234,6 @@ _ACTOR_SCRIPTS = {name: _by_scripts(triggers) for name, triggers in _ACTOR_TRIGG
 _GENERIC_SCRIPTS = _by_scripts(_GENERIC_TRIGGERS)
 _ALSO_SCRIPTS = _by_scripts(_ALSO_TRIGGERS)
 _TARGET_BEFORE = leading(
-    "oathskwibpndcrmع",
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
     r"near|toward|towards|with|beside|alongside|damaging|destroying|carrying|"
@@ -287,8 +260,6 @@ _TARGET_NOUN = re.compile(
     _I,
 )
 _PERPETRATOR_BEFORE = leading(
-    "bacfloمحا",
-    # "positions held by regime forces" name the target's holder, not the attacker
     r"\b(?<!held )(?<!controlled )(?<!manned )(?<!occupied )"
     r"(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
     r"(?:the\s+|an?\s+)?(?:(?![\w-]*ing\s)[\w-]+\s+){0,2}$|من قبل\s+$|(?:حمّل|حمل|اتهم)\S*\s+$",
