@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.ingest.first_chars import leading
-from geo.ingest.wording import fold
+from geo.ingest.wording import by_scripts, fold, holds, text_scripts
 from geo.names import is_arabic
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "last_week": ("week", "الأسبوع", "hafta"),
     "last_month": ("month", "الشهر", "geçen ay"),
 }
+_TRIGGER_SCRIPTS = {rule: by_scripts(triggers) for rule, triggers in _TRIGGERS.items()}
 #: The numeric rule's test: a digit (Arabic-Indic digits are read as ASCII ones first).
 _ANY_DIGIT = re.compile("[0-9]")
 _MONTH_WORDS = frozenset(name.split()[0].rstrip(".") for name in _MONTHS)
@@ -176,6 +177,7 @@ def read_date(sentence: str, *, published: dt.date | None) -> DateMention | None
     folded = text.casefold()
     named_month = not _MONTH_WORDS.isdisjoint(_WORD.findall(folded))
     found: list[DateMention] = []
+    scripts = text_scripts(folded)  # a rule's words of another script cannot be there
     tested: dict[tuple[str, ...], bool] = {}  # several rules share their words
     for rule, pattern in _RULES:
         if rule in _NEEDS_MONTH and not named_month:
@@ -183,9 +185,10 @@ def read_date(sentence: str, *, published: dt.date | None) -> DateMention | None
         if rule == "numeric":
             if _ANY_DIGIT.search(text) is None:
                 continue
-        elif (triggers := _TRIGGERS.get(rule)) is not None:
+        elif (by_script := _TRIGGER_SCRIPTS.get(rule)) is not None:
+            triggers = by_script[scripts]
             if triggers not in tested:
-                tested[triggers] = any(t in folded for t in triggers)
+                tested[triggers] = holds(folded, triggers)
             if not tested[triggers]:
                 continue  # none of the rule's words is in the sentence: skip its regex
         for m in pattern.finditer(text):

@@ -202,14 +202,14 @@ _ACTOR_TRIGGERS: dict[str, tuple[str, ...]] = {
                                          "kimliği"),
 }  # fmt: skip
 
-#: The scripts a folded text holds, as bits (see :func:`_scripts`).
+#: The scripts a folded text holds, as bits (see :func:`text_scripts`).
 _LATIN, _ARABIC, _OTHER = 1, 2, 4
 _HAS_LATIN = re.compile("[a-z]")
 _HAS_ARABIC = re.compile("[\u0600-\u06ff]")
 _HAS_OTHER = re.compile("[^\x00-\x7f\u0600-\u06ff]")
 
 
-def _scripts(folded: str) -> int:
+def text_scripts(folded: str) -> int:
     """Return the scripts ``folded`` holds: ASCII letters, Arabic, other non-ASCII (ü, ş …).
 
     A trigger is in a text only if the text holds every script the trigger holds, so the
@@ -224,15 +224,15 @@ def _scripts(folded: str) -> int:
     return bits | _OTHER if _HAS_OTHER.search(folded) else bits
 
 
-def _by_scripts(triggers: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """Return, for each value of :func:`_scripts`, the ``triggers`` a text of it can hold."""
-    return tuple(tuple(t for t in triggers if _scripts(t) & ~bits == 0) for bits in range(8))
+def by_scripts(triggers: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Return, for each value of :func:`text_scripts`, the ``triggers`` a text of it can hold."""
+    return tuple(tuple(t for t in triggers if text_scripts(t) & ~bits == 0) for bits in range(8))
 
 
-_TYPE_SCRIPTS = {kind: _by_scripts(triggers) for kind, triggers in _TYPE_TRIGGERS.items()}
-_ACTOR_SCRIPTS = {name: _by_scripts(triggers) for name, triggers in _ACTOR_TRIGGERS.items()}
-_GENERIC_SCRIPTS = _by_scripts(_GENERIC_TRIGGERS)
-_ALSO_SCRIPTS = _by_scripts(_ALSO_TRIGGERS)
+_TYPE_SCRIPTS = {kind: by_scripts(triggers) for kind, triggers in _TYPE_TRIGGERS.items()}
+_ACTOR_SCRIPTS = {name: by_scripts(triggers) for name, triggers in _ACTOR_TRIGGERS.items()}
+_GENERIC_SCRIPTS = by_scripts(_GENERIC_TRIGGERS)
+_ALSO_SCRIPTS = by_scripts(_ALSO_TRIGGERS)
 _TARGET_BEFORE = leading(
     r"(?:\b(?:on|against|targeting|targeted|at|hitting|hit|struck|killing|wounding|injuring|"
     r"shelled|shelling|bombed|bombarded|pounded|attacked|attacking|"
@@ -338,7 +338,7 @@ def read_wording(sentence: str) -> Wording:
     """
     sentence = _blank_told(strip_marks(sentence))
     folded = fold(sentence)
-    scripts = _scripts(folded)
+    scripts = text_scripts(folded)
     found: dict[EventKind, int] = {}
     for kind, pattern in _TYPE_WORDS:
         if not holds(folded, _TYPE_SCRIPTS[kind][scripts]):
@@ -501,7 +501,7 @@ def _absorbs(other: EventKind, kind: EventKind, sentence: str, found: dict[Event
 def _actors(sentence: str, folded: str, scripts: int) -> list[tuple[float, int, str]]:
     """Return (score, start, name) per actor named: negative scores are targets.
 
-    ``folded`` is ``sentence`` folded (:func:`fold`), ``scripts`` its :func:`_scripts`.
+    ``folded`` is ``sentence`` folded (:func:`fold`), ``scripts`` its :func:`text_scripts`.
     """
     out = []
     for name, pattern in ACTORS:
