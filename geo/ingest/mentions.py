@@ -609,14 +609,20 @@ class MentionFinder:
             self._extends[text] = found
         return found
 
-    def _resolve_introduced(self, text: str) -> Match | None:
-        """Return the one place an introduced name means by the geocoder's rule, or None."""
+    def _resolve_introduced(self, text: str, *, listed: bool) -> Match | None:
+        """Return the one place an introduced name means by the geocoder's rule, or None.
+
+        ``listed``: the name is an item of an Arabic list, which gets no suggestions.
+        """
         if is_arabic(text) and text in ARABIC_EVERYDAY:
             return None
-        # resolve() takes no fuzzy match: without one at its floor it would only fail, slowly.
-        matches = self.gazetteer.geocode(text, limit=1, fuzzy=False)
-        if not matches or matches[0].score < RESOLVE_MIN_SCORE:
-            return None
+        # resolve() takes no fuzzy match: without one at its floor it would only fail,
+        # slowly. A name it does not resolve is offered with suggestions, from the same
+        # fuzzy geocoding (remembered): only a list item is worth the cheaper test first.
+        if listed:
+            matches = self.gazetteer.geocode(text, limit=1, fuzzy=False)
+            if not matches or matches[0].score < RESOLVE_MIN_SCORE:
+                return None
         try:
             return self.resolve(text)
         except (AmbiguousPlaceError, PlaceNotFoundError, GeocodeInputError):
@@ -724,7 +730,7 @@ class MentionFinder:
                 continue
             partial = tuple(p.match for p in inside)
             kept = [p for p in kept if p not in inside]
-            resolved = self._resolve_introduced(text)
+            resolved = self._resolve_introduced(text, listed=(start, end) in listed)
             if resolved is not None:
                 kept = sorted([*kept, _mention(sentence, start, end, text, (resolved,))],
                               key=lambda p: p.start)  # fmt: skip
