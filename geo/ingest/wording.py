@@ -464,12 +464,21 @@ def ends(
     >>> ends(pattern, "the outskirts of Ariha and ", 5, ("of", "the")) is None  # not searched
     True
     """
-    if words and not fold(text.rstrip()[-END_WORD_CHARS:]).endswith(words):
+    if words and not fold(_last_chars(text)).endswith(words):
         return None
     start = len(text) - 2 * letters
     if start > 0 and len("".join(text[start:].split())) <= letters:
         start = 0  # mostly white space: search it all
     return pattern.search(text, max(start, 0))
+
+
+def _last_chars(text: str) -> str:
+    """Return ``text.rstrip()[-END_WORD_CHARS:]`` without copying all of a long text."""
+    window = text[-4 * END_WORD_CHARS :]
+    kept = window.rstrip()
+    if len(kept) < END_WORD_CHARS and len(window) < len(text):
+        kept = text.rstrip()  # white space fills the window: look further back
+    return kept[-END_WORD_CHARS:]
 
 
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
