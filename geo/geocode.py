@@ -481,6 +481,25 @@ class Gazetteer:
         """
         return self.could_name_keys(*scan_keys(text))
 
+    def could_name_same(self, text: str) -> bool:
+        """Return False only if :meth:`geocode` cannot score ``text`` at :data:`SAME_NAME_SCORE`.
+
+        Every match at that score comes from a name sharing the exact, normal or phonetic
+        key of the text or of one of its readings (siblings and qualified names follow such
+        a match; the other passes score lower), so a text none of whose readings has one
+        cannot reach it: a cheap test that spares the whole geocoding of a word that only a
+        same-name match would make a place (a frequent English or Turkish word).
+        """
+        parts = _script_parts(_check_query(text))
+        for variant, _ in parts + _readings(parts):
+            exact = exact_key(variant)
+            norm = normal_of_exact(exact)
+            if exact in self._exact or norm in self._normal:
+                return True
+            if phonetic_of_normal(norm) in self._phonetic:
+                return True
+        return False
+
     def could_name_keys(self, norm: str, skel: str) -> bool:
         """Return :meth:`could_name` of a text whose :func:`scan_keys` are given."""
         # The exact, normal and phonetic keys each determine the skeleton (see

@@ -15,7 +15,8 @@ from geo.coords import LonLat
 from geo.datasets import DATA_DIR
 from geo.errors import AmbiguousPlaceError, GeocodeInputError, PlaceNotFoundError
 from geo.gazetteer import load_gazetteer
-from geo.geocode import TYPO_SCORE, Gazetteer, distance_km
+from geo.geocode import SAME_NAME_SCORE, TYPO_SCORE, Gazetteer, distance_km
+from geo.names import common_words
 from geo.places import Place
 from tests import geocode_corpus
 
@@ -329,3 +330,20 @@ def test_fuzzy_key_filter_keeps_every_key_that_can_reach_the_cutoff(
     order = {k: i for i, k in enumerate(keys.keys)}
     assert [order[k] for k in near] == sorted(order[k] for k in near)
     assert len(near) < len(keys.keys) / 4
+
+
+def test_could_name_same_is_false_only_below_the_same_name_score(gazetteer: Gazetteer) -> None:
+    """The mention finder skips a frequent word's geocoding when this says False."""
+    words = sorted(common_words())[::40]  # about 2,000 English and Turkish words
+    words += [w.capitalize() for w in words[::3]] + [w.upper() for w in words[::7]]
+    words += [w for p in gazetteer.places[::25] for w in p.name_en.split()]
+    refused = 0
+    for word in words:
+        if gazetteer.could_name_same(word):
+            continue
+        refused += 1
+        matches = gazetteer.geocode(word, limit=8, fuzzy=False)
+        assert not matches or matches[0].score < SAME_NAME_SCORE, (word, matches[0])
+    assert refused > len(words) / 2
+    for place in gazetteer.places[::50]:
+        assert gazetteer.could_name_same(place.name_en), place.name_en

@@ -486,6 +486,7 @@ class MentionFinder:
         self.gazetteer = gazetteer
         self._lookups: dict[str, tuple[Match, ...]] = {}
         self._extends: dict[str, bool] = {}
+        self._same: dict[str, bool] = {}
         self._keys: dict[str, tuple[str, str]] = {}
         self._geocoded: dict[str, list[Match]] = {}
 
@@ -609,6 +610,22 @@ class MentionFinder:
             self._extends[text] = found
         return found
 
+    def _could_be_own_name(self, word: str) -> bool:
+        """Return False if no place can have ``word`` as its own name (cheap; remembered).
+
+        False when :meth:`lookup` finds nothing (:meth:`_lookup`'s first test) or no match
+        can score :data:`~geo.geocode.SAME_NAME_SCORE`
+        (:meth:`geo.geocode.Gazetteer.could_name_same`).
+        """
+        found = self._same.get(word)
+        if found is None:
+            could = self._could
+            found = (could(word) or any(could(r) for r in letter_readings(word))) and (
+                self.gazetteer.could_name_same(word)
+            )
+            self._same[word] = found
+        return found
+
     def _resolve_introduced(self, text: str, *, listed: bool) -> Match | None:
         """Return the one place an introduced name means by the geocoder's rule, or None.
 
@@ -697,6 +714,8 @@ class MentionFinder:
             for offset, candidate in _arabic_readings(text):
                 if candidate in ARABIC_EVERYDAY:
                     break  # وابنه: "and his son", not a village
+                if i == j and _is_common(candidate) and not self._could_be_own_name(candidate):
+                    continue  # a frequent word, and no place's own name (_common_word_variant)
                 matches = self.lookup(candidate)
                 if matches and i == j and _common_word_variant(candidate, matches[0]):
                     continue
@@ -836,6 +855,11 @@ def _turkish_fold(text: str) -> str:
     return text.replace("İ", "i").casefold()
 
 
+def _is_common(word: str) -> bool:
+    """Return True if ``word`` is a frequent English or Turkish word."""
+    return word.casefold() in common_words()
+
+
 def _common_word_variant(word: str, top: Match) -> bool:
     """Return True if ``word`` is a frequent English or Turkish word and only a variant of a name.
 
@@ -843,7 +867,7 @@ def _common_word_variant(word: str, top: Match) -> bool:
     names (Dayrunah, Huwayr, Butayn, al-Rujm) through spelling-variant keys; a word that
     common is a place only when it is one of the place's own names.
     """
-    return top.score < SAME_NAME_SCORE and word.casefold() in common_words()
+    return top.score < SAME_NAME_SCORE and _is_common(word)
 
 
 def _joins_capital(
