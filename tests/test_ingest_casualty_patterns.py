@@ -7,11 +7,12 @@ taken from a real report.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from geo.gazetteer import load_gazetteer
-from geo.ingest import dates, mentions, wording
+from geo.ingest import casualties, dates, mentions, wording
 from geo.ingest import extract as extract_module
 from geo.ingest.casualties import read_casualties
 from geo.ingest.dates import read_date
@@ -348,6 +349,47 @@ def test_the_cheap_triggers_of_mentions_extract_and_dates_cover_their_patterns()
     for label in _DATELINE_LABELS:
         assert dates._DATELINE_LABEL.search(label), label
         assert any(t in wording.fold(label) for t in dates._LABEL_TRIGGERS), label
+
+
+#: Sentences of our own for the word tests before the casualty readers and the origin rule.
+_COUNT_SENTENCES = (
+    "Jets launched from Hmeimim and drones fired from the base, taking off from Kuweires,",
+    "flying from Latakia, coming from the south, came from Jurin and rockets originating from",
+    "Abu al-Duhur, stationed in Maarat, based at Kafr Nabl, deployed in Ariha, positioned at",
+    "Saraqib; forces stationed at Jurin shelled Kansafra. Launched its strikes from Hama.",
+    "انطلاقاً من مطار حماة، والقوات المتمركزة في كفرنبل والمتواجدة في سراقب قصفت البارة.",
+    "A family of five, a 4-man crew, a three-member team, the ten-person unit and a 6-strong",
+    "group died. İki sivil hayatını kaybetti, 3 kişi yaralandı, beş asker şehit oldu, bir",
+    "çocuk öldü ve 4 sivil can verdi; 2 kişi yaşamını yitirdi, bir sivil yaralanmıştı.",
+    "Two civilians were killed, four injured, three wounded, five hurt, two dead, six died,",
+    "seven slain, a man perished, nine lost their lives, two fatalities, it claimed three",
+    "lives, three martyrs, a massacre of ten and the deaths of eight were reported.",
+)
+
+
+def test_the_word_tests_of_the_casualty_readers_and_origins_cover_their_patterns() -> None:
+    """Each word test before a casualty pattern or the origin rule never skips a match."""
+    sentences = [*_corpus_sentences(), *_COUNT_SENTENCES]
+    guards = {
+        "origin": (extract_module._ORIGIN_BEFORE, extract_module._ORIGIN_TRIGGERS),
+        "family": (casualties._FAMILY, casualties._FAMILY_TRIGGERS),
+        "turkish": (casualties._TURKISH, casualties._TURKISH_STEMS),
+    }
+    matched = dict.fromkeys([*guards, "english"], 0)
+    for sentence in sentences:
+        text = wording.strip_marks(sentence)
+        # The origin rule reads the text before a name: try it before every word.
+        prefixes = [text[: m.start()] for m in re.finditer(r"(?<!\S)\S", text)] + [text]
+        for name, (pattern, triggers) in guards.items():
+            for part in prefixes if name == "origin" else [text]:
+                for m in pattern.finditer(part):
+                    matched[name] += 1
+                    assert wording.holds(wording.fold(m.group()), triggers), (name, m.group())
+        folded = wording.fold(text)
+        if casualties._english(text, folded) != (None, None):
+            matched["english"] += 1
+            assert wording.holds(folded, casualties._ENGLISH_STEMS), sentence
+    assert all(matched.values()), matched  # every guard was put to the test
 
 
 def test_clauses_joined_by_also_pair_their_own_types_and_actors() -> None:
