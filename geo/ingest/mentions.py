@@ -27,6 +27,7 @@ from geo.geocode import (
     SAME_NAME_FLOOR,
     SAME_NAME_SCORE,
     SAME_PLACE_KM,
+    TYPO_SCORE,
     distance_km,
     scan_keys,
 )
@@ -548,7 +549,12 @@ class MentionFinder:
         # "Yacoubian" (-iyah written -ian) and "al-Gawz" (g for j) are indexed only as read.
         if not could(text) and not any(could(r) for r in letter_readings(text)):
             return ()
-        matches = self.gazetteer.geocode(text, limit=8, fuzzy=False)
+        found = self.gazetteer.geocode(text, fuzzy=False)  # the limit of matches()
+        if found and found[0].score >= TYPO_SCORE:
+            # A match this good means geocode() ran no loose pass, fuzzy or not: this is
+            # what matches() would get, and context settling asks for it again.
+            self._geocoded.setdefault(text, found)
+        matches = found[:8]
         if not matches:
             return ()
         top = matches[0]
