@@ -432,8 +432,9 @@ class _Exports:
                 "kml": [path.relative_to(out).as_posix() for path in kml]}  # fmt: skip
 
     def _child(self) -> dict[str, Any]:
+        side = self._side_files()  # first: if they fail, no temporary is left to the parent
         temps = self._prepare(_CHILD_EXPORTS)
-        return {**self._side_files(), "temps": {name: str(path) for name, path in temps.items()}}
+        return {**side, "temps": {name: str(path) for name, path in temps.items()}}
 
     def finish(
         self, newest: generation.Generation, record: Callable[[list[Path]], None]
