@@ -267,7 +267,7 @@ def _build(
     # checks and classifies the store.
     page = _PageTemplate(cache, page_key, static(), offline=settings.offline,
                          render=render_template)  # fmt: skip
-    exports, pid = None, None
+    exports: _Exports | _DetachedExports | None = None
     # Only whoever publishes the exports records them.
     record_exports = functools.partial(_record_exports, cache, exports_key, settings.out)
     try:
@@ -280,7 +280,7 @@ def _build(
         # A child writes some exports while this process writes the map, then the others;
         # or (``add``) a detached process writes them all while this one writes the map.
         if newest is not None:
-            exports, pid = _start_exports(settings, static(), rows, newest, record_exports)
+            exports = _start_exports(settings, static(), rows, newest, record_exports)
         progress.step("rendering the page")
         template, page_cached = page.template()
         html = fill_template(template, rows.rows)
@@ -307,7 +307,8 @@ def _build(
         page_cached=page_cached, exports_written=bool(written), map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started, warnings=record["warnings"],
         problems=record["problems"], rejected=rejected, static=static.loaded,
-        written=written or [], exports_enabled=settings.exports, exporter_pid=pid,
+        written=written or [], exports_enabled=settings.exports,
+        exporter_pid=exports.pid if exports else None,
         exports_superseded=written is None,
     )  # fmt: skip
 
@@ -391,26 +392,36 @@ def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[in
 #: the build writes the map; the build then writes the CSV and the GeoJSON itself. Measured
 #: at 100,000 rows, 2 Dec 2026: GeoPackage 0.5-0.6 s, GeoJSON 0.5 s, CSV 0.1 s.
 _CHILD_EXPORTS = ("idlib.gpkg", "summary.json")
+_OWN_EXPORTS = ("incidents_classified.csv", "layers/incidents.geojson")
 
 
 class _Exports:
     """The data exports of one build, shared between a forked child and the build itself.
 
     Each side writes its files to fsynced temporaries (:func:`prepare_exports`); the build
-    renames them all into place once both are done, so the exports change together. With
-    ``fork=False`` (the detached exporter, alone once ``add`` returned) one process writes
-    them all, and the corridor layers and the KML only once it is sure to publish.
+    renames them all into place once both are done, so the exports change together.
+
+    With a ``gate`` (the detached exporter of ``add``) the sides swap: this process writes
+    the GeoPackage and the summary at once, the child the CSV and the GeoJSON once ``gate``
+    reads end of file, that is once the command has written the map and let go of its end
+    (or died): until then the map has the other core to itself. The corridor layers and the
+    KML are written only when the exports are sure to be published.
     """
 
+    pid: int | None = None
+
     def __init__(
-        self, settings: BuildSettings, static: StaticInputs, rows: _Mapped, *, fork: bool = True
-    ) -> None:
+        self, settings: BuildSettings, static: StaticInputs, rows: _Mapped, *,
+        gate: int | None = None,
+    ) -> None:  # fmt: skip
         from geo.incidents.export import classified  # noqa: PLC0415
 
-        self.settings, self.static, self.rows = settings, static, rows
+        self.settings, self.static, self.rows, self.gate = settings, static, rows, gate
         self.columns = classified(rows.table, rows.classes)  # before the fork: both use it
         self.own: dict[str, Path] = {}
-        self.job = background.start(self._child) if fork else None
+        self.job = background.start(
+            self._child if gate is None else functools.partial(self._gated, gate)
+        )
 
     def _prepare(self, names: tuple[str, ...]) -> dict[str, Path]:
         from geo.incidents.export import prepare_exports  # noqa: PLC0415
@@ -436,6 +447,12 @@ class _Exports:
         temps = self._prepare(_CHILD_EXPORTS)
         return {**side, "temps": {name: str(path) for name, path in temps.items()}}
 
+    def _gated(self, gate: int) -> dict[str, Any]:
+        while os.read(gate, 4096):  # end of file: the map is written
+            pass
+        temps = self._prepare(_OWN_EXPORTS)
+        return {"temps": {name: str(path) for name, path in temps.items()}}
+
     def finish(
         self, newest: generation.Generation, record: Callable[[list[Path]], None]
     ) -> list[Path] | None:
@@ -444,18 +461,11 @@ class _Exports:
         They are published (and ``record`` called with them) only if ``newest`` is still
         the newest generation; else they are discarded and None is returned.
         """
-        from geo.incidents.export import EXPORTS  # noqa: PLC0415
-
-        self.own = self._prepare(tuple(n for n in EXPORTS if n not in _CHILD_EXPORTS))
-        if self.job is None:
-            self.own |= self._prepare(_CHILD_EXPORTS)
-            done: dict[str, Any] = {"temps": {}}
-        else:
-            done = self.job.wait()
-        temps = self.own | {name: Path(path) for name, path in done["temps"].items()}
-        self.own = temps
+        self.own = self._prepare(_OWN_EXPORTS if self.gate is None else _CHILD_EXPORTS)
+        done = self.job.wait()
+        self.own |= {name: Path(path) for name, path in done["temps"].items()}
         written = generation.publish_if_newest(newest, lambda: self._publish(done, record))
-        self.abandon()  # nothing is left to discard once published
+        self.abandon()  # what is left was not published (a newer generation was started)
         return written
 
     def _publish(self, done: dict[str, Any], record: Callable[[list[Path]], None]) -> list[Path]:
@@ -476,38 +486,56 @@ class _Exports:
 
         discard_exports(self.own)
         self.own = {}
-        if self.job is None:
-            return
         try:
-            done = self.job.wait()  # None when it was waited for already
+            done = self.job.wait()  # its result again when it was waited for already
         except background.BackgroundJobError:
             return  # the child removed its own temporaries
         if done is not None:
             discard_exports({name: Path(path) for name, path in done["temps"].items()})
 
 
+class _DetachedExports:
+    """The exports of ``add``, written by a detached process; this side opens its gate."""
+
+    def __init__(self, pid: int | None, gate: int) -> None:
+        self.pid, self.gate = pid, gate
+
+    def finish(self, newest: generation.Generation, record: object) -> list[Path]:
+        """Let the detached process go on to its second part: the map is written."""
+        del newest, record  # the detached process holds its generation and records
+        self.abandon()
+        return []
+
+    def abandon(self) -> None:
+        """Let go of the gate (the detached process then finishes, or finds itself stale)."""
+        if self.gate >= 0:
+            os.close(self.gate)
+            self.gate = -1
+
+
 def _start_exports(
     settings: BuildSettings, static: StaticInputs, rows: _Mapped,
     newest: generation.Generation, record: Callable[[list[Path]], None],
-) -> tuple[_Exports | None, int | None]:  # fmt: skip
-    """Start writing the exports: here and in a child, or (``detach_exports``) detached.
-
-    Returns the exports to finish here, or the detached process's pid.
-    """
-    if not settings.detach_exports:
-        return _Exports(settings, static, rows), None
+) -> _Exports | _DetachedExports:  # fmt: skip
+    """Start writing the exports: here and in a child, or (``detach_exports``) detached."""
+    if not settings.detach_exports or not hasattr(os, "fork"):
+        return _Exports(settings, static, rows)
+    gate, opened = os.pipe()
 
     def export() -> None:
-        exports = _Exports(settings, static, rows, fork=False)
+        os.close(opened)  # only the command's copy keeps the gate shut
+        exports = _Exports(settings, static, rows, gate=gate)
         try:
             exports.finish(newest, record)
         except BaseException:
             exports.abandon()
             raise
 
-    # One process, no child of its own: while the map is written it takes one core, as the
-    # child of a foreground build does, and the map is not slowed by a third process.
-    return None, generation.detach(export)
+    try:
+        pid = generation.detach(export)
+    finally:
+        os.close(gate)
+    return _DetachedExports(pid, opened)
 
 
 def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
