@@ -5,7 +5,9 @@ seam) and is read into columns (:mod:`geo.incidents.columns`), checked column by
 (:mod:`geo.incidents.validate`), classified (:mod:`geo.incidents.classify`), packed for the
 page (:mod:`geo.incidents.rows` and the caller's ``fill_template``) and written: the map
 by this process while a forked child (:mod:`geo.background`) writes the exports
-(:mod:`geo.incidents.export`); the build returns when both are on disk. Rows with errors
+(:mod:`geo.incidents.export`); the build returns when both are on disk. With
+``detach_exports`` (``add``, ``import-acled``) a detached process writes the exports and
+the build returns with the map (:mod:`geo.generation` says which writer publishes). Rows with errors
 are left off the map and written with their problems to ``rejected.csv``; with ``strict``
 any error stops the build and nothing is written. The bytes read once serve the map, the
 exports and the digest the outputs are recorded under, so a build describes one state of

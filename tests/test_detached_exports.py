@@ -138,6 +138,16 @@ def test_add_returns_with_the_map_new_and_the_exports_following(
     print(f"exports complete {waited:.2f} s after add returned")  # noqa: T201
 
 
+def test_import_acled_also_leaves_its_exports_to_a_detached_process(
+    store: Path, out: Path, tmp_path: Path
+) -> None:
+    export = Path(__file__).resolve().parent / "data" / "acled_current.csv"
+    result = cli("import-acled", str(export), "--incidents", str(store), "--out", str(out))
+    pid = exporter_pid(result)
+    wait_for_one(pid)
+    assert outputs(out) == clean(store, tmp_path / "fresh")
+
+
 def test_add_wait_returns_with_the_exports_written(store: Path, out: Path, tmp_path: Path) -> None:
     result = cli(*add_args(store, out, "2020-10-01", "--wait"))
     assert "exports rewritten" in result.stdout
