@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--max-runs", type=int, help=argparse.SUPPRESS)  # for tests
     for target in (add, acled):
         target.add_argument("--no-build", action="store_true", help="do not rebuild the map")
+        target.add_argument("--wait", action="store_true",
+                            help="return once the exports are written too (else they follow)")
         options.add_analyst_option(target)
     # fmt: on
     _parse_add_arguments(add)

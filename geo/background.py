@@ -10,7 +10,8 @@ encoding being Python and GDAL's writer holding the interpreter lock.
 
 The child dies with its parent (Linux ``PR_SET_PDEATHSIG``): killing a build kills its
 children too, as when everything ran in one process, and the atomic writes keep old or new
-files. Where :func:`os.fork` is missing the job runs in the caller, at once.
+files. Where :func:`os.fork` is missing the job runs in the caller, at once. (The exporter
+``add`` leaves behind is the exception: :func:`geo.generation.detach` starts it.)
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ seam) and is read into columns (:mod:`geo.incidents.columns`), checked column by
 (:mod:`geo.incidents.validate`), classified (:mod:`geo.incidents.classify`), packed for the
 page (:mod:`geo.incidents.rows` and the caller's ``fill_template``) and written: the map
 by this process while a forked child (:mod:`geo.background`) writes the exports
-(:mod:`geo.incidents.export`); the build returns when both are on disk. Rows with errors
+(:mod:`geo.incidents.export`); the build returns when both are on disk. With
+``detach_exports`` (``add``, ``import-acled``) a detached process writes the exports and
+the build returns with the map (:mod:`geo.generation` says which writer publishes). Rows with errors
 are left off the map and written with their problems to ``rejected.csv``; with ``strict``
 any error stops the build and nothing is written. The bytes read once serve the map, the
 exports and the digest the outputs are recorded under, so a build describes one state of
@@ -20,6 +22,7 @@ them alone. Folium stays out of ``geo``: the caller passes the two page function
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import json
 import logging
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from geo import background
+from geo import background, generation
 from geo.atomic import atomic_write_text
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.datasets import static_files
@@ -84,6 +87,8 @@ class BuildSettings:
     layers: tuple[UserLayerSpec, ...] = ()
     #: Write ``idlib.kml`` with the exports (``--kml``).
     kml: bool = False
+    #: Leave the exports to a detached process and return once the map is written (``add``).
+    detach_exports: bool = False
 
     def watched_files(self, *extra: Path) -> list[Path]:
         """Return the files whose change calls for a rebuild (a database store is not one)."""
@@ -116,6 +121,10 @@ class BuildResult:
     unchanged: bool = False
     #: Whether this build keeps the exports (``--no-exports`` turns them off).
     exports_enabled: bool = True
+    #: The detached process writing the exports after this build returned (``add``).
+    exporter_pid: int | None = None
+    #: A newer build started meanwhile: its exports, not this one's, are published.
+    exports_superseded: bool = False
 
     def line(self) -> str:
         """Return a one-line summary (what ``--watch`` prints per rebuild)."""
@@ -132,6 +141,9 @@ class BuildResult:
         exports = (
             "exports rewritten" if self.exports_written
             else "exports off" if not self.exports_enabled
+            else f"exports being written in the background (pid {self.exporter_pid}); "
+            "`build_map.py build` waits for them" if self.exporter_pid is not None
+            else "exports left to a newer build" if self.exports_superseded
             else "exports unchanged"
         )  # fmt: skip
         return (
@@ -241,19 +253,25 @@ def _build(
     exports_key = digest(static_key, store.digest, "kml" if settings.kml else "")
     map_path = settings.out / MAP_FILENAME
     previous = _map_current(cache, map_key, settings.out)
-    exports_current = settings.exports and _exports_current(cache, exports_key, settings.out)
+    exports_current = settings.exports and _exports_waited(cache, exports_key, settings.out)
     static = _StaticLoader(settings, static_key, progress)
     if previous is not None and (exports_current or not settings.exports):
         if settings.keep_warm:  # --watch: have the inputs ready for the next change
             static()
         progress.done()
         return _unchanged(map_path, previous, time.perf_counter() - started)
+    # Recorded before the store is read further: an older exporter still running now finds
+    # itself overtaken when it comes to publish.
+    write_exports = settings.exports and not exports_current
+    newest = generation.begin(cache.directory, exports_key) if write_exports else None
     progress.step("reading incidents")
     # Without a cached page template a child renders it (folium) while this process reads,
     # checks and classifies the store.
     page = _PageTemplate(cache, page_key, static(), offline=settings.offline,
                          render=render_template)  # fmt: skip
-    exports = None
+    exports: _Exports | _DetachedExports | None = None
+    # Only whoever publishes the exports records them.
+    record_exports = functools.partial(_record_exports, cache, exports_key, settings.out)
     try:
         _use_fast_arrow_pool(release_at_once=len(store.data) >= _LARGE_STORE_BYTES)
         from geo.incidents.columns import read_columns  # noqa: PLC0415 - pyarrow, when needed
@@ -261,9 +279,10 @@ def _build(
         columns = read_columns(store)
         del store  # the columns hold the text now
         checked, rows = _checked_rows(columns, static(), strict=settings.strict)
-        # A child writes some exports while this process writes the map, then the others.
-        if settings.exports and not exports_current:
-            exports = _Exports(settings, static(), rows)
+        # A child writes some exports while this process writes the map, then the others;
+        # or (``add``) a detached process writes them all while this one writes the map.
+        if newest is not None:
+            exports = _start_exports(settings, static(), rows, newest, record_exports)
         progress.step("rendering the page")
         template, page_cached = page.template()
         html = fill_template(template, rows.rows)
@@ -275,21 +294,24 @@ def _build(
         map_seconds = time.perf_counter() - started
         record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
         progress.step("writing data exports")
-        written = exports.finish() if exports is not None else []
+        written = exports.finish(newest, record_exports) if exports and newest else []
     except BaseException:
         page.cancel()
         if exports is not None:
             exports.abandon()
         raise
-    if exports is not None:
-        _record_exports(cache, exports_key, settings.out, written)
+    finally:
+        if newest is not None:
+            newest.close()
     progress.done()
     return BuildResult(
         map_path=map_path, map_bytes=record["bytes"], incidents=len(rows.rows),
         page_cached=page_cached, exports_written=bool(written), map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started, warnings=record["warnings"],
-        problems=record["problems"], rejected=rejected, static=static.loaded, written=written,
-        exports_enabled=settings.exports,
+        problems=record["problems"], rejected=rejected, static=static.loaded,
+        written=written or [], exports_enabled=settings.exports,
+        exporter_pid=exports.pid if exports else None,
+        exports_superseded=written is None,
     )  # fmt: skip
 
 
@@ -372,6 +394,7 @@ def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[in
 #: the build writes the map; the build then writes the CSV and the GeoJSON itself. Measured
 #: at 100,000 rows, 2 Dec 2026: GeoPackage 0.5-0.6 s, GeoJSON 0.5 s, CSV 0.1 s.
 _CHILD_EXPORTS = ("idlib.gpkg", "summary.json")
+_OWN_EXPORTS = ("incidents_classified.csv", "layers/incidents.geojson")
 
 
 class _Exports:
@@ -379,15 +402,28 @@ class _Exports:
 
     Each side writes its files to fsynced temporaries (:func:`prepare_exports`); the build
     renames them all into place once both are done, so the exports change together.
+
+    With a ``gate`` (the detached exporter of ``add``) the sides swap: this process writes
+    the GeoPackage and the summary at once, the child the CSV and the GeoJSON once ``gate``
+    reads end of file, that is once the command has written the map and let go of its end
+    (or died): until then the map has the other core to itself. The corridor layers and the
+    KML are written only when the exports are sure to be published.
     """
 
-    def __init__(self, settings: BuildSettings, static: StaticInputs, rows: _Mapped) -> None:
+    pid: int | None = None
+
+    def __init__(
+        self, settings: BuildSettings, static: StaticInputs, rows: _Mapped, *,
+        gate: int | None = None,
+    ) -> None:  # fmt: skip
         from geo.incidents.export import classified  # noqa: PLC0415
 
-        self.settings, self.static, self.rows = settings, static, rows
+        self.settings, self.static, self.rows, self.gate = settings, static, rows, gate
         self.columns = classified(rows.table, rows.classes)  # before the fork: both use it
         self.own: dict[str, Path] = {}
-        self.job = background.start(self._child)
+        self.job = background.start(
+            self._child if gate is None else functools.partial(self._gated, gate)
+        )
 
     def _prepare(self, names: tuple[str, ...]) -> dict[str, Path]:
         from geo.incidents.export import prepare_exports  # noqa: PLC0415
@@ -398,41 +434,110 @@ class _Exports:
             map_layers=_corridor_layers(self.static) if "idlib.gpkg" in names else {},
         )  # fmt: skip
 
-    def _child(self) -> dict[str, Any]:
+    def _side_files(self) -> dict[str, list[str]]:
+        """Write the corridor layers and the KML (each atomically); return their names."""
         from geo.export import write_corridor_layers  # noqa: PLC0415
 
         out = self.settings.out
         layers = write_corridor_layers(self.static, out)
         kml = _kml_export(self.settings, self.static, self.rows.rows)
-        temps = self._prepare(_CHILD_EXPORTS)
         return {"layers": [path.relative_to(out).as_posix() for path in layers],
-                "kml": [path.relative_to(out).as_posix() for path in kml],
-                "temps": {name: str(path) for name, path in temps.items()}}  # fmt: skip
+                "kml": [path.relative_to(out).as_posix() for path in kml]}  # fmt: skip
 
-    def finish(self) -> list[Path]:
-        """Write this side's exports, wait for the child's, publish all; return the paths."""
-        from geo.incidents.export import EXPORTS, publish_exports  # noqa: PLC0415
+    def _child(self) -> dict[str, Any]:
+        side = self._side_files()  # first: if they fail, no temporary is left to the parent
+        temps = self._prepare(_CHILD_EXPORTS)
+        return {**side, "temps": {name: str(path) for name, path in temps.items()}}
 
-        self.own = self._prepare(tuple(n for n in EXPORTS if n not in _CHILD_EXPORTS))
+    def _gated(self, gate: int) -> dict[str, Any]:
+        while os.read(gate, 4096):  # end of file: the map is written
+            pass
+        temps = self._prepare(_OWN_EXPORTS)
+        return {"temps": {name: str(path) for name, path in temps.items()}}
+
+    def finish(
+        self, newest: generation.Generation, record: Callable[[list[Path]], None]
+    ) -> list[Path] | None:
+        """Write this side's exports, wait for the child's, publish all; return the paths.
+
+        They are published (and ``record`` called with them) only if ``newest`` is still
+        the newest generation; else they are discarded and None is returned.
+        """
+        self.own = self._prepare(_OWN_EXPORTS if self.gate is None else _CHILD_EXPORTS)
         done = self.job.wait()
-        temps = self.own | {name: Path(path) for name, path in done["temps"].items()}
+        self.own |= {name: Path(path) for name, path in done["temps"].items()}
+        written = generation.publish_if_newest(newest, lambda: self._publish(done, record))
+        self.abandon()  # what is left was not published (a newer generation was started)
+        return written
+
+    def _publish(self, done: dict[str, Any], record: Callable[[list[Path]], None]) -> list[Path]:
+        from geo.incidents.export import publish_exports  # noqa: PLC0415
+
         out = self.settings.out
-        published = publish_exports(out, temps)
+        side = done if "layers" in done else self._side_files()
+        published = publish_exports(out, self.own)
         self.own = {}
-        return ([out / name for name in done["layers"]] + published
-                + [out / name for name in done["kml"]])  # fmt: skip
+        written = ([out / name for name in side["layers"]] + published
+                   + [out / name for name in side["kml"]])  # fmt: skip
+        record(written)
+        return written
 
     def abandon(self) -> None:
         """After an error: let the child end, and remove every unpublished temporary."""
         from geo.incidents.export import discard_exports  # noqa: PLC0415
 
         discard_exports(self.own)
+        self.own = {}
         try:
-            done = self.job.wait()  # None when it was waited for already
+            done = self.job.wait()  # its result again when it was waited for already
         except background.BackgroundJobError:
             return  # the child removed its own temporaries
         if done is not None:
             discard_exports({name: Path(path) for name, path in done["temps"].items()})
+
+
+class _DetachedExports:
+    """The exports of ``add``, written by a detached process; this side opens its gate."""
+
+    def __init__(self, pid: int | None, gate: int) -> None:
+        self.pid, self.gate = pid, gate
+
+    def finish(self, newest: generation.Generation, record: object) -> list[Path]:
+        """Let the detached process go on to its second part: the map is written."""
+        del newest, record  # the detached process holds its generation and records
+        self.abandon()
+        return []
+
+    def abandon(self) -> None:
+        """Let go of the gate (the detached process then finishes, or finds itself stale)."""
+        if self.gate >= 0:
+            os.close(self.gate)
+            self.gate = -1
+
+
+def _start_exports(
+    settings: BuildSettings, static: StaticInputs, rows: _Mapped,
+    newest: generation.Generation, record: Callable[[list[Path]], None],
+) -> _Exports | _DetachedExports:  # fmt: skip
+    """Start writing the exports: here and in a child, or (``detach_exports``) detached."""
+    if not settings.detach_exports or not hasattr(os, "fork"):
+        return _Exports(settings, static, rows)
+    gate, opened = os.pipe()
+
+    def export() -> None:
+        os.close(opened)  # only the command's copy keeps the gate shut
+        exports = _Exports(settings, static, rows, gate=gate)
+        try:
+            exports.finish(newest, record)
+        except BaseException:
+            exports.abandon()
+            raise
+
+    try:
+        pid = generation.detach(export)
+    finally:
+        os.close(gate)
+    return _DetachedExports(pid, opened)
 
 
 def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
@@ -555,6 +660,14 @@ def _exports_current(cache: BuildCache, key: str, out: Path) -> bool:
         )
     except (ValueError, AttributeError, TypeError):
         return False
+
+
+def _exports_waited(cache: BuildCache, key: str, out: Path) -> bool:
+    """Whether the exports are current for ``key``, once any writer of them has ended."""
+    if _exports_current(cache, key, out):
+        return True
+    # Another process writing this store's exports is waited for: they may be current then.
+    return generation.wait_for(cache.directory, key) and _exports_current(cache, key, out)
 
 
 def _record_exports(cache: BuildCache, key: str, out: Path, paths: list[Path]) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo import generation
 from geo.cache import CACHE_DIRNAME, BuildCache
 from geo.errors import CRSError, DataFileError, GeometryError
 from geo.incidents import IncidentValidationError
@@ -136,7 +138,33 @@ def check_output(out: Path, store: Store) -> list[Finding]:
             detail=f"{len(leftovers)} temporary file(s) from an interrupted write: {names} "
             "(the files they were replacing are intact)",
             fix="delete them: rm " + " ".join(str(p) for p in leftovers)))  # fmt: skip
-    return found
+    return found + check_exports(out)
+
+
+def check_exports(out: Path) -> list[Finding]:
+    """Say whether exports are being written in the background, or were left unfinished.
+
+    Cheap: the newest exports generation started (its record and lock) against the digest
+    the exports were last recorded for; the store is not read.
+    """
+    folder = out / CACHE_DIRNAME
+    state = generation.inspect(folder)
+    if state is None:
+        return []
+    when = dt.datetime.fromtimestamp(state.started, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if state.running:
+        detail = f"exports are being written (started {when}); `build_map.py build` waits for them"
+        return [Finding("exports", ok=True, detail=detail)]
+    try:
+        recorded = json.loads((folder / "exports.json").read_text(encoding="utf-8")).get("key")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded == state.key:
+        return []
+    return [Finding("exports", ok=False,
+                    detail=f"exports are stale: those started {when} were never finished "
+                    "(the process was killed or failed)",
+                    fix="build_map.py build (rewrites them)")]  # fmt: skip
 
 
 def _leftovers(out: Path, store: Path | None) -> list[Path]:

@@ -41,6 +41,7 @@ import pyogrio
 import pyogrio.raw
 
 import build_map
+from geo import generation
 from geo.admin import AdminAreas
 from geo.build import MAP_FILENAME, BuildResult
 from geo.cache import CACHE_DIRNAME
@@ -126,8 +127,14 @@ class Reference:
     gpkg: list[Any]
 
 
-def clean_build(store: Path, out: Path) -> Reference:
-    """Build ``store`` into an empty folder and check that the page is complete."""
+def clean_build(store: Path, out: Path, *, exporter_of: Path | None = None) -> Reference:
+    """Build ``store`` into an empty folder and check that the page is complete.
+
+    With ``exporter_of``, wait then for a detached process writing the exports there: an
+    add returns once the map is written, its exports following.
+    """
+    if exporter_of is not None:
+        wait_for_exporter(exporter_of)
     shutil.rmtree(out, ignore_errors=True)
     run_build(store, out)
     files = read_outputs(out)
@@ -510,7 +517,7 @@ def test_sigkill_during_adds_leaves_old_or_completed_store_and_files(tmp_path: P
     # A normal add and rebuild, timed: it writes what a clean build of the new store writes.
     add_s = timed_normal_run(add_args(0), log)
     print(f"normal run: add and rebuild {add_s:.2f} s")  # noqa: T201
-    current = clean_build(store, refs / "0")
+    current = clean_build(store, refs / "0", exporter_of=out)
     assert_files(out, current)
 
     aimed = [
@@ -555,6 +562,14 @@ def test_sigkill_during_adds_leaves_old_or_completed_store_and_files(tmp_path: P
     report("adds", outcomes, leftover, time.perf_counter() - began)
     assert random_kills(outcomes) >= KILLS
     check_leftovers(leftover)
+
+
+def wait_for_exporter(out: Path) -> None:
+    """Wait until no detached process writes exports into ``out`` (its lock is let go)."""
+    began = time.perf_counter()
+    while (state := generation.inspect(out / CACHE_DIRNAME)) is not None and state.running:
+        assert time.perf_counter() - began < 120, "the exporter never finished"
+        time.sleep(0.02)
 
 
 def check_one_row_added(store: Path, old_store: bytes, args: list[str]) -> None:

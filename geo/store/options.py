@@ -53,6 +53,14 @@ def store_location(args: argparse.Namespace) -> Path | DatabaseLocation:
     return settings_file(args).store or args.data_dir / "incidents.csv"
 
 
+#: Commands that return once the store and the map are written, the exports following.
+_DETACHING = frozenset({"add", "import-acled"})
+
+
+def _detaches(args: argparse.Namespace) -> bool:
+    return getattr(args, "command", None) in _DETACHING and not getattr(args, "wait", False)
+
+
 def build_settings(args: argparse.Namespace) -> BuildSettings:
     """Return what a build reads and writes, from the options and the settings file.
 
@@ -74,6 +82,7 @@ def build_settings(args: argparse.Namespace) -> BuildSettings:
         store=store_location(args), offline=not args.cdn,
         exports=not getattr(args, "no_exports", False), strict=getattr(args, "strict", False),
         layers=layers, kml=args.kml,
+        detach_exports=_detaches(args),
     )  # fmt: skip
 
 
