@@ -534,7 +534,7 @@ def _start_exports(
             raise
 
     try:
-        pid = generation.detach(export)
+        pid = generation.detach(export, error_log=newest.folder / generation.ERROR_NAME)
     finally:
         os.close(gate)
     return _DetachedExports(pid, opened)

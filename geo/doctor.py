@@ -161,9 +161,11 @@ def check_exports(out: Path) -> list[Finding]:
         recorded = None
     if recorded == state.key:
         return []
+    error = generation.last_error(folder, since=state.started)
+    why = f"it failed: {error}" if error else "the process was killed or failed"
     return [Finding("exports", ok=False,
                     detail=f"exports are stale: those started {when} were never finished "
-                    "(the process was killed or failed)",
+                    f"({why})",
                     fix="build_map.py build (rewrites them)")]  # fmt: skip
 
 

@@ -26,11 +26,12 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from geo.atomic import sync_folder
+from geo.atomic import atomic_write_text, sync_folder
 from geo.filelock import locked
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 RECORD_NAME = "exports.generation"
 #: ``OUT/.cache/exports.lock``: held while one writer checks its generation and publishes.
 _LOCK_STEM = "exports"
+#: Where a detached exporter that failed leaves its error (read by ``doctor``).
+ERROR_NAME = "exports.error"
 T = TypeVar("T")
 
 
@@ -162,10 +165,11 @@ def publish_if_newest(generation: Generation, publish: Callable[[], T]) -> T | N
         return publish()
 
 
-def detach(job: Callable[[], None]) -> int | None:
+def detach(job: Callable[[], None], *, error_log: Path | None = None) -> int | None:
     """Run ``job`` in a detached process (its own session; it outlives this one).
 
     Returns its pid; where :func:`os.fork` is missing ``job`` runs here first (None).
+    Nobody waits for the process: if ``job`` fails, its error is written to ``error_log``.
     Two forks: the first child starts a session (:func:`os.setsid`), forks the exporter and
     leaves, so the exporter is nobody's child to wait for (no zombie in a long-lived
     caller) and, unlike :mod:`geo.background`'s children, does not die with its parent.
@@ -185,7 +189,7 @@ def detach(job: Callable[[], None]) -> int | None:
             grandchild = os.fork()
             if grandchild == 0:
                 os.close(write_end)
-                _run_detached(job)
+                _run_detached(job, error_log)
             os.write(write_end, str(grandchild).encode("ascii"))
         finally:
             os._exit(0)
@@ -196,11 +200,12 @@ def detach(job: Callable[[], None]) -> int | None:
     return int(data) if data else None
 
 
-def _run_detached(job: Callable[[], object]) -> None:
+def _run_detached(job: Callable[[], object], error_log: Path | None) -> None:
     """Run ``job`` with the standard streams on ``/dev/null``, then leave (no exit handlers).
 
     The streams are let go of so that a caller reading the command's output through a pipe
-    sees it end when the command does, not when the exports are done.
+    sees it end when the command does, not when the exports are done. An error is written
+    to ``error_log`` (nobody is there to be told; the next build writes the exports again).
     """
     status = 0
     try:
@@ -209,7 +214,21 @@ def _run_detached(job: Callable[[], object]) -> None:
             os.dup2(null, stream)
         os.close(null)
         job()
-    except BaseException:  # noqa: BLE001 - nobody is there to be told; the next build redoes it
+    except BaseException as exc:  # noqa: BLE001 - see above
         status = 1
+        if error_log is not None:
+            with contextlib.suppress(OSError):
+                when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+                text = f"{when}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+                atomic_write_text(error_log, text)
     finally:
         os._exit(status)
+
+
+def last_error(folder: Path, *, since: float) -> str:
+    """Return the first line of the error a detached exporter left after ``since``, or ""."""
+    path = folder / ERROR_NAME
+    with contextlib.suppress(OSError):
+        if path.stat().st_mtime >= since:
+            return path.read_text(encoding="utf-8").splitlines()[0]
+    return ""

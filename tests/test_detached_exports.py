@@ -323,3 +323,17 @@ def inode_changed(path: Path, inode: int) -> bool:
         return path.stat().st_ino != inode
     except FileNotFoundError:
         return False
+
+
+def test_a_failed_exporter_leaves_its_error_for_doctor(store: Path, out: Path) -> None:
+    """Nobody waits for the exporter: its error is kept, and doctor says why it is stale."""
+    csv_path = out / "incidents_classified.csv"
+    csv_path.unlink()
+    csv_path.mkdir()  # a folder where the export goes: publishing it fails
+    result = cli(*add_args(store, out, "2020-10-02"))
+    wait_for_one(exporter_pid(result))
+    findings = check_exports(out)
+    assert [f.ok for f in findings] == [False], findings
+    assert "it failed: " in findings[0].detail, findings[0].detail
+    assert "incidents_classified.csv" in findings[0].detail, findings[0].detail
+    assert (out / MAP_FILENAME).is_file()  # the map the add wrote is there
