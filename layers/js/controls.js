@@ -176,9 +176,9 @@
       if (IdlibMap.openIncident) { parts.push("incident=" + encodeURIComponent(IdlibMap.openIncident)); }
       history.replaceState(null, "", "#" + parts.join("&"));
     }
-    function read() {
+    function read(hash) {
       var params = Object.create(null);
-      location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      hash.replace(/^#/, "").split("&").forEach(function (kv) {
         var i = kv.indexOf("="); if (i <= 0) { return; }
         // A malformed escape (a link cut short, "%E0%A4%A") drops that pair only.
         try { params[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* skip */ }
@@ -208,14 +208,17 @@
       if (isFinite(lat) && isFinite(lon) && isFinite(z) && params.z) { map.setView([lat, lon], z); }
       if (params.incident) { openLinkedIncident(map, params.incident.slice(0, 200)); }
     }
-    if (location.hash.length > 1) { read(); }
+    if (location.hash.length > 1) { read(location.hash); }
     map.on("moveend overlayadd overlayremove", write);
     // The map hears of a popup before its marker does (which sets IdlibMap.openIncident).
     map.on("popupopen popupclose", function () { setTimeout(write, 0); });
     if (IdlibMap.incidentData) { IdlibMap.incidentData.onChange(write); }
-    // A link pasted into the address bar of an open map changes only the hash.
-    window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("incident=") >= 0) { read(); }
+    // A link pasted into the address bar of an open map changes only the hash. The event
+    // comes a moment later, and a pan ending meanwhile rewrites location.hash with the view
+    // (write): the pasted hash is the one the event carries.
+    window.addEventListener("hashchange", function (e) {
+      var at = e.newURL.indexOf("#"), hash = at >= 0 ? e.newURL.slice(at) : "";
+      if (hash.indexOf("incident=") >= 0) { read(hash); }
     });
   }
 
