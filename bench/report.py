@@ -28,6 +28,23 @@ def machine() -> str:
             f"Python {platform.python_version()}")  # fmt: skip
 
 
+def reference_loop_s(iterations: int = 10**7) -> float:
+    """Time a plain Python loop (best of 3): how fast this machine runs Python right now.
+
+    A VM's speed drifts with its host's other guests (by a third within minutes on
+    2 December 2026), so a rate means little without this figure measured in the same run.
+    """
+    import time  # noqa: PLC0415 - only the benchmarks that print it need it
+
+    best = float("inf")
+    for _ in range(3):
+        start, total = time.process_time(), 0
+        for i in range(iterations):
+            total += i
+        best = min(best, time.process_time() - start)
+    return round(best, 3)
+
+
 def report(results: dict[str, object], name: str) -> None:
     """Print ``results`` and write ``bench/<name>_results.json``."""
     width = max(len(key) for key in results)
