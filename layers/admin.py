@@ -6,6 +6,7 @@ CRS, topology kept); the unsimplified polygons stay in ``data/admin/`` for spati
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -30,25 +31,40 @@ _LEVELS = (
 
 
 def _features(path: Path, *, level: str, weight: float, fill: bool) -> list[dict[str, Any]]:
+    shape_style = {**style.ADMIN, "weight": weight, "fill": fill}
+    return [
+        geojson.feature(
+            drawn,
+            {
+                "style": shape_style,
+                "popup": {
+                    "title": f"{props['name_en']} ({level})",
+                    "rows": [["Arabic", props["name_ar"]], ["P-code", props["pcode"]]],
+                },
+            },
+        )
+        for props, drawn in _drawn(path, _stamp(path))
+    ]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn(path: Path, _stamp: tuple[int, int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Return each boundary's properties and its simplified, rounded GeoJSON geometry.
+
+    Remembered for the file as it is (its time and size): the districts are drawn twice,
+    as the offline base and in the overlay, and simplifying them is most of the cost.
+    """
     collection: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for feat in collection["features"]:
-        props = feat["properties"]
         geom = shapely.from_geojson(json.dumps(feat["geometry"]))
         simple = to_lonlat(shapely.simplify(to_corridor_crs(geom), DRAW_TOLERANCE_M))
-        shape_style = {**style.ADMIN, "weight": weight, "fill": fill}
-        out.append(
-            geojson.feature(
-                geojson.geometry(simple, decimals=5),
-                {
-                    "style": shape_style,
-                    "popup": {
-                        "title": f"{props['name_en']} ({level})",
-                        "rows": [["Arabic", props["name_ar"]], ["P-code", props["pcode"]]],
-                    },
-                },
-            )
-        )
+        out.append((feat["properties"], geojson.geometry(simple, decimals=5)))
     return out
 
 
