@@ -901,6 +901,7 @@ def _give(target: Candidate, casualties: Casualties, number: int) -> None:
 
 
 _CLAUSE = leading(
+    # ", and another man were killed": the list of the dead goes on, no new clause
     r";|\s+while\s+|\s+whereas\s+|,\s+and\s+(?!(?:another|his|her|their)\s)|"
     r"\s+and\s+(?=(?:injur|wound|kill|leav|caus))|"
     r",\s+(?=(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,10}?"

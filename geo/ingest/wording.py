@@ -21,7 +21,6 @@ from geo.ingest.first_chars import leading
 
 _I = re.IGNORECASE
 
-
 _ERV = "Explosions/Remote violence"
 SHELLING = EventKind(_ERV, "Shelling/artillery/missile attack")
 MISSILE = EventKind(_ERV, "Shelling/artillery/missile attack", "missile")
@@ -260,6 +259,7 @@ _TARGET_NOUN = re.compile(
     _I,
 )
 _PERPETRATOR_BEFORE = leading(
+    # "positions held by regime forces" name the target's holder, not the attacker
     r"\b(?<!held )(?<!controlled )(?<!manned )(?<!occupied )"
     r"(?:by|blamed|accused|(?:came|fired|launched|originated) from|attributed (?:it )?to)\s+"
     r"(?:the\s+|an?\s+)?(?:(?![\w-]*ing\s)[\w-]+\s+){0,2}$|من قبل\s+$|(?:حمّل|حمل|اتهم)\S*\s+$",
