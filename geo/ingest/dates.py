@@ -220,7 +220,7 @@ def find_dateline(text: str) -> DateMention | None:
     """
     digits = text if text.isascii() else text.translate(_ARABIC_DIGITS)
     folded = fold(digits)
-    labelled = any(t in folded for t in _LABEL_TRIGGERS)
+    labelled = holds(folded, _LABEL_TRIGGERS)
     # With no label anywhere only a date in the first lines can be the dateline.
     for m in _full_dates(digits, until=None if labelled else DATELINE_CHARS):
         before = digits[max(0, m.start - 40) : m.start]
@@ -236,8 +236,6 @@ def _full_dates(text: str, *, until: int | None = None) -> list[DateMention]:
         for m in (
             pattern.finditer(text) if until is None else _starting_before(pattern, text, until)
         ):
-            if until is not None and m.start() >= until:
-                break
             if rule != "numeric" and not m.group("year"):
                 continue
             resolved = _resolve(rule, m, None)

@@ -501,6 +501,11 @@ class MentionFinder:
     def _could(self, text: str) -> bool:
         return self.gazetteer.could_name_keys(*self._scan_keys(text))
 
+    def _could_name(self, text: str) -> bool:
+        """Return :meth:`_could` of ``text`` or of one of its letter readings."""
+        # "Yacoubian" (-iyah written -ian) and "al-Gawz" (g for j) are indexed only as read.
+        return self._could(text) or any(self._could(r) for r in letter_readings(text))
+
     def find(self, sentence: str) -> SentenceMentions:
         """Return the places, unknown introduced names and highways ``sentence`` names.
 
@@ -545,9 +550,7 @@ class MentionFinder:
         return found
 
     def _lookup(self, text: str) -> tuple[Match, ...]:
-        could = self._could
-        # "Yacoubian" (-iyah written -ian) and "al-Gawz" (g for j) are indexed only as read.
-        if not could(text) and not any(could(r) for r in letter_readings(text)):
+        if not self._could_name(text):
             return ()
         found = self.gazetteer.geocode(text, fuzzy=False)  # the limit of matches()
         if found and found[0].score >= TYPO_SCORE:
@@ -619,17 +622,15 @@ class MentionFinder:
     def _could_be_own_name(self, word: str) -> bool:
         """Return False if no place can have ``word`` as its own name (cheap; remembered).
 
-        False when :meth:`lookup` finds nothing (:meth:`_lookup`'s first test) or no match
+        False when :meth:`lookup` finds nothing (:meth:`_could_name`) or no match
         can score :data:`~geo.geocode.SAME_NAME_SCORE`
         (:meth:`geo.geocode.Gazetteer.could_name_same`).
         """
         found = self._same.get(word)
         if found is None:
-            could = self._could
-            found = (could(word) or any(could(r) for r in letter_readings(word))) and (
+            found = self._same[word] = self._could_name(word) and (
                 self.gazetteer.could_name_same(word)
             )
-            self._same[word] = found
         return found
 
     def _resolve_introduced(self, text: str, *, listed: bool) -> Match | None:
