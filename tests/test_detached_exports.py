@@ -245,14 +245,20 @@ def wait_for_one(pid: int) -> None:
 
 
 def test_the_exporter_outlives_an_add_killed_after_the_map(store: Path, out: Path) -> None:
-    """Killed as the map's temporary appears, ``add`` leaves its exporter to finish."""
+    """Killed just after its map is renamed into place, ``add`` leaves its exporter to finish.
+
+    The add runs in short steps (as the kill trials below run the exporter) so that it is
+    stopped within a step of the rename, long before it could end on its own.
+    """
     args = [sys.executable, str(ROOT / "build_map.py"), "-q", *add_args(store, out, "2020-10-01")]
+    mark = out / MAP_FILENAME
+    inode = mark.stat().st_ino
     with subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL) as add:
-        began = time.perf_counter()
-        while not any(p.name.startswith(f".{MAP_FILENAME}.") for p in out.iterdir()):
-            assert add.poll() is None, "add ended before its map was written"
-            assert time.perf_counter() - began < TIMEOUT
-        add.kill()
+        os.kill(add.pid, signal.SIGSTOP)
+        try:
+            step_until(add.pid, mark, inode)
+        finally:
+            add.kill()
     assert add.wait() == -signal.SIGKILL
     state = generation.inspect(out / CACHE_DIRNAME)
     assert state is not None
@@ -308,10 +314,10 @@ def test_a_killed_exporter_leaves_old_or_new_files_and_the_next_build_rewrites_t
 
 
 def step_until(pid: int, mark: Path | None, inode: int) -> None:
-    """Let the stopped exporter run in short steps until ``mark`` is replaced (then stop)."""
+    """Let the stopped process run in short steps until ``mark`` is replaced (then stop)."""
     began = time.perf_counter()
     while mark is not None and not inode_changed(mark, inode):
-        assert alive(pid), f"the exporter ended before replacing {mark}"
+        assert alive(pid), f"{pid} ended before replacing {mark}"
         assert time.perf_counter() - began < TIMEOUT
         os.kill(pid, signal.SIGCONT)
         time.sleep(0.0005)
