@@ -172,13 +172,14 @@ def check_exports(out: Path) -> list[Finding]:
 def _leftovers(out: Path, store: Path | None) -> list[Path]:
     """Return the temporary files interrupted writes left, in ``out`` and beside the store.
 
-    In the output folder they may also be in ``layers/`` and ``.cache/``, and GDAL's
-    GeoPackage temporaries end in ``.gpkg``.
+    In the output folder they may also be in ``layers/`` and ``.cache/``; GDAL's GeoPackage
+    temporaries end in ``.gpkg``, and a kill mid-transaction leaves SQLite's journal beside one.
     """
     found: set[Path] = set()
     if out.is_dir():
         found |= {p for p in out.rglob(".*.tmp") if p.is_file()}
-        found |= {p for p in out.glob(".*.gpkg.*.gpkg") if p.is_file()}
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            found |= {p for p in out.glob(f".*.gpkg.*.gpkg{suffix}") if p.is_file()}
     if store is not None and store.parent.is_dir():
         found |= {p for p in store.parent.glob(f".{store.name}.*.tmp") if p.is_file()}
     return sorted(found)

@@ -58,6 +58,8 @@ def test_damaged_cache_and_leftover_temporary_files_are_reported(tmp_path: Path)
     (tmp_path / "layers").mkdir()
     deeper = tmp_path / "layers" / ".m4.geojson.x1.tmp"
     deeper.write_bytes(b"{")
+    journal = tmp_path / ".idlib.gpkg.b81f9qab.gpkg-journal"  # SQLite's, of a killed export
+    journal.write_bytes(b"\0")
     store = CsvStore(DATA_DIR / "incidents.csv")
     found = {
         f.check: f for f in doctor.check_cache(tmp_path) + doctor.check_output(tmp_path, store)
@@ -65,7 +67,7 @@ def test_damaged_cache_and_leftover_temporary_files_are_reported(tmp_path: Path)
     assert not found["cache"].ok
     assert "map: corrupt (payload does not match its checksum)" in found["cache"].detail
     assert not found["leftovers"].ok
-    assert found["leftovers"].fix == f"delete them: rm {leftover} {deeper}"
+    assert found["leftovers"].fix == f"delete them: rm {journal} {leftover} {deeper}"
     assert found["output"].ok
 
 
