@@ -303,7 +303,7 @@ def test_a_killed_exporter_leaves_old_or_new_files_and_the_next_build_rewrites_t
     for name, now in outputs(out).items():
         assert now in {old[name], new[name]}, f"{moment}: {name} is neither old nor new"
     for name in temporaries(out):  # an interrupted write: beside its file, never in its place
-        assert re.fullmatch(r"\.(.+)\.\w{8}\.(tmp|gpkg(-journal)?)", name), name
+        assert re.fullmatch(r"\.(.+)\.\w{8}\.(tmp|gpkg(-journal|-wal|-shm)?)", name), name
     stale = [f.detail.startswith("exports are stale") and not f.ok for f in check_exports(out)]
     assert stale == [True] or moment == "at the exports record", stale
     rebuilt = cli("--incidents", str(store), "--out", str(out))
