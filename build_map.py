@@ -285,6 +285,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from geo.ingest.run import CANDIDATES_FILENAME, ingest, read_report  # noqa: PLC0415
 
+    options.refuse_unused_imports(args)
     report = read_report(args.report, sys.stdin.buffer, published=args.published,
                          source=args.source, url=args.url)  # fmt: skip
     result = ingest(report, gazetteer=options.gazetteer(args),

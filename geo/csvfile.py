@@ -109,6 +109,21 @@ def read_rows(path: Path, *, required_columns: Iterable[str]) -> list[Row]:
     return rows
 
 
+#: What makes a spreadsheet read a cell as a formula when it starts the cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Return ``value`` made inert for spreadsheets (a leading apostrophe before a formula).
+
+    Examples
+    --------
+    >>> neutralise("=1+1"), neutralise("@SUM(A1)"), neutralise("Ariha")
+    ("'=1+1", "'@SUM(A1)", 'Ariha')
+    """
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
 def lf_line_breaks(values: list[str]) -> list[str]:
     r"""Return ``values`` with CR and CR LF inside a value written as LF, for ``csv.writer``.
 

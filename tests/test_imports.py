@@ -72,3 +72,28 @@ def test_refused_imports_fail_as_a_missing_package_and_spare_what_is_imported(
     assert imports.refuse(("another_package_y",)) == ()  # one finder per process
     with pytest.raises(ModuleNotFoundError, match="kept out of map builds"):
         __import__("not_a_real_package_x.sub")
+
+
+def test_ingest_on_the_command_line_imports_neither_pandas_nor_the_exports(tmp_path: Path) -> None:
+    # A report in our own words; the store is the bundled one (read to mark known incidents).
+    report = "Shelling hit Ariha on Tuesday, killing two civilians and wounding five others."
+    probe = (
+        "import json, sys; import build_map; status = build_map.main(); "
+        "print(json.dumps([status, [n for n in ('pandas', 'geopandas', 'geo.incidents.export')"
+        " if n in sys.modules]]))"
+    )
+    lean, full = tmp_path / "lean", tmp_path / "full"
+    argv = ["ingest", "--published", "2020-03-03", "--overwrite"]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *argv, "--out", str(lean)], cwd=ROOT, input=report,
+        capture_output=True, text=True, check=True, timeout=240,
+    )  # fmt: skip
+    status, imported = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (status, imported) == (0, [])
+    # The same report through main() with arguments (nothing refused) writes the same rows.
+    text = tmp_path / "report.txt"
+    text.write_text(report, encoding="utf-8")
+    assert build_map.main([*argv, str(text), "--out", str(full)]) == 0
+    rows = (lean / "candidates.csv").read_text(encoding="utf-8")
+    assert rows == (full / "candidates.csv").read_text(encoding="utf-8")
+    assert ",Ariha," in rows

@@ -32,6 +32,7 @@ import shapely
 
 from geo import geojson
 from geo.atomic import atomic_write_bytes, sync_folder
+from geo.csvfile import FORMULA_PREFIXES, neutralise
 from geo.gpkg_styles import add_layer_styles
 from geo.incidents.classify import CERTAINTIES, PHASES, SIDES
 from geo.incidents.rows import area_or_none, dictionary_of
@@ -49,20 +50,8 @@ EXPORTS = ("incidents_classified.csv", "layers/incidents.geojson", "idlib.gpkg",
 REJECTED = "rejected.csv"
 _INTEGER_PROPERTIES = ("fatalities", "injured", "geo_precision", "time_precision", "year")
 _FLOAT_PROPERTIES = ("dist_to_m4_km", "nearest_place_km")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _GEOMETRY_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
                    5: "MultiLineString", 6: "MultiPolygon"}  # fmt: skip
-
-
-def neutralise(value: str) -> str:
-    """Return ``value`` made inert for spreadsheets (a leading apostrophe before a formula).
-
-    Examples
-    --------
-    >>> neutralise("=1+1"), neutralise("@SUM(A1)"), neutralise("Ariha")
-    ("'=1+1", "'@SUM(A1)", 'Ariha')
-    """
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def spreadsheet_safe(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

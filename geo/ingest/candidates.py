@@ -29,9 +29,8 @@ import io
 from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_write_text
-from geo.csvfile import lf_line_breaks
+from geo.csvfile import lf_line_breaks, neutralise
 from geo.errors import DataFileError
-from geo.incidents.export import neutralise
 from geo.incidents.schema import DISORDER_OF_EVENT, INCIDENT_COLUMNS
 
 if TYPE_CHECKING:

@@ -87,7 +87,7 @@ def build_settings(args: argparse.Namespace) -> BuildSettings:
 
 
 def refuse_unused_imports(args: argparse.Namespace) -> None:
-    """Keep pandas and geopandas out of a building command's own process (:mod:`geo.imports`).
+    """Keep pandas and geopandas out of a build, add or ingest command's own process.
 
     Analyst layers (``--layer`` or the settings file's) are read with geopandas: with any,
     nothing is refused.
