@@ -171,6 +171,7 @@ class Gazetteer:
         self._normal: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._phonetic: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self._distinctive: dict[str, str] = {}  # phonetic key -> its distinctive part
+        self._normal_of_phonetic: dict[str, str] = {}  # its first name's normal key
         self._leading: dict[str, list[tuple[int, str]]] | None = None  # first words of names
         self._qualified: dict[str, list[int]] | None = None  # "X" -> places "X Tahtani" ...
         self._length_index: dict[str, _KeysByLength] = {}  # fuzzy candidates by length
@@ -190,8 +191,7 @@ class Gazetteer:
                 self._normal[norm].append((index, name))
                 self._phonetic[phon].append((index, name))
                 self._skeleton[skel].append((index, name, phon))
-                if phon not in self._distinctive:
-                    self._distinctive[phon] = _distinctive_phonetic(norm)
+                self._normal_of_phonetic.setdefault(phon, norm)
                 if primary:
                     self._siblings[phon].append(index)
                 elif name is place.name_ar:
@@ -673,8 +673,16 @@ class Gazetteer:
         return self._blocks[kind]
 
     def _distinctive_of(self, phon: str) -> str:
-        """Return the distinctive part of an indexed phonetic key."""
-        return self._distinctive.get(phon, phon)
+        """Return the distinctive part of an indexed phonetic key (worked out on first use).
+
+        Only fuzzy matching asks, for a few keys: working all 11,000 out when the index is
+        built took a third of the gazetteer's load.
+        """
+        found = self._distinctive.get(phon)
+        if found is None:
+            norm = self._normal_of_phonetic.get(phon)
+            found = self._distinctive[phon] = phon if norm is None else _distinctive_phonetic(norm)
+        return found
 
 
 class _KeysByLength:
