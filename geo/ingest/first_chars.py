@@ -49,9 +49,8 @@ def leading(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     >>> leading(r"a?").pattern  # may match nothing: left as written
     'a?'
     """
-    compiled = re.compile(pattern, flags)
-    found = first_class(compiled)
-    return compiled if found is None else re.compile(f"(?={found})(?:{pattern})", flags)
+    found = _class_of(pattern, flags)  # from the parse alone: the pattern is compiled once
+    return re.compile(pattern if found is None else f"(?={found})(?:{pattern})", flags)
 
 
 def first_class(pattern: re.Pattern[str]) -> str | None:
@@ -61,10 +60,16 @@ def first_class(pattern: re.Pattern[str]) -> str | None:
     any character (``.``, a negated class), or turn case-insensitivity on inside.
     The class is read under the pattern's own flags, as its literals are.
     """
+    return _class_of(pattern.pattern, pattern.flags)
+
+
+def _class_of(pattern: str, flags: int) -> str | None:
+    """Return :func:`first_class` of ``pattern`` under ``flags``, from its parse."""
     if _parser is None:
         return None
     try:
-        parts, empty = _first(list(_parser.parse(pattern.pattern, pattern.flags)), pattern.flags)
+        parsed = _parser.parse(pattern, flags)
+        parts, empty = _first(list(parsed), parsed.state.flags)
     except _UnboundedError:
         return None
     if empty or not parts:
