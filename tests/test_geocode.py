@@ -347,3 +347,16 @@ def test_could_name_same_is_false_only_below_the_same_name_score(gazetteer: Gaze
     assert refused > len(words) / 2
     for place in gazetteer.places[::50]:
         assert gazetteer.could_name_same(place.name_en), place.name_en
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_the_fuzzy_prefilter_masks_as_arrays_equal_the_masks_key_by_key(keys: list[str]) -> None:
+    import numpy as np  # noqa: PLC0415 - only this test needs it
+
+    from geo.geocode import _letter_mask, _letter_masks  # noqa: PLC0415 - private helpers
+
+    ordered = sorted(keys, key=len)
+    lengths = np.array([len(key) for key in ordered], dtype=np.int64)
+    expected = [_letter_mask(key) for key in ordered]
+    assert _letter_masks(ordered, lengths).tolist() == expected
