@@ -736,12 +736,10 @@ def _letter_masks(keys: list[str], lengths: NDArray[np.int64]) -> NDArray[np.uin
     """
     import numpy as np  # noqa: PLC0415 - as in _KeysByLength
 
-    if not keys:
-        return np.zeros(0, dtype=np.uint64)
+    if not lengths.any():  # no keys, or only empty ones: reduceat needs some letter
+        return np.zeros(len(keys), dtype=np.uint64)
     codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32) % 64
     bits = np.left_shift(np.uint64(1), codes.astype(np.uint64))
-    if not len(bits):
-        return np.zeros(len(keys), dtype=np.uint64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     masks: NDArray[np.uint64] = np.bitwise_or.reduceat(bits, starts)
     masks[lengths == 0] = 0  # reduceat gives an empty key the next key's first letter

@@ -15,10 +15,10 @@ from geo.datasets import DATA_DIR
 
 ROOT = Path(build_map.__file__).resolve().parent
 #: Runs the command line as its own process does (``main()`` reads ``sys.argv``), then says
-#: which of the refused packages ended up imported.
+#: which of the named modules (by default the refused packages) ended up imported.
 _PROBE = (
     "import json, sys; import build_map; status = build_map.main(); "
-    "print(json.dumps([status, [n for n in ('pandas', 'geopandas') if n in sys.modules]]))"
+    "print(json.dumps([status, [n for n in {names!r} if n in sys.modules]]))"
 )
 
 
@@ -30,10 +30,13 @@ def _outputs(out: Path) -> dict[str, bytes]:
     }
 
 
-def _probe(*argv: str) -> tuple[int, list[str]]:
+def _probe(
+    *argv: str, names: tuple[str, ...] = imports.UNUSED_IN_BUILDS, stdin: str = ""
+) -> tuple[int, list[str]]:
+    """Run the command line in a process of its own; return its status and ``names`` imported."""
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *argv], cwd=ROOT, capture_output=True, text=True,
-        check=True, timeout=240,
+        [sys.executable, "-c", _PROBE.format(names=names), *argv], cwd=ROOT, input=stdin,
+        capture_output=True, text=True, check=True, timeout=240,
     )  # fmt: skip
     status, imported = json.loads(done.stdout.strip().splitlines()[-1])
     return status, imported
@@ -77,18 +80,10 @@ def test_refused_imports_fail_as_a_missing_package_and_spare_what_is_imported(
 def test_ingest_on_the_command_line_imports_neither_pandas_nor_the_exports(tmp_path: Path) -> None:
     # A report in our own words; the store is the bundled one (read to mark known incidents).
     report = "Shelling hit Ariha on Tuesday, killing two civilians and wounding five others."
-    probe = (
-        "import json, sys; import build_map; status = build_map.main(); "
-        "print(json.dumps([status, [n for n in ('pandas', 'geopandas', 'geo.incidents.export')"
-        " if n in sys.modules]]))"
-    )
     lean, full = tmp_path / "lean", tmp_path / "full"
     argv = ["ingest", "--published", "2020-03-03", "--overwrite"]
-    done = subprocess.run(
-        [sys.executable, "-c", probe, *argv, "--out", str(lean)], cwd=ROOT, input=report,
-        capture_output=True, text=True, check=True, timeout=240,
-    )  # fmt: skip
-    status, imported = json.loads(done.stdout.strip().splitlines()[-1])
+    names = (*imports.UNUSED_IN_BUILDS, "geo.incidents.export")
+    status, imported = _probe(*argv, "--out", str(lean), names=names, stdin=report)
     assert (status, imported) == (0, [])
     # The same report through main() with arguments (nothing refused) writes the same rows.
     text = tmp_path / "report.txt"
