@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
     from geo.coords import LonLat
@@ -27,6 +29,16 @@ def geometry(geom: BaseGeometry, *, decimals: int = COORD_DECIMALS) -> dict[str,
     # Round, then orient: polygon exteriors counter-clockwise, holes clockwise (RFC 7946 3.1.6).
     rounded = shapely.orient_polygons(shapely.set_precision(geom, 10.0**-decimals))
     result: dict[str, Any] = json.loads(shapely.to_geojson(rounded))
+    return result
+
+
+def geometries(
+    geoms: NDArray[np.object_], *, decimals: int = COORD_DECIMALS
+) -> list[dict[str, Any]]:
+    """Return each of ``geoms`` (lon/lat) as :func:`geometry` does, in one pass over the array."""
+    rounded = shapely.orient_polygons(shapely.set_precision(geoms, 10.0**-decimals))
+    texts = shapely.to_geojson(rounded)
+    result: list[dict[str, Any]] = json.loads("[" + ",".join(texts.tolist()) + "]")
     return result
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from geo import geojson
-from geo.corridor import to_corridor_crs, to_lonlat
+from geo.crs import CORRIDOR_CRS, WGS84, transformer
+from geo.errors import DataFileError
 from layers import style
 from layers.clientside import ClientLayer
 
@@ -59,13 +60,20 @@ def _drawn(path: Path, _stamp: tuple[int, int]) -> list[tuple[dict[str, Any], di
     Remembered for the file as it is (its time and size): the districts are drawn twice,
     as the offline base and in the overlay, and simplifying them is most of the cost.
     """
-    collection: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for feat in collection["features"]:
-        geom = shapely.from_geojson(json.dumps(feat["geometry"]))
-        simple = to_lonlat(shapely.simplify(to_corridor_crs(geom), DRAW_TOLERANCE_M))
-        out.append((feat["properties"], geojson.geometry(simple, decimals=5)))
-    return out
+    text = path.read_text(encoding="utf-8")
+    collection: dict[str, Any] = json.loads(text)
+    # All of a file's boundaries at once: one projection each way, one simplification call.
+    geoms = shapely.get_parts(shapely.from_geojson(text))
+    forward, inverse = transformer(WGS84, CORRIDOR_CRS), transformer(CORRIDOR_CRS, WGS84)
+    metric = shapely.transform(geoms, forward.transform, interleaved=False)
+    simple = shapely.simplify(metric, DRAW_TOLERANCE_M)
+    drawn = geojson.geometries(shapely.transform(simple, inverse.transform, interleaved=False),
+                               decimals=5)  # fmt: skip
+    features = collection["features"]
+    if len(drawn) != len(features):
+        msg = f"{path}: each boundary must have one (multi)polygon"
+        raise DataFileError(msg)
+    return [(feat["properties"], geometry) for feat, geometry in zip(features, drawn, strict=True)]
 
 
 def offline_base(admin_dir: Path) -> ClientLayer:
