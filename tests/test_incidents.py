@@ -483,6 +483,25 @@ def test_classification_of_the_seed_incidents(tmp_path: Path) -> None:
     assert (tmp_path / "idlib.gpkg").stat().st_size > 0
 
 
+def test_geojson_written_in_blocks_is_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large store's features are encoded a block at a time, each column's texts once for
+    # the whole store: blocks of 5 rows must give the bytes of one block.
+    from geo.incidents import export  # noqa: PLC0415
+
+    assert build_map.main(["--out", str(tmp_path / "whole"), "--quiet"]) == 0
+    monkeypatch.setattr(export, "_FEATURES_AT_A_TIME", 5)
+    assert build_map.main(["--out", str(tmp_path / "blocks"), "--quiet"]) == 0
+    name = Path("layers") / "incidents.geojson"
+    whole = (tmp_path / "whole" / name).read_bytes()
+    assert (tmp_path / "blocks" / name).read_bytes() == whole
+    features = json.loads(whole)["features"]
+    assert len(features) > 5 and len({f["properties"]["event_id_cnty"] for f in features}) == len(
+        features
+    )
+
+
 def test_geopackage_has_every_layer(tmp_path: Path) -> None:
     assert build_map.main(["--out", str(tmp_path), "--quiet"]) == 0
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "idlib.gpkg")}
