@@ -51,11 +51,30 @@ class ClientAssets(MacroElement):
             msg = "ClientAssets must be added to a map inside a Figure"
             raise TypeError(msg)
         css = _asset_text("idlib_map.css") + self.extra_css
-        figure.header.add_child(Element(f"<style>{css}</style>"), name="idlib_css")
+        figure.header.add_child(Markup(f"<style>{css}</style>"), name="idlib_css")
         for name in OWN_SCRIPTS:
             script = _asset_text(name).replace("</", "<\\/")
-            figure.header.add_child(Element(f"<script>{script}</script>"), name=f"idlib_{name}")
+            figure.header.add_child(Markup(f"<script>{script}</script>"), name=f"idlib_{name}")
         super().render(**kwargs)
+
+
+class Markup(Element):
+    """Markup that goes into the page as it is: not a template, so braces stay braces.
+
+    As a template (``Element(text)``), the 74 KB of the project's scripts and style were
+    parsed and compiled by jinja at every page render, and a ``{{`` or ``{#`` in them would
+    have been read as template code. :func:`layers.compose.render_html` uses it for every
+    element's rendered macros too.
+    """
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Markup"
+        self.html = html
+
+    def render(self, **kwargs: Any) -> str:  # noqa: ANN401, ARG002 - branca's signature
+        """Return the markup."""
+        return self.html
 
 
 class ClientLayer(folium.map.Layer):

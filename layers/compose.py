@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
 
 from geo.band import readings_difference_km2
 from geo.coords import LonLat, to_latlon
 from geo.corridor import geodesic_area_km2
 from layers import admin, corridor, incidents, m4, places, posts, style, user_layers
-from layers.clientside import Attribution, ClientAssets, FitView, Legend, Title
+from layers.clientside import Attribution, ClientAssets, FitView, Legend, Markup, Title
 from layers.controls import MapControls
 from layers.incident_data import DATA_PLACEHOLDER, TemplateError
 from layers.offline import inline_assets
 from layers.vendor import VendorAssets
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from geo.incidents.rows import IncidentRows
     from geo.project import StaticInputs
 
@@ -188,9 +191,44 @@ def render_html(fmap: folium.Map, *, offline: bool = True) -> str:
     same inputs give the same bytes.
     """
     root = fmap.get_root()
-    html: str = root.render()
+    with _macros_as_markup():
+        html: str = root.render()
     html = _stable_ids(html, _element_ids(root))
     return inline_assets(html) if offline else html
+
+
+@contextmanager
+def _macros_as_markup() -> Iterator[None]:
+    """While rendering, put each element's rendered macros in the page as they are.
+
+    branca (0.8) wraps the rendered header, html and script of every ``MacroElement`` in
+    ``Element(text)``, which has jinja read that text as a template once more: template
+    syntax in the data, such as ``{{ ... }}`` in a property of an analyst's layer or in its
+    name, was evaluated, and jinja's expressions reach Python (``os`` included). The
+    second parse was also most of the rendering time of the layers' data.
+    """
+    original = MacroElement.render
+    MacroElement.render = _render_macros  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MacroElement.render = original  # type: ignore[method-assign]
+
+
+def _render_macros(self: MacroElement, **kwargs: Any) -> None:  # noqa: ANN401
+    """``MacroElement.render`` of branca 0.8, with the macros' output kept as markup."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        msg = "an element can be rendered only inside a Figure"
+        raise TypeError(msg)
+    macros = self._template.module.__dict__
+    for part, target in (("header", figure.header), ("html", figure.html),
+                         ("script", figure.script)):  # fmt: skip
+        macro = macros.get(part)
+        if macro is not None:
+            target.add_child(Markup(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
 
 
 def _element_ids(element: Element) -> list[str]:

@@ -230,3 +230,23 @@ def test_a_layer_may_not_take_a_map_layer_name(
     assert build_map.main(args) == 1
     assert "layer name 'Places' is already used on the map" in capsys.readouterr().err
     assert not (tmp_path / "idlib_map.html").exists()
+
+
+def test_template_syntax_in_a_layer_is_text_not_code(tmp_path: Path) -> None:
+    # folium renders the page with jinja; a layer's texts must reach the page as they are,
+    # never be read as template code (jinja expressions can reach Python's os module).
+    probes = {"<{{ 6*7 }}>": "<42>", "<{% if true %}yes{% endif %}>": "<yes>",
+              "<{# gone #}>": "<>", "<{{ cycler.__init__.__globals__.os.getcwd() }}>":
+              f"<{Path.cwd()}>"}  # fmt: skip
+    path = geojson_file(tmp_path / "<{{ 7*8 }}>.geojson",
+                        [line(NEAR_IDLIB, name=probe, note=probe) for probe in probes])  # fmt: skip
+    config = tmp_path / "idlib-map.toml"
+    config.write_text(f'[[layers]]\nfile = "{path}"\nsource = "<{{{{ 9*9 }}}}>"\n', "utf-8")
+    args = ["--out", str(tmp_path), "--config", str(config), "--no-exports", "--quiet"]
+    assert build_map.main(args) == 0
+    page = (tmp_path / "idlib_map.html").read_text(encoding="utf-8")
+    html = page.replace("\\u003c", "<").replace("\\u003e", ">")  # as the page's scripts read it
+    probes |= {"<{{ 7*8 }}>": "<56>", "<{{ 9*9 }}>": "<81>"}
+    for probe, evaluated in probes.items():
+        assert probe in html
+        assert evaluated not in html
