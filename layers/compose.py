@@ -47,6 +47,8 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
 
     Without ``rows`` the incident data is a placeholder: render the page once with
     :func:`render_template` and complete it for any store with :func:`fill_template`.
+    Render it with :func:`render_html`, not folium's ``save()``: that would read template
+    syntax in the data as jinja code (see :func:`_macros_as_markup`).
     """
     bounds = inputs.corridor.polygon_lonlat.bounds
     center = LonLat(lon=(bounds[0] + bounds[2]) / 2, lat=(bounds[1] + bounds[3]) / 2)

@@ -497,9 +497,8 @@ def test_geojson_written_in_blocks_is_the_same_file(
     whole = (tmp_path / "whole" / name).read_bytes()
     assert (tmp_path / "blocks" / name).read_bytes() == whole
     features = json.loads(whole)["features"]
-    assert len(features) > 5 and len({f["properties"]["event_id_cnty"] for f in features}) == len(
-        features
-    )
+    assert len(features) > 5
+    assert len({f["properties"]["event_id_cnty"] for f in features}) == len(features)
 
 
 def test_geopackage_has_every_layer(tmp_path: Path) -> None:
