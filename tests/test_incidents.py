@@ -486,8 +486,8 @@ def test_classification_of_the_seed_incidents(tmp_path: Path) -> None:
 def test_geojson_written_in_blocks_is_the_same_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A large store's features are encoded a block at a time, each column's texts once for
-    # the whole store: blocks of 5 rows must give the bytes of one block.
+    # A large store's features are encoded a block at a time (100,000 features): blocks of
+    # 5 rows must give the bytes of one block.
     from geo.incidents import export  # noqa: PLC0415
 
     assert build_map.main(["--out", str(tmp_path / "whole"), "--quiet"]) == 0
