@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,19 @@ class AdminAreas:
 
     @classmethod
     def load(cls, admin_dir: Path) -> AdminAreas:
-        """Load ``subdistricts``, ``districts`` and ``governorates`` GeoJSON from ``admin_dir``."""
+        """Load ``subdistricts``, ``districts`` and ``governorates`` GeoJSON from ``admin_dir``.
+
+        Loaded once per content of the three files in a process (``add`` checks its rows
+        with the areas, then its rebuild loads them again): the same object is returned,
+        with its union for the area test built once.
+        """
+        from geo.cache import file_digest  # noqa: PLC0415 - hashlib and json only
+
+        digests = tuple(file_digest(admin_dir / f"{level}.geojson") for level in _LEVELS)
+        return _loaded(admin_dir, digests)
+
+    @classmethod
+    def _read(cls, admin_dir: Path) -> AdminAreas:
         names: dict[str, str] = {}
         for level in ("governorates", "districts"):
             for feature in _features(admin_dir / f"{level}.geojson"):
@@ -117,6 +130,14 @@ class AdminAreas:
         """Return the sub-district containing ``point`` (lon/lat), or None outside them all."""
         hits = self._tree.query(shapely.Point(point.lon, point.lat), predicate="intersects")
         return self.areas[int(min(hits))] if len(hits) else None
+
+
+_LEVELS = ("governorates", "districts", "subdistricts")
+
+
+@functools.lru_cache(maxsize=2)
+def _loaded(admin_dir: Path, _digests: tuple[str, ...]) -> AdminAreas:
+    return AdminAreas._read(admin_dir)  # noqa: SLF001 - the class's own reader
 
 
 def _features(path: Path) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -61,6 +62,9 @@ class Place:
 def load_places(path: Path) -> list[Place]:
     """Load the gazetteer CSV, sorted by ``place_id``.
 
+    A file is parsed once per content in a process (``add`` geocodes with the places, then
+    its rebuild loads them again): each call returns a new list of the same frozen places.
+
     Parameters
     ----------
     path
@@ -76,6 +80,13 @@ def load_places(path: Path) -> list[Place]:
         On a missing column, an empty required field, a position outside the area of
         interest or a repeated ``place_id``; the message names the file, line and column.
     """
+    from geo.cache import file_digest  # noqa: PLC0415 - hashlib and json only
+
+    return list(_parsed_places(path, file_digest(path)))
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed_places(path: Path, _digest: str) -> tuple[Place, ...]:
     places: dict[str, Place] = {}
     for row in read_rows(path, required_columns=PLACE_COLUMNS):
         place_id = row.text("place_id")
@@ -102,7 +113,7 @@ def load_places(path: Path) -> list[Place]:
     if not places:
         msg = f"{path}: no places"
         raise DataFileError(msg)
-    return [places[key] for key in sorted(places)]
+    return tuple(places[key] for key in sorted(places))
 
 
 #: Columns of the user file ``data/places_extra.csv``; only name_en, lon and lat are required.

@@ -1,7 +1,12 @@
 """The bundled data: what the map is built from."""
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
+from geo.admin import AdminAreas
+from geo.datasets import DATA_DIR
+from geo.places import load_places
 from geo.project import MapInputs
 
 SEED_PLACES = {
@@ -38,3 +43,22 @@ def test_seed_incidents_are_sourced_and_sorted(map_inputs: MapInputs) -> None:
     assert [(item.location, item.fatalities, item.injured) for item in ariha_shelling] == [
         ("Ariha", 1, 6)
     ]
+
+
+def test_places_and_areas_are_read_once_per_content(tmp_path: Path) -> None:
+    # add geocodes and checks with them, then its rebuild needs them again: one parse.
+    shutil.copytree(DATA_DIR / "admin", tmp_path / "admin")
+    shutil.copy(DATA_DIR / "places.csv", tmp_path / "places.csv")
+    first, again = load_places(tmp_path / "places.csv"), load_places(tmp_path / "places.csv")
+    assert first == again
+    assert first is not again  # each caller's own list
+    assert AdminAreas.load(tmp_path / "admin") is AdminAreas.load(tmp_path / "admin")
+    # New content is read anew, however the file's times look.
+    text = (tmp_path / "places.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    (tmp_path / "places.csv").write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
+    assert len(load_places(tmp_path / "places.csv")) == len(first) - 1
+    areas = AdminAreas.load(tmp_path / "admin")
+    subdistricts = tmp_path / "admin" / "subdistricts.geojson"
+    subdistricts.write_text(subdistricts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert AdminAreas.load(tmp_path / "admin") is not areas
