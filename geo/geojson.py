@@ -26,16 +26,14 @@ def geometry(geom: BaseGeometry, *, decimals: int = COORD_DECIMALS) -> dict[str,
     >>> geometry(shapely.Point(36.6096412, 35.8137399))
     {'type': 'Point', 'coordinates': [36.609641, 35.81374]}
     """
-    # Round, then orient: polygon exteriors counter-clockwise, holes clockwise (RFC 7946 3.1.6).
-    rounded = shapely.orient_polygons(shapely.set_precision(geom, 10.0**-decimals))
-    result: dict[str, Any] = json.loads(shapely.to_geojson(rounded))
-    return result
+    return geometries([geom], decimals=decimals)[0]
 
 
 def geometries(
-    geoms: NDArray[np.object_], *, decimals: int = COORD_DECIMALS
+    geoms: NDArray[np.object_] | list[BaseGeometry], *, decimals: int = COORD_DECIMALS
 ) -> list[dict[str, Any]]:
-    """Return each of ``geoms`` (lon/lat) as :func:`geometry` does, in one pass over the array."""
+    """Return each of ``geoms`` (lon/lat) as :func:`geometry` does, in one pass over them."""
+    # Round, then orient: polygon exteriors counter-clockwise, holes clockwise (RFC 7946 3.1.6).
     rounded = shapely.orient_polygons(shapely.set_precision(geoms, 10.0**-decimals))
     texts = shapely.to_geojson(rounded)
     result: list[dict[str, Any]] = json.loads("[" + ",".join(texts.tolist()) + "]")
