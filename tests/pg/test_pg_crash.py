@@ -3,9 +3,10 @@
 A process runs an ``add --from`` of 28 rows that the test holds inside its transaction (it
 holds the advisory lock of one of the batch's events, so the add waits after its checks,
 before its inserts); then three processes run ``add`` commands one after the other (each
-through ``build_map.main``, as the command line runs it). A second later ``pg_ctl stop -m
-immediate`` (a crash: no shutdown checkpoint, recovery from the write-ahead log on
-restart); the server stays down until an add has failed to connect, then restarts.
+through ``build_map.main``, as the command line runs it). Once one add has landed,
+``pg_ctl stop -m immediate`` (a crash: no shutdown checkpoint, recovery from the
+write-ahead log on restart); the server stays down until an add has failed to connect,
+then restarts.
 Afterwards:
 
 - every add that exited 0 is in the store once, complete; every other printed one line
@@ -88,13 +89,14 @@ def start(tmp_path: Path, name: str, plan: dict[str, Any]) -> subprocess.Popen[s
     )  # fmt: skip
 
 
-def an_add_failed(folder: Path) -> bool:
-    """Whether a single add has exited non-zero so far (the runners' logs, as they go)."""
+def single_add_codes(folder: Path) -> list[int]:
+    """The exit codes of the single adds so far (the runners' logs, as they go)."""
+    codes = []
     for w in range(len(PLACES)):
         log = folder / f"adder{w}.log"
-        if log.exists() and any(e["code"] for e in json.loads(log.read_text(encoding="utf-8"))):
-            return True
-    return False
+        if log.exists():
+            codes += [e["code"] for e in json.loads(log.read_text(encoding="utf-8"))]
+    return codes
 
 
 def waiting_on_lock(server: PgServer, database: str) -> bool:
@@ -155,10 +157,14 @@ def test_a_hard_stop_loses_nothing_committed_and_half_writes_nothing(  # noqa: P
         assert time.monotonic() < deadline, "the batch never reached its locks"
         time.sleep(0.05)
     go_adders.touch()
-    time.sleep(1.0)  # the single adds are under way
+    # The stop comes once an add has landed, so the others are under way (a fixed second
+    # missed every add in CI, where a process's first add takes longer).
+    while 0 not in single_add_codes(tmp_path):
+        assert time.monotonic() < deadline, "no add landed before the stop"
+        time.sleep(0.01)
     server.stop("immediate")
     holder.close()
-    while not an_add_failed(tmp_path):  # adds now fail to connect
+    while not any(single_add_codes(tmp_path)):  # adds now fail to connect
         assert time.monotonic() < deadline, "no add met the stopped server"
         time.sleep(0.05)
     server.start()
