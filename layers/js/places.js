@@ -214,29 +214,40 @@
   /* The places layer: points appear from their zoom level, labels from theirs. */
   function places(data, options) {
     var group = L.featureGroup(), renderer = L.canvas({ padding: 0.3 }), markers = [];
-    data.id.forEach(function (id, i) {
+    /* Place i's marker, made when first shown: most places appear only zoomed in. */
+    function marker(i) {
+      if (markers[i]) { return markers[i]; }
       var major = data.zoom[i] === 0 || data.label[i] <= data.seedZoom;
-      var marker = L.circleMarker([data.lat[i] / data.scale, data.lon[i] / data.scale],
+      var made = L.circleMarker([data.lat[i] / data.scale, data.lon[i] / data.scale],
         L.extend({ renderer: renderer }, major ? data.style.major : data.style.minor));
-      marker.placeIndex = i;
-      marker.pointMinZoom = data.zoom[i];
-      marker.labelMinZoom = data.label[i];
-      marker.labelText = data.name[i];
-      marker.bindPopup(function () { return popupFor(data, i); }, { maxWidth: 340, autoPanPaddingTopLeft: [10, 150] });
-      marker.bindTooltip(el("span", null, data.name[i]));
-      markers.push(marker);
-    });
+      made.placeIndex = i;
+      made.pointMinZoom = data.zoom[i];
+      made.labelMinZoom = data.label[i];
+      made.labelText = data.name[i];
+      made.bindPopup(function () { return popupFor(data, i); }, { maxWidth: 340, autoPanPaddingTopLeft: [10, 150] });
+      made.bindTooltip(el("span", null, data.name[i]));
+      return (markers[i] = made);
+    }
     function update() {
       var map = group._map;
       if (!map) { return; }
       var zoom = map.getZoom();
-      markers.forEach(function (marker) {
-        var wanted = zoom >= marker.pointMinZoom, has = group.hasLayer(marker);
-        if (wanted && !has) { group.addLayer(marker); } else if (!wanted && has) { group.removeLayer(marker); }
+      data.zoom.forEach(function (minZoom, i) {
+        if (zoom >= minZoom) {
+          if (!group.hasLayer(marker(i))) { group.addLayer(markers[i]); }
+        } else if (markers[i] && group.hasLayer(markers[i])) {
+          group.removeLayer(markers[i]);
+        }
       });
     }
     group.on("add", function () { update(); group._map.on("zoomend", update); });
-    group.places = { data: data, markers: markers, update: update, index: buildIndex(data) };
+    /* The search index costs more than drawing every layer: it is built when first wanted
+       (the search box warms it on focus), not before the first frame. */
+    var index = null;
+    group.places = {
+      data: data, marker: marker, update: update,
+      get index() { return index || (index = buildIndex(data)); }
+    };
     IdlibMap.placeKeys = keys;
     IdlibMap.placeReadings = readings;
     IdlibMap.searchPlaces = function (query) { return search(group.places, query); };
@@ -328,6 +339,7 @@
       box.appendChild(input); box.appendChild(list);
       return box;
     });
+    input.addEventListener("focus", function () { return layer.places.index; });
     input.addEventListener("input", function () {
       list.textContent = "";
       if (clean(input.value).length < 2) { return; }
@@ -342,7 +354,7 @@
           // the map does not take it for a click on itself (and close the popup).
           L.DomEvent.stop(event);
           if (!map.hasLayer(layer)) { map.addLayer(layer); }
-          var marker = layer.places.markers[i];
+          var marker = layer.places.marker(i);
           map.setView(marker.getLatLng(), Math.max(map.getZoom(), 12));
           layer.places.update();
           if (!layer.hasLayer(marker)) { layer.addLayer(marker); }

@@ -80,7 +80,7 @@ def test_map_renders_offline(
     # Places show by zoom: at the opening view every major place, not all 4,000 points.
     zoom = page.evaluate("IdlibMap.map.getZoom()")
     shown = page.evaluate(
-        "z => IdlibMap.layers.Places.places.markers.filter(m => m.pointMinZoom <= z).length", zoom
+        "z => IdlibMap.layers.Places.places.data.zoom.filter(from => from <= z).length", zoom
     )
     assert drawn["Places"] == shown
     assert 50 < shown < len(map_inputs.places) / 2
