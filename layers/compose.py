@@ -68,7 +68,7 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     fmap.options["minZoom"] = 5
     # No starting zoom: Leaflet then gives the map no view until FitView sets the fitted one,
     # and every layer added before it waits and draws once, there, instead of twice.
-    del fmap.options["zoom"]
+    fmap.options.pop("zoom", None)
     # Only Leaflet itself and the plugins in VendorAssets: the map draws its own markers, so
     # folium's jQuery, Bootstrap, Font Awesome and awesome-markers are dead weight.
     fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"]

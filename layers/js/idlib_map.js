@@ -185,6 +185,10 @@
   };
   api.setMap = function (map) {
     api.map = map;
+    // The map starts without a view (layers/compose.py) and the page's last steps fit it. Should
+    // a layer's script fail before that, the map still opens, at the corridor, once the
+    // page's script has stopped.
+    setTimeout(function () { if (!map._loaded) { map.setView(map.options.center, 10); } }, 0);
     // Base-map vectors (the offline OCHA base) draw below every overlay.
     map.createPane("idlibBase").style.zIndex = 250;
     // Place labels sit above the shapes and below the markers, which stay clickable.

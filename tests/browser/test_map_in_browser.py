@@ -180,6 +180,35 @@ def test_shared_link_reproduces_the_view(built_map: Path, page_and_log: PageAndL
     assert page.evaluate("IdlibMap.map.getZoom()") == 12
 
 
+#: Runs before the page: ``IdlibMap.incidents`` throws, as a layer script that fails would.
+BREAK_INCIDENTS_JS = """
+Object.defineProperty(window, "IdlibMap", {
+  configurable: true,
+  get() { return this.__idlibApi; },
+  set(api) {
+    this.__idlibApi = api;
+    Object.defineProperty(api, "incidents", {
+      get() { return () => { throw new Error("a broken layer"); }; }, set() {},
+    });
+  },
+});
+"""
+
+
+def test_a_layer_that_fails_still_leaves_a_map_with_a_view(
+    built_map: Path, page_and_log: PageAndLog
+) -> None:
+    # The map has no view until the page's last steps fit it; a failure before those must
+    # not leave it grey.
+    page, log = page_and_log
+    page.add_init_script(BREAK_INCIDENTS_JS)
+    page.goto(built_map.resolve().as_uri())
+    page.wait_for_function("() => window.IdlibMap && IdlibMap.map && IdlibMap.map._loaded")
+    assert any("a broken layer" in error for error in log.page_errors)
+    assert page.evaluate("IdlibMap.map.getZoom()") == 10
+    assert page.evaluate("IdlibMap.map.hasLayer(IdlibMap.layers.Places)")
+
+
 def test_place_search_finds_any_spelling(built_map: Path, page_and_log: PageAndLog) -> None:
     page, _ = page_and_log
     open_map(page, built_map)
