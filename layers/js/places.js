@@ -241,8 +241,8 @@
       });
     }
     group.on("add", function () { update(); group._map.on("zoomend", update); });
-    /* The search index costs more than drawing every layer: it is built when first wanted
-       (the search box warms it on focus), not before the first frame. */
+    /* The search index takes about a third of a second to build: it is built when first
+       wanted (the search box warms it on focus), not before the first frame. */
     var index = null;
     group.places = {
       data: data, marker: marker, update: update,
