@@ -54,7 +54,6 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     center = LonLat(lon=(bounds[0] + bounds[2]) / 2, lat=(bounds[1] + bounds[3]) / 2)
     fmap = folium.Map(
         location=to_latlon(center),
-        zoom_start=10,
         tiles=None,
         max_zoom=18,
         prefer_canvas=True,
@@ -66,8 +65,9 @@ def build_map(inputs: StaticInputs, rows: IncidentRows | None = None) -> folium.
     # sends MarkerCluster's per-zoom loops on for ever. Bound it here.
     fmap.options["maxZoom"] = 18
     fmap.options["minZoom"] = 5
-    # No starting zoom: Leaflet then gives the map no view until FitView sets the fitted one,
-    # and every layer added before it waits and draws once, there, instead of twice.
+    # No starting zoom (folium sets one even when not given): Leaflet then gives the map no
+    # view until FitView sets the fitted one, and every layer added before it waits and draws
+    # once, there, instead of twice. IdlibMap.setMap falls back to zoom 10 if FitView never runs.
     fmap.options.pop("zoom", None)
     # Only Leaflet itself and the plugins in VendorAssets: the map draws its own markers, so
     # folium's jQuery, Bootstrap, Font Awesome and awesome-markers are dead weight.
