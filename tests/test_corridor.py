@@ -10,10 +10,12 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyproj import Transformer
 
 from geo.band import north_south_band, readings_difference_km2
 from geo.corridor import CORRIDOR_HALF_WIDTH_M, GEOD, build_corridor, to_corridor_crs, to_lonlat
 from geo.corridor_query import ON_ROAD_M, CorridorIndex
+from geo.crs import CORRIDOR_CRS, WGS84, transformer
 from geo.errors import CRSError
 from geo.project import MapInputs, load_inputs
 from geo.road_file import load_road_file
@@ -179,3 +181,17 @@ def test_swapped_or_metric_road_is_refused(tmp_path: Path) -> None:
     metric = (np.asarray(CORRIDOR.segment_proj.coords) + np.array([500_000, 3_960_000])).tolist()
     with pytest.raises(CRSError, match="look like metres"):
         load_road_file(_write_line(tmp_path / "metric.geojson", metric))
+
+
+def test_the_written_out_transforms_are_the_ones_pyproj_finds() -> None:
+    """geo.crs builds its two transformers from pipelines: the same operations, same bits."""
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(35.0, 38.0, 1000), rng.uniform(34.5, 37.5, 1000)
+    x, y = rng.uniform(-150_000, 150_000, 1000), rng.uniform(-150_000, 150_000, 1000)
+    for (source, target), points in (((WGS84, CORRIDOR_CRS), (lon, lat)),
+                                     ((CORRIDOR_CRS, WGS84), (x, y))):  # fmt: skip
+        found = Transformer.from_crs(source, target, always_xy=True)
+        assert transformer(source, target).definition == found.definition
+        for ours, theirs in zip(transformer(source, target).transform(*points),
+                                found.transform(*points), strict=True):  # fmt: skip
+            assert np.array_equal(ours, theirs)
