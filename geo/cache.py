@@ -80,12 +80,9 @@ class BuildCache:
         payload_path, meta_path = self._paths(name)
         reason = self._check(payload_path, meta_path, key)
         if isinstance(reason, str):
-            # A stale entry is the normal course after an edit; a damaged or foreign one is news.
-            level = (
-                logging.DEBUG
-                if reason in {"missing", "stale (its inputs changed)"}
-                else logging.INFO
-            )
+            # A stale entry is the normal course after an edit of the data, a foreign one after
+            # an upgrade of the code (every entry, once): only a damaged one is news.
+            level = logging.INFO if reason.startswith("corrupt") else logging.DEBUG
             log.log(level, "cache %s: %s, rebuilding it", name, reason)
             return None
         return reason

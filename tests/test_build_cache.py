@@ -116,9 +116,11 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(
     damage(out / CACHE_DIRNAME)  # type: ignore[operator]
     # A new incident makes the build use its caches (with nothing changed it does nothing).
     assert build_map.main(["add", "--incidents", str(store), "--no-build", *ADD_ARIHA]) == 0
-    caplog.set_level("INFO")
+    caplog.set_level("DEBUG")
     run_build(store, out, new_process=True)
-    assert reason in caplog.text
+    # Damage is news (INFO); an entry of other code is the normal course after an upgrade.
+    levels = {r.levelname for r in caplog.records if reason in r.getMessage()}
+    assert levels == ({"INFO"} if reason == "corrupt" else {"DEBUG"})
     fresh = run_build(store, tmp_path / "fresh")
     assert (out / MAP_FILENAME).read_bytes() == (tmp_path / "fresh" / MAP_FILENAME).read_bytes()
     os.utime(store, None)
