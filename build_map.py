@@ -30,7 +30,6 @@ from geo.errors import (
     GeometryError,
     PlaceNotFoundError,
 )
-from geo.geocode import describe_result
 from geo.progress import Progress
 from geo.store import options
 from geo.store.open import open_store
@@ -258,6 +257,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     if (args.name is None) == (args.file is None):
         print("error: give a NAME or --file, not both", file=sys.stderr)
         return 2
+
+    from geo.geocode import describe_result  # noqa: PLC0415 - rapidfuzz and the name rules
 
     gazetteer = options.gazetteer(args)
     near = args.near or args.area
