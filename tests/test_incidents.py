@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyogrio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import build_map
 from geo.admin import AdminAreas
 from geo.datasets import DATA_DIR
 from geo.errors import DataFileError
 from geo.incidents import IncidentValidationError, load_store
+from geo.incidents.add import _in_order, _not_after
 from geo.incidents.classify import phase_of
 from geo.incidents.schema import INCIDENT_COLUMNS, event_kind
 from geo.incidents.table import read_table, write_table
@@ -545,3 +551,21 @@ def test_refusals_name_the_column_and_skips_name_their_lines(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "skipped, unreadable date or coordinates: 1 (line 2)" in result.stdout
     assert "skipped, outside north-west Syria: 2 (line 3, 4)" in result.stdout  # 4 as shipped
+
+
+_TEXTS = st.text(alphabet="0-9-ASYRé٣😀", max_size=4)  # digits, ASCII, Latin, Arabic, emoji
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS), max_size=12), st.tuples(_TEXTS, _TEXTS))
+def test_the_splice_orders_rows_as_python_compares_their_texts(
+    keys: list[tuple[str, str]], new: tuple[str, str]
+) -> None:
+    """The (date, id) order test and insertion point on Arrow arrays are Python's."""
+    dates = pa.chunked_array([[d for d, _ in keys]], pa.string())
+    ids = pa.chunked_array([[i for _, i in keys]], pa.string())
+    assert _in_order(dates, ids) == all(a <= b for a, b in itertools.pairwise(keys))
+    ordered = sorted(keys)
+    assert _not_after(pa.chunked_array([[d for d, _ in ordered]], pa.string()),
+                      pa.chunked_array([[i for _, i in ordered]], pa.string()),
+                      *new) == bisect.bisect_right(ordered, new)  # fmt: skip

@@ -7,7 +7,6 @@ temporary file. Concurrent adds queue on a lock file, so each sees the previous 
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import io
@@ -412,8 +411,7 @@ def _with_rows(store: Path, data: bytes, columns: StoreColumns, new: IncidentTab
     """
     import numpy as np  # noqa: PLC0415
 
-    keys = list(zip(columns.text("event_date").to_pylist(),
-                    columns.text("event_id_cnty").to_pylist(), strict=True))  # fmt: skip
+    dates, ids = columns.text("event_date"), columns.text("event_id_cnty")
     first_body_line = 2
     # One record per LF-ended line (no record holds a line break), in order: splice. Split
     # at LF only: CR, U+2028, \v, \f … may sit inside fields.
@@ -421,9 +419,9 @@ def _with_rows(store: Path, data: bytes, columns: StoreColumns, new: IncidentTab
     breaks = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n"))
     simple = (
         columns.header[: len(INCIDENT_COLUMNS)] == list(INCIDENT_COLUMNS)
-        and np.array_equal(columns.lines, np.arange(first_body_line, first_body_line + len(keys)))
-        and len(breaks) == len(keys) + 1
-        and all(a <= b for a, b in itertools.pairwise(keys))
+        and np.array_equal(columns.lines, np.arange(first_body_line, first_body_line + len(ids)))
+        and len(breaks) == len(ids) + 1
+        and _in_order(dates, ids)
     )
     if not simple:
         table = parse_table(store_text(data, store), store)  # every column, to rewrite it all
@@ -437,8 +435,9 @@ def _with_rows(store: Path, data: bytes, columns: StoreColumns, new: IncidentTab
     for i in sorted(
         range(len(new)), key=lambda k: (new.data["event_date"][k], new.data["event_id_cnty"][k])
     ):
-        key = (new.data["event_date"][i], new.data["event_id_cnty"][i])
-        at = bisect.bisect_right(keys, key) + 1  # + 1 for the header line
+        # The stored rows up to this one's date and id (bisect_right of the ordered keys),
+        # + 1 for the header line.
+        at = _not_after(dates, ids, new.data["event_date"][i], new.data["event_id_cnty"][i]) + 1
         out = io.StringIO()
         values = lf_line_breaks([new.data[c][i] if c in new.data else "" for c in columns.header])
         csv.writer(out, lineterminator=newline).writerow(values)
@@ -450,6 +449,31 @@ def _with_rows(store: Path, data: bytes, columns: StoreColumns, new: IncidentTab
         previous = at
     pieces.append(body[int(starts[previous]) :])
     return b"".join(pieces)
+
+
+def _in_order(dates: pa.ChunkedArray, ids: pa.ChunkedArray) -> bool:
+    """Whether the rows are in (date, id) order, compared as Python compares the texts.
+
+    Arrow compares UTF-8 bytes, which order as code points do. On arrays: the Python pairs
+    of a 100,000-row store took about 0.1 s to make and compare.
+    """
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if len(dates) < 2:  # noqa: PLR2004 - a pair needs two rows
+        return True
+    d0, d1, i0, i1 = dates[:-1], dates[1:], ids[:-1], ids[1:]
+    ordered = pc.or_(pc.less(d0, d1), pc.and_(pc.equal(d0, d1), pc.less_equal(i0, i1)))
+    return bool(pc.all(ordered).as_py())
+
+
+def _not_after(dates: pa.ChunkedArray, ids: pa.ChunkedArray, date: str, event_id: str) -> int:
+    """Return how many rows have a (date, id) key at or before ``(date, event_id)``."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    day, key = pa.scalar(date, pa.string()), pa.scalar(event_id, pa.string())
+    before = pc.or_(pc.less(dates, day), pc.and_(pc.equal(dates, day), pc.less_equal(ids, key)))
+    return int(pc.sum(before).as_py() or 0)
 
 
 def _header_text() -> str:
