@@ -1,11 +1,15 @@
 """The bundled data: what the map is built from."""
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from geo.admin import AdminAreas
 from geo.datasets import DATA_DIR
+from geo.errors import DataFileError
 from geo.places import load_places
 from geo.project import MapInputs
 
@@ -62,3 +66,15 @@ def test_places_and_areas_are_read_once_per_content(tmp_path: Path) -> None:
     subdistricts = tmp_path / "admin" / "subdistricts.geojson"
     subdistricts.write_text(subdistricts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert AdminAreas.load(tmp_path / "admin") is not areas
+
+
+def test_a_sub_district_file_with_a_geometry_geos_cannot_read_names_the_file(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(DATA_DIR / "admin", tmp_path / "admin")
+    subdistricts = tmp_path / "admin" / "subdistricts.geojson"
+    collection = json.loads(subdistricts.read_text(encoding="utf-8"))
+    collection["features"][3]["geometry"] = None
+    subdistricts.write_text(json.dumps(collection), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"subdistricts\.geojson: a geometry GEOS cannot read"):
+        AdminAreas.load(tmp_path / "admin")
