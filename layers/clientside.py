@@ -1,6 +1,6 @@
 """folium elements that hand plain data to the page's own builders in ``js/idlib_map.js``.
 
-Data goes into the page once, as JSON inside a ``<script>``; the browser builds markers,
+Data goes into the page once, as a JSON block (never run); the browser builds markers,
 popups and tooltips from it with DOM nodes, so text from the data never becomes HTML.
 """
 
@@ -80,6 +80,11 @@ class Markup(Element):
 class ClientLayer(folium.map.Layer):
     """A layer built in the browser by ``IdlibMap.<builder>(data, options)``.
 
+    The data travels in a JSON block (``<script type="application/json">``) in the page's
+    body, which the browser never runs: it is parsed with ``JSON.parse``, faster than the
+    same text as a script, and the page's security policy hashes only the scripts, so it
+    stays the same whatever the data (:mod:`layers.csp`).
+
     Parameters
     ----------
     data
@@ -94,14 +99,18 @@ class ClientLayer(folium.map.Layer):
     options
         Builder options, e.g. ``{"permanentLabels": True}``.
     data_json
-        The data as script text already (e.g. a template placeholder) instead of ``data``.
+        The data as JSON text already (e.g. a template placeholder) instead of ``data``.
     """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}-data">
+        {{- this.data_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = IdlibMap.{{ this.builder }}(
-            {{ this.data_json }}, {{ this.options_json }});
+            IdlibMap.pageData("{{ this.get_name() }}-data"), {{ this.options_json }});
         {% endmacro %}
         """
     )

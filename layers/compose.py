@@ -15,6 +15,7 @@ from geo.corridor import geodesic_area_km2
 from layers import admin, corridor, incidents, m4, places, posts, style, user_layers
 from layers.clientside import Attribution, ClientAssets, FitView, Legend, Markup, Title
 from layers.controls import MapControls
+from layers.csp import with_policy
 from layers.incident_data import DATA_PLACEHOLDER, TemplateError
 from layers.offline import inline_assets
 from layers.vendor import VendorAssets
@@ -259,12 +260,13 @@ def _stable_ids(html: str, ids: list[str]) -> str:
 
 
 def render_template(inputs: StaticInputs, *, offline: bool = True) -> str:
-    """Render the page with a placeholder where the incident data goes.
+    """Render the page, with its security policy, and a placeholder for the incident data.
 
-    :func:`layers.incident_data.fill_template` completes it for a store.
+    :func:`layers.incident_data.fill_template` completes it for a store. The placeholder is
+    in a JSON block, which the policy does not hash: it holds for every store.
     """
     html = render_html(build_map(inputs), offline=offline)
     if html.count(DATA_PLACEHOLDER) != 1:
         msg = "the rendered page must hold the incident placeholder exactly once"
         raise TemplateError(msg)
-    return html
+    return with_policy(html)

@@ -12,8 +12,10 @@ stylesheet links name.
 
 The policy travels in a ``<meta http-equiv>`` element at the top of ``<head>`` (the map is
 opened from disk, where there are no response headers), right after the charset
-declaration, before any script or style. Hashing is computed on the final page, once the
-incident data is in place, so the hash of the data script is the one the browser computes.
+declaration, before any script or style. The page's data travels in JSON blocks
+(``<script type="application/json">``), which the browser never runs and the policy does not
+hash, so the policy is computed once on the page template and holds for every store filled
+into it.
 """
 
 from __future__ import annotations

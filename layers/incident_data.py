@@ -61,7 +61,7 @@ GEO_PRECISION_LABELS = ("at the named place", "near the named place", "in the wi
 TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url", "notes": "notes",
                 "actor1": "actor1", "actor2": "actor2", "admin": "admin",
                 "subtype": "sub_event_type", "tags": "tags"}  # fmt: skip
-#: Stands for the packed data in a page template (a valid script expression until filled).
+#: Stands for the packed data in a page template's JSON block (not JSON until filled).
 DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
 _EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days
 #: Quantised longitude offsets stay below this (2**24 × 1e-5° is 167°).
@@ -174,10 +174,12 @@ def incident_ids(html: str) -> list[str]:
 
     For tests and tools that check which store a map shows.
     """
-    call = re.search(r"IdlibMap\.incidents\(\s*", html)
-    if call is None:
+    call = re.search(r"IdlibMap\.incidents\(\s*IdlibMap\.pageData\(\"([\w-]+)\"\)", html)
+    opening = "" if call is None else f'id="{call.group(1)}">'
+    start = html.find(opening) if opening else -1
+    if start < 0:
         raise TemplateError("no incident data in the page")
-    data, _ = json.JSONDecoder().raw_decode(html, call.end())
+    data, _ = json.JSONDecoder().raw_decode(html, start + len(opening))
     family_of, number_of = unpack(data["columns"]["idFamily"]), unpack(data["columns"]["idNumber"])
     strings = inflate_strings(data["stringsDeflated"])
     ids = []

@@ -87,14 +87,16 @@ def script_json(value: Any) -> str:  # noqa: ANN401 - any JSON-serialisable valu
     r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
 
     ``<``, ``>`` and ``&`` become unicode escapes, so no ``</script>`` or ``<!--`` can appear,
-    and U+2028/U+2029 are escaped for older JavaScript parsers.
+    and U+2028/U+2029 are escaped for older JavaScript parsers. It is strict JSON (a NaN is
+    refused with ``ValueError``), so a page can read it with ``JSON.parse``.
 
     Examples
     --------
     >>> script_json({"name": "</script>"})
     '{"name":"\\u003c/script\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)  # fmt: skip
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

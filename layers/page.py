@@ -2,9 +2,9 @@
 
 Rendering the page template takes folium (about half a second to import); a build whose
 template is cached never imports it, and ``--help`` imports neither. :func:`fill_page` is the
-``fill_template`` a build runs (:func:`geo.build.build`): it fills in the incident data and
-then computes the page's security policy on the exact text the browser will read (see
-:mod:`layers.csp`).
+``fill_template`` a build runs (:func:`geo.build.build`): it puts the incident data in the
+template's JSON block. The template carries the page's security policy already: the policy
+hashes the page's scripts, and the data is not one (see :mod:`layers.csp`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ def render_template(inputs: StaticInputs, *, offline: bool) -> str:
 
 
 def fill_page(template: str, rows: IncidentRows) -> str:
-    """Return the page of ``template`` with the data of ``rows`` and its CSP in place."""
-    from layers.csp import with_policy  # noqa: PLC0415
+    """Return the page of ``template`` with the data of ``rows`` in place."""
     from layers.incident_data import fill_template  # noqa: PLC0415
 
-    return with_policy(fill_template(template, rows))
+    return fill_template(template, rows)

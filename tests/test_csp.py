@@ -4,6 +4,7 @@ tests/browser/test_csp.py)."""
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import build_map
+from geo.datasets import DATA_DIR
 from layers.csp import PolicyError, policy_for, with_policy
 
 if TYPE_CHECKING:
@@ -18,20 +20,29 @@ if TYPE_CHECKING:
 
 
 class Inline(HTMLParser):
-    """The text of every inline script and style, as a browser's parser sees it."""
+    """The text of every inline script, JSON block and style, as a browser's parser sees it."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []
         self.styles: list[str] = []
         self._current: list[str] | None = None
-        self._external = False
+        self._into = self.scripts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style"}:
-            self._external = tag == "script" and any(name == "src" for name, _ in attrs)
-            self._current = [] if not self._external else None
-            self._tag = tag
+            external = tag == "script" and any(name == "src" for name, _ in attrs)
+            self._current = [] if not external else None
+            is_data = ("type", "application/json") in attrs
+            self._into = self.styles if tag == "style" else (
+                self.data_blocks if is_data else self.scripts)  # fmt: skip
+
+    @classmethod
+    def of(cls, page: Path) -> Inline:
+        inline = cls()
+        inline.feed(page.read_text(encoding="utf-8"))
+        return inline
 
     def handle_data(self, data: str) -> None:
         if self._current is not None:
@@ -39,7 +50,7 @@ class Inline(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style"} and self._current is not None:
-            (self.scripts if tag == "script" else self.styles).append("".join(self._current))
+            self._into.append("".join(self._current))
         self._current = None
 
 
@@ -60,8 +71,11 @@ def test_policy_allows_exactly_the_page_own_scripts_and_styles(built_map: Path) 
     found = directives(html)
     inline = Inline()
     inline.feed(html)
-    assert len(inline.scripts) >= 9  # Leaflet, plugins, the project's, the map's, the data
+    assert len(inline.scripts) >= 8  # Leaflet, plugins, the project's, the map's
     assert sorted(found["script-src"]) == sorted({sha(s) for s in inline.scripts})
+    # The layers' data (incidents, places, corridor …) is JSON the browser never runs.
+    assert len(inline.data_blocks) >= 10
+    assert not {sha(block) for block in inline.data_blocks} & set(found["script-src"])
     assert sorted(found["style-src"]) == sorted({sha(s) for s in inline.styles})
     assert found["default-src"] == ["'none'"]
     assert found["img-src"] == [
@@ -95,3 +109,24 @@ def test_policy_of_small_pages() -> None:
         with_policy("<p>no head</p>")
     # The browser hashes a script's text after turning CR LF into LF.
     assert sha("a()\nb()") in policy_for("<head></head><script>a()\r\nb()</script>")
+
+
+def test_policy_is_the_same_whatever_the_store_holds(built_map: Path, tmp_path: Path) -> None:
+    """The data is a JSON block, never run: a store with markup in it changes no hash."""
+    with (DATA_DIR / "incidents.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["notes"] = "</script><script>window.__pwned = 1</script><!-- & >"
+    store = tmp_path / "incidents.csv"
+    with store.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:5])
+    out = tmp_path / "out"
+    args = ["--store", str(store), "--out", str(out), "--no-exports", "--quiet"]
+    assert build_map.main(args) == 0
+    html = (out / built_map.name).read_text(encoding="utf-8")
+    assert directives(html) == directives(built_map.read_text(encoding="utf-8"))
+    inline = Inline()
+    inline.feed(html)
+    assert not any("__pwned" in script for script in inline.scripts)
+    assert len(inline.scripts) == len(Inline.of(built_map).scripts)  # no script was added

@@ -177,6 +177,10 @@
   var api = { points: points, shapes: shapes, userLayer: userLayer, legend: legend,
               attribution: attribution, popupContent: popupContent, layers: registry, map: null,
               el: el, registerLayer: register };
+  /* The data of a layer, from its JSON block in the page (layers/clientside.py). */
+  api.pageData = function (id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  };
   /* The given [[south, west], [north, east]] extended to every incident. */
   api.viewBounds = function (bounds) {
     var out = L.latLngBounds(bounds), incidents = api.incidentData;
