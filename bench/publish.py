@@ -83,7 +83,7 @@ def main() -> None:
         {
             "machine": machine(),
             "incidents": size,
-            "page_mb": round(len(page.encode("utf-8")) / 1e6, 2),
+            "page_mb": round(len(page) / 1e6, 2),
             "fill_page_s": round(fill_s, 3),
             "csp_on_template_ms": round(policy_s * 1000, 1),
             "kml_write_s": round(kml_s, 2),

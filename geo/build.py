@@ -34,7 +34,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo import background, generation
-from geo.atomic import atomic_write_text
+from geo.atomic import atomic_write_bytes
 from geo.cache import CACHE_DIRNAME, BuildCache, digest, file_digest
 from geo.datasets import static_files
 from geo.store.open import open_store
@@ -199,7 +199,7 @@ def build(
     settings: BuildSettings,
     *,
     render_template: TemplateRenderer,
-    fill_template: Callable[[str, IncidentRows], str],
+    fill_template: Callable[[str, IncidentRows], bytes],
     progress: Progress,
 ) -> BuildResult:
     """Build ``settings.out / MAP_FILENAME`` and the data exports.
@@ -211,7 +211,7 @@ def build(
     render_template
         Returns the page with a placeholder for the incident data.
     fill_template
-        ``(page, rows) -> page`` with the rows' data in place.
+        ``(page, rows) -> page`` with the rows' data in place, as UTF-8 bytes.
     progress
         Receives :data:`STAGES` steps.
 
@@ -236,7 +236,7 @@ def _build(
     settings: BuildSettings,
     *,
     render_template: TemplateRenderer,
-    fill_template: Callable[[str, IncidentRows], str],
+    fill_template: Callable[[str, IncidentRows], bytes],
     progress: Progress,
 ) -> BuildResult:
     started = time.perf_counter()
@@ -285,14 +285,15 @@ def _build(
             exports = _start_exports(settings, static(), rows, newest, record_exports)
         progress.step("rendering the page")
         template, page_cached = page.template()
-        html = fill_template(template, rows.rows)
-        from geo.incidents.export import write_rejected  # noqa: PLC0415
-
-        rejected = write_rejected(settings.out / REJECTED_FILENAME, columns.header,
-                                  _rejected_rows(columns, checked))  # fmt: skip
-        atomic_write_text(map_path, html)
+        page_bytes = fill_template(template, rows.rows)
+        rejected = _write_rejected(settings.out, columns, checked)
+        atomic_write_bytes(map_path, page_bytes)
         map_seconds = time.perf_counter() - started
-        record = _record_map(cache, map_key, settings.out, html, rows.rows, checked, columns.name)
+        record = _record_map(cache, map_key, settings.out, page_bytes, rows.rows, checked,
+                             columns.name)  # fmt: skip
+        # The exports need none of these (the child that writes the KML has its own copy):
+        # the page and its rows are about 230 MB at 1,000,000 incidents.
+        del page_bytes, rows, columns, checked
         progress.step("writing data exports")
         written = exports.finish(newest, record_exports) if exports and newest else []
     except BaseException:
@@ -305,7 +306,7 @@ def _build(
             newest.close()
     progress.done()
     return BuildResult(
-        map_path=map_path, map_bytes=record["bytes"], incidents=len(rows.rows),
+        map_path=map_path, map_bytes=record["bytes"], incidents=record["incidents"],
         page_cached=page_cached, exports_written=bool(written), map_seconds=map_seconds,
         total_seconds=time.perf_counter() - started, warnings=record["warnings"],
         problems=record["problems"], rejected=rejected, static=static.loaded,
@@ -375,6 +376,14 @@ def _checked_rows(
     return checked, _Mapped(table, parsed, classes, rows)
 
 
+def _write_rejected(out: Path, columns: StoreColumns, checked: Checked) -> int:
+    """Write ``rejected.csv`` (or remove it when every row is mapped); return its rows."""
+    from geo.incidents.export import write_rejected  # noqa: PLC0415
+
+    return write_rejected(out / REJECTED_FILENAME, columns.header,
+                          _rejected_rows(columns, checked))  # fmt: skip
+
+
 def _rejected_rows(columns: StoreColumns, checked: Checked) -> Iterator[tuple[int, str, list[str]]]:
     """Yield (line, problems, values) of every row left off the map, in file order."""
     problems: defaultdict[int, list[str]] = defaultdict(list)
@@ -418,19 +427,24 @@ class _Exports:
     ) -> None:  # fmt: skip
         from geo.incidents.export import classified  # noqa: PLC0415
 
-        self.settings, self.static, self.rows, self.gate = settings, static, rows, gate
+        self.settings, self.static, self.gate = settings, static, gate
+        self.parsed, self.classes = rows.parsed, rows.classes
+        self.sub_event_type = rows.table.column("sub_event_type")
+        self.kml_rows: IncidentRows | None = rows.rows
         self.columns = classified(rows.table, rows.classes)  # before the fork: both use it
         self.own: dict[str, Path] = {}
         self.job = background.start(
             self._child if gate is None else functools.partial(self._gated, gate)
         )
+        if gate is None:
+            self.kml_rows = None  # the child writes the KML, from its own copy
 
     def _prepare(self, names: tuple[str, ...]) -> dict[str, Path]:
         from geo.incidents.export import prepare_exports  # noqa: PLC0415
 
         return prepare_exports(
-            self.settings.out, names, self.columns, self.rows.parsed, self.rows.classes,
-            sub_event_type=self.rows.table.column("sub_event_type"),
+            self.settings.out, names, self.columns, self.parsed, self.classes,
+            sub_event_type=self.sub_event_type,
             map_layers=_corridor_layers(self.static) if "idlib.gpkg" in names else {},
         )  # fmt: skip
 
@@ -440,7 +454,7 @@ class _Exports:
 
         out = self.settings.out
         layers = write_corridor_layers(self.static, out)
-        kml = _kml_export(self.settings, self.static, self.rows.rows)
+        kml = _kml_export(self.settings, self.static, self.kml_rows)
         return {"layers": [path.relative_to(out).as_posix() for path in layers],
                 "kml": [path.relative_to(out).as_posix() for path in kml]}  # fmt: skip
 
@@ -540,10 +554,14 @@ def _start_exports(
     return _DetachedExports(pid, opened)
 
 
-def _kml_export(settings: BuildSettings, static: StaticInputs, rows: IncidentRows) -> list[Path]:
+def _kml_export(
+    settings: BuildSettings, static: StaticInputs, rows: IncidentRows | None
+) -> list[Path]:
     """Write ``idlib.kml`` when the settings ask for it (``--kml``); return what was written."""
     if not settings.kml:
         return []
+    if rows is None:
+        raise RuntimeError("the KML is written where the page rows are kept")
     from geo.kml import write_kml  # noqa: PLC0415
 
     return [write_kml(settings.out, _corridor_layers(static), rows)]
@@ -617,14 +635,14 @@ def _unchanged(map_path: Path, record: dict[str, Any], seconds: float) -> BuildR
 
 
 def _record_map(
-    cache: BuildCache, key: str, out: Path, html: str, rows: IncidentRows, checked: Checked,
+    cache: BuildCache, key: str, out: Path, page: bytes, rows: IncidentRows, checked: Checked,
     name: str,
 ) -> dict[str, Any]:  # fmt: skip
     """Record the map just written (and rejected.csv), so an unchanged rebuild leaves them."""
     record = {
         "stamp": list(stamp(out / MAP_FILENAME)),
         "rejected_stamp": list(stamp(out / REJECTED_FILENAME)),
-        "incidents": len(rows), "bytes": len(html.encode("utf-8")), "rejected": rows.not_shown,
+        "incidents": len(rows), "bytes": len(page), "rejected": rows.not_shown,
         "warnings": [warning.describe(name) for warning in checked.warnings],
         "problems": [problem.describe(name) for problem in checked.errors],
     }  # fmt: skip

@@ -276,10 +276,15 @@ class TemplateError(ValueError):
     """A page template does not hold exactly one incident-data placeholder."""
 
 
-def fill_template(template: str, rows: IncidentRows) -> str:
-    """Return the page of ``template`` with the packed data of ``rows`` in place."""
+def fill_template(template: str, rows: IncidentRows) -> bytes:
+    """Return the page of ``template`` with the packed data of ``rows`` in place, as UTF-8.
+
+    Bytes, joined once: the data is ASCII, but the template is not, and as one ``str`` the
+    page would take two bytes a character (82 MB at 1,000,000 incidents) before encoding.
+    """
     head, found, tail = template.partition(DATA_PLACEHOLDER)
     if not found or DATA_PLACEHOLDER in tail:
         msg = "not a page template: the incident placeholder must appear exactly once"
         raise TemplateError(msg)
-    return head + script_json(encode(rows)) + tail
+    return b"".join((head.encode("utf-8"), script_json(encode(rows)).encode("utf-8"),
+                     tail.encode("utf-8")))  # fmt: skip

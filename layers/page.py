@@ -23,8 +23,8 @@ def render_template(inputs: StaticInputs, *, offline: bool) -> str:
     return render(inputs, offline=offline)
 
 
-def fill_page(template: str, rows: IncidentRows) -> str:
-    """Return the page of ``template`` with the data of ``rows`` in place."""
+def fill_page(template: str, rows: IncidentRows) -> bytes:
+    """Return the page of ``template`` with the data of ``rows`` in place (UTF-8)."""
     from layers.incident_data import fill_template  # noqa: PLC0415
 
     return fill_template(template, rows)
