@@ -81,9 +81,9 @@ class ClientLayer(folium.map.Layer):
     """A layer built in the browser by ``IdlibMap.<builder>(data, options)``.
 
     The data travels in a JSON block (``<script type="application/json">``) in the page's
-    body, which the browser never runs: it is parsed with ``JSON.parse``, faster than the
-    same text as a script, and the page's security policy hashes only the scripts, so it
-    stays the same whatever the data (:mod:`layers.csp`).
+    body, which the browser never runs but parses with ``JSON.parse``; the page's security
+    policy hashes only the scripts, so it stays the same whatever the data
+    (:mod:`layers.csp`).
 
     Parameters
     ----------

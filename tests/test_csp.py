@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import json
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -111,22 +112,36 @@ def test_policy_of_small_pages() -> None:
     assert sha("a()\nb()") in policy_for("<head></head><script>a()\r\nb()</script>")
 
 
-def test_policy_is_the_same_whatever_the_store_holds(built_map: Path, tmp_path: Path) -> None:
-    """The data is a JSON block, never run: a store with markup in it changes no hash."""
+def _build_with(tmp_path: Path, name: str, text: str) -> tuple[str, Inline]:
+    """Build five bundled incidents, the first with ``text`` as notes, and a layer titled it."""
     with (DATA_DIR / "incidents.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[0]["notes"] = "</script><script>window.__pwned = 1</script><!-- & >"
-    store = tmp_path / "incidents.csv"
+        rows = list(csv.DictReader(handle))[:5]
+    rows[0]["notes"] = text
+    folder = tmp_path / name
+    folder.mkdir()
+    store = folder / "incidents.csv"
     with store.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows[:5])
-    out = tmp_path / "out"
-    args = ["--store", str(store), "--out", str(out), "--no-exports", "--quiet"]
+        writer.writerows(rows)
+    layer = folder / "posts.geojson"
+    point = {"type": "Point", "coordinates": [36.63, 35.93]}
+    feature = {"type": "Feature", "geometry": point, "properties": {"name": text}}
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    out = folder / "out"
+    args = ["--store", str(store), "--out", str(out), "--layer", str(layer), "--no-exports",
+            "--quiet"]  # fmt: skip
     assert build_map.main(args) == 0
-    html = (out / built_map.name).read_text(encoding="utf-8")
-    assert directives(html) == directives(built_map.read_text(encoding="utf-8"))
-    inline = Inline()
-    inline.feed(html)
+    return (out / "idlib_map.html").read_text(encoding="utf-8"), Inline.of(out / "idlib_map.html")
+
+
+def test_policy_is_the_same_whatever_the_data_holds(tmp_path: Path) -> None:
+    """The data is JSON blocks, never run: markup in it changes no hash and adds no script."""
+    plain, plain_inline = _build_with(tmp_path, "plain", "Shelling near the village")
+    hostile = "</script><script>window.__pwned = 1</script><!-- & >"
+    page, inline = _build_with(tmp_path, "hostile", hostile)
+    assert directives(page) == directives(plain)
+    assert len(inline.scripts) == len(plain_inline.scripts)
     assert not any("__pwned" in script for script in inline.scripts)
-    assert len(inline.scripts) == len(Inline.of(built_map).scripts)  # no script was added
+    # The layer's title is in its block, escaped: the block did not end early.
+    assert any("__pwned" in block and "\\u003c/script" in block for block in inline.data_blocks)
