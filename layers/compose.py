@@ -16,8 +16,8 @@ from layers import admin, corridor, incidents, m4, places, posts, style, user_la
 from layers.clientside import Attribution, ClientAssets, FitView, Legend, Markup, Title
 from layers.controls import MapControls
 from layers.csp import with_policy
-from layers.incident_data import DATA_PLACEHOLDER, TemplateError
 from layers.offline import inline_assets
+from layers.page import DATA_PLACEHOLDER, TemplateError
 from layers.vendor import VendorAssets
 
 if TYPE_CHECKING:

@@ -42,6 +42,7 @@ from geo.incidents.export import joined_bytes, json_strings
 from geo.symbology import symbol_key
 from layers import style
 from layers.packing import pack, script_json, unpack
+from layers.page import DATA_PLACEHOLDER, TemplateError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,8 +62,6 @@ GEO_PRECISION_LABELS = ("at the named place", "near the named place", "in the wi
 TEXT_COLUMNS = {"location": "location", "source": "source", "url": "source_url", "notes": "notes",
                 "actor1": "actor1", "actor2": "actor2", "admin": "admin",
                 "subtype": "sub_event_type", "tags": "tags"}  # fmt: skip
-#: Stands for the packed data in a page template's JSON block (not JSON until filled).
-DATA_PLACEHOLDER = "/*IDLIB_INCIDENT_DATA*/null"
 _EPOCH_DAY = (EPOCH - dt.date(1970, 1, 1)).days
 #: Quantised longitude offsets stay below this (2**24 × 1e-5° is 167°).
 _KEY_SPAN = 2**24
@@ -274,10 +273,6 @@ def _positions(
 def _counts(values: NDArray[np.float64]) -> NDArray[np.int64]:
     """Casualty counts shifted by one, with 0 for "not reported"."""
     return np.where(np.isnan(values), 0, np.nan_to_num(values) + 1).astype(np.int64)
-
-
-class TemplateError(ValueError):
-    """A page template does not hold exactly one incident-data placeholder."""
 
 
 def fill_template(template: str, rows: IncidentRows) -> bytes:

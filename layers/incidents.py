@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from geo.incidents.schema import GEO_PRECISION_RADIUS_M, TIME_PRECISION_DAYS
 from layers import style
 from layers.clientside import ClientLayer
-from layers.incident_data import DATA_PLACEHOLDER, encode
+from layers.page import DATA_PLACEHOLDER
 
 if TYPE_CHECKING:
     from geo.incidents.rows import IncidentRows
@@ -39,6 +39,8 @@ def incidents_layers(rows: IncidentRows | None = None) -> list[ClientLayer]:
         markers = ClientLayer({}, builder="incidents", name=LAYER_NAME, data_json=DATA_PLACEHOLDER,
                               options=options)  # fmt: skip
     else:
+        from layers.incident_data import encode  # noqa: PLC0415 - pyarrow: not for templates
+
         markers = ClientLayer(encode(rows), builder="incidents", name=LAYER_NAME, options=options)
     heat = ClientLayer({}, builder="incidentHeat", name=HEAT_LAYER_NAME, show=False)
     return [markers, heat]

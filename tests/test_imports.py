@@ -92,3 +92,19 @@ def test_ingest_on_the_command_line_imports_neither_pandas_nor_the_exports(tmp_p
     rows = (lean / "candidates.csv").read_text(encoding="utf-8")
     assert rows == (full / "candidates.csv").read_text(encoding="utf-8")
     assert ",Ariha," in rows
+
+
+def test_rendering_the_page_template_imports_no_pyarrow() -> None:
+    # The template child of a cold build renders the page with folium alone; pyarrow is for
+    # packing the data into it, which the build does afterwards. As on the command line,
+    # pandas is refused (folium would import it, and it pyarrow).
+    probe = (
+        "import json, sys; from geo.imports import refuse; refuse(); "
+        "from geo.project import load_static; from geo.datasets import "
+        "DATA_DIR; from layers.page import render_template; "
+        "html = render_template(load_static(data_dir=DATA_DIR), offline=False); "
+        "print(json.dumps(['pyarrow' in sys.modules, 'folium' in sys.modules, len(html) > 0]))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, check=True, timeout=240)  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, True, True]
