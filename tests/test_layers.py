@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from geo.datasets import DATA_DIR
@@ -201,6 +202,23 @@ def test_packed_columns_round_trip() -> None:
         pack([-1])
     with pytest.raises(PackingError):
         unpack(packed[:-1] + "g")  # ends inside a value
+
+
+def test_string_table_deflates_in_pieces_to_the_bytes_of_one_json_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Texts that need escaping on both sides of each piece's edge, and an empty one.
+    texts = [f'note {i} "quoted"\n\u062d\U0001f600\x01' if i % 3 else f"id {i}" for i in range(10)]
+    texts.append("")
+    whole = incident_data.deflate_strings(texts)  # json.dumps of the list, in one piece
+    for size in (1, 3, 4, 100):
+        monkeypatch.setattr(incident_data, "_STRINGS_AT_A_TIME", size)
+        assert incident_data.deflate_strings(pa.array(texts, pa.string())) == whole
+    assert incident_data.inflate_strings(whole) == texts
+    assert (
+        incident_data.inflate_strings(incident_data.deflate_strings(pa.array([], pa.string())))
+        == []
+    )
 
 
 def test_script_json_cannot_close_the_script_element() -> None:
